@@ -1,0 +1,373 @@
+"""What every source adapter shares: the result it fills, the hostile-CSV reader, and its errors.
+
+An adapter turns one owner's files into canonical rows. Its contract with the build:
+- every input row it reads is either loaded or rejected (with line, column and reason), so that
+  rows read = rows loaded + rows rejected holds for every file and the build can check it;
+- a problem with the whole file (missing, not gzip, renamed column) raises `SourceError`, which names
+  the source, file, line and column, and fails the build before anything is published;
+- no identifier reaches the warehouse: `raw` text of rejected rows is redacted and scrubbed.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pandas as pd
+
+RAW_TEXT_LIMIT = 2000
+FIELD_SIZE_LIMIT = 16 * 1024 * 1024
+csv.field_size_limit(FIELD_SIZE_LIMIT)
+
+# Identifier shapes seen in the real files: scrubbed from any raw text that is kept.
+IDENTIFIER_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"\b[A-Z]{2}-\d{2}-[A-Z]{2}-\d{5,8}-\d{4}\b"),  # Philadelphia docket MC-51-CR-0015890-2021
+    re.compile(r"\b(?:19|20)\d{2} ?[A-Z]{2} ?\d{4,7}(?: ?[A-Z]{1,2})?\b"),  # Florida case 2010 CF 000015 C
+    re.compile(r"\b\d{6}[A-Z]{2}\d{6}[A-Z]{3,}\b"),  # Florida uniform case number
+    re.compile(r"\b0x[0-9A-Fa-f]{8,}\b"),  # hashed case ids
+    re.compile(r"\b\d{9,}\b"),  # long numeric ids (Cook County CASE_ID, participant ids)
+    re.compile(r"\b[0-9a-f]{16}\b"),  # person_key hashes
+)
+REDACTED = "[redacted]"
+
+# Defaults for case_counts columns an adapter may leave out.
+CASE_COUNT_DEFAULTS: dict[str, Any] = {
+    "office_id": None,
+    "source_outcome": None,
+    "offense_category": "unknown",
+    "offense_level": "unknown",
+    "offense_detail": None,
+    "race": "unknown",
+    "sex": "unknown",
+    "age_band": "unknown",
+}
+
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "case_counts": (
+        "office_id", "fips", "period_start", "period_grain", "stage", "outcome", "source_outcome",
+        "offense_category", "offense_level", "offense_detail", "race", "sex", "age_band", "n",
+    ),
+    "detention": ("fips", "period_start", "period_grain", "measure", "race", "value"),
+    "county": ("fips", "state_fips", "state_abbr", "state_name", "county_name", "lat", "lon"),
+    "county_population": ("fips", "year", "race", "age_group", "population"),
+    "office": ("office_id", "name", "state_abbr", "kind", "selection"),
+    "office_county": ("office_id", "fips"),
+    "prosecutor": ("prosecutor_id", "name", "party"),
+    "term": ("term_id", "prosecutor_id", "office_id", "start_date", "end_date", "entry", "citation"),
+    "election": (
+        "office_id", "election_date", "round", "candidate_name", "incumbent", "vote_share", "winner",
+        "contested",
+    ),
+}
+
+
+def scrub(text: str) -> str:
+    """Remove identifier-shaped tokens from free text before it is kept anywhere."""
+    for pattern in IDENTIFIER_PATTERNS:
+        text = pattern.sub(REDACTED, text)
+    return text
+
+
+class SourceError(Exception):
+    """A whole-file problem: the build stops with this message and publishes nothing."""
+
+    def __init__(self, source_id: str, file: str | Path, reason: str, *, line: int | None = None,
+                 column: str | None = None):
+        self.source_id, self.file, self.reason = source_id, str(file), reason
+        self.line, self.column = line, column
+        where = f"source {source_id}, file {self.file}"
+        if line is not None:
+            where += f", line {line}"
+        if column is not None:
+            where += f", column {column!r}"
+        super().__init__(f"{where}: {reason}")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One input row: its 1-based line in the file, its values by column, and redacted raw text."""
+
+    line: int
+    values: dict[str, str]
+    raw: str
+
+    def __getitem__(self, column: str) -> str:
+        return self.values[column]
+
+    def get(self, column: str, default: str = "") -> str:
+        value = self.values.get(column)
+        return default if value is None else value
+
+
+@dataclass(frozen=True)
+class Rejection:
+    line: int | None
+    reason: str
+    raw: str
+    column: str | None = None
+    kind: str = "rejected"  # rejected (bad input) | excluded (known, not counted) | duplicate
+
+
+@dataclass
+class FileResult:
+    """Everything one adapter learned from one file; the build checks and loads it."""
+
+    source_id: str
+    file: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    frames: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
+    queries: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    unknown_codes: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def emit(self, table: str, row: dict[str, Any]) -> None:
+        """Add one canonical row (case_counts defaults filled) to a warehouse table."""
+        if table not in TABLE_COLUMNS:
+            raise KeyError(f"unknown warehouse table {table!r}")
+        if table == "case_counts":
+            row = {**CASE_COUNT_DEFAULTS, **row}
+        self.rows.setdefault(table, []).append(row)
+
+    def emit_frame(self, table: str, frame: pd.DataFrame) -> None:
+        """Add many canonical rows at once (vectorised adapters); missing case_counts columns get defaults."""
+        if table not in TABLE_COLUMNS:
+            raise KeyError(f"unknown warehouse table {table!r}")
+        frame = frame.copy()
+        if table == "case_counts":
+            for column, default in CASE_COUNT_DEFAULTS.items():
+                if column not in frame:
+                    frame[column] = default
+        self.frames.setdefault(table, []).append(frame[list(TABLE_COLUMNS[table])])
+
+    def emit_sql(self, table: str, query: str) -> None:
+        """Rows computed by DuckDB inside the build (for inputs too large for Python rows).
+
+        The query must return the table's columns by name (see TABLE_COLUMNS); the build runs it in
+        the new warehouse and inserts the result with this file's source_id.
+        """
+        if table not in TABLE_COLUMNS:
+            raise KeyError(f"unknown warehouse table {table!r}")
+        self.queries.setdefault(table, []).append(query)
+
+    def accept(self, count: int = 1) -> None:
+        self.rows_loaded += count
+
+    def reject(self, record: Record | None, reason: str, *, column: str | None = None,
+               kind: str = "rejected", line: int | None = None, raw: str | None = None) -> None:
+        text = raw if raw is not None else (record.raw if record else "")
+        self.rejections.append(Rejection(
+            line=line if line is not None else (record.line if record else None),
+            reason=reason,
+            raw=_limit(scrub(text)),
+            column=column,
+            kind=kind,
+        ))
+
+    def unknown(self, record: Record, column: str, value: str) -> None:
+        """An unknown code: rejected, and counted so the build can report every unknown value."""
+        self.unknown_codes[(column, value)] += 1
+        self.reject(record, f"unknown code {value!r} in column {column!r}", column=column)
+
+    @property
+    def rows_rejected(self) -> int:
+        return len(self.rejections)
+
+    def frame(self, table: str) -> pd.DataFrame:
+        """All rows emitted for a table (row by row and as frames), as one data frame."""
+        columns = list(TABLE_COLUMNS[table])
+        parts = list(self.frames.get(table, []))
+        data = self.rows.get(table, [])
+        if data:
+            parts.append(pd.DataFrame.from_records(data, columns=columns))
+        parts = [p for p in parts if len(p)]
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+
+    def tables(self) -> set[str]:
+        return set(self.rows) | set(self.frames) | set(self.queries)
+
+    def check_reconciles(self) -> None:
+        if self.rows_read != self.rows_loaded + self.rows_rejected:
+            raise SourceError(
+                self.source_id, self.file,
+                f"rows do not reconcile: read {self.rows_read} != loaded {self.rows_loaded}"
+                f" + rejected {self.rows_rejected}",
+            )
+
+
+def _limit(text: str) -> str:
+    if len(text) <= RAW_TEXT_LIMIT:
+        return text
+    return text[:RAW_TEXT_LIMIT] + f"... [{len(text) - RAW_TEXT_LIMIT} more characters]"
+
+
+class Adapter:
+    """One source: its id and how to read its files. Subclasses implement `read_file`.
+
+    Where a file lives (sub-folder and file pattern) is data in `data/sources.toml`, not code.
+    Override `finish` for work across files (de-duplicating overlapping extracts).
+    """
+
+    source_id: ClassVar[str]
+
+    def read_file(self, path: Path, result: FileResult) -> None:
+        raise NotImplementedError
+
+    def finish(self, results: list[FileResult]) -> None:
+        """Cross-file step after every file is read; the default does nothing."""
+
+    def read(self, paths: Iterable[Path], *, display_root: Path | None = None) -> list[FileResult]:
+        results = []
+        for path in paths:
+            shown = str(path.relative_to(display_root)) if display_root and path.is_relative_to(display_root) \
+                else path.name
+            result = FileResult(source_id=self.source_id, file=shown)
+            if not path.exists():
+                raise SourceError(self.source_id, shown, "file not found")
+            self.read_file(path, result)
+            results.append(result)
+        self.finish(results)
+        for result in results:
+            result.check_reconciles()
+        return results
+
+
+def open_text(path: Path, source_id: str, *, encoding: str = "utf-8") -> io.TextIOBase:
+    """Open a (possibly gzipped) text file; undecodable bytes survive as surrogates for per-row errors."""
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise SourceError(source_id, path.name, f"cannot open file: {error.strerror or error}") from error
+    magic = handle.read(2)
+    handle.seek(0)
+    if magic == b"\x1f\x8b":
+        binary: io.BufferedIOBase = gzip.GzipFile(fileobj=handle)  # type: ignore[assignment]
+    elif path.suffix == ".gz":
+        handle.close()
+        raise SourceError(source_id, path.name, "file ends in .gz but is not gzip-compressed")
+    else:
+        binary = handle  # type: ignore[assignment]
+    return io.TextIOWrapper(binary, encoding=encoding, errors="surrogateescape", newline="")
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def read_csv(
+    path: Path,
+    result: FileResult,
+    *,
+    required: Iterable[str] = (),
+    aliases: dict[str, str] | None = None,
+    redact: Iterable[str] = (),
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+) -> Iterator[Record]:
+    """Yield the well-formed rows of a CSV; reject the rest into `result`, counting every row read.
+
+    - header names are stripped of BOM and whitespace and renamed through `aliases` (older/newer exports);
+    - a missing required column, duplicated column or wrong delimiter is a `SourceError` (line 1);
+    - a row with the wrong number of fields or bytes that are not valid in `encoding` is rejected;
+    - values of `redact` columns are replaced in the raw text kept for rejected rows.
+    """
+    aliases = {_clean_header(k).casefold(): v for k, v in (aliases or {}).items()}
+    redact_set = set(redact)
+    required = list(required)
+    try:
+        with open_text(path, result.source_id, encoding=encoding) as text:
+            reader = csv.reader(text, delimiter=delimiter)
+            header = _read_header(reader, path, result, aliases, required, delimiter)
+            width = len(header)
+            last_line = reader.line_num
+            while True:
+                try:
+                    fields = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as error:
+                    start = last_line + 1
+                    last_line = reader.line_num
+                    result.rows_read += 1
+                    result.reject(None, f"unreadable CSV row: {error}", line=start, raw="")
+                    continue
+                start, last_line = last_line + 1, reader.line_num
+                if not fields or (len(fields) == 1 and not fields[0].strip()):
+                    continue  # a blank line carries no row
+                result.rows_read += 1
+                raw = delimiter.join(
+                    REDACTED if i < width and header[i] in redact_set else f for i, f in enumerate(fields)
+                )
+                bad = next((i for i, f in enumerate(fields) if _SURROGATE.search(f)), None)
+                if bad is not None:
+                    column = header[bad] if bad < width else None
+                    result.reject(None, f"bytes that are not valid {encoding} text", column=column,
+                                  line=start, raw=raw.encode("utf-8", "replace").decode("utf-8"))
+                    continue
+                if len(fields) != width:
+                    result.reject(None, f"misaligned row: {len(fields)} fields where the header has {width}",
+                                  line=start, raw=raw)
+                    continue
+                yield Record(line=start, values=dict(zip(header, fields, strict=True)), raw=raw)
+    except (OSError, EOFError, gzip.BadGzipFile) as error:
+        raise SourceError(result.source_id, result.file, f"file is truncated or unreadable: {error}") from error
+
+
+def _clean_header(name: str) -> str:
+    return name.replace("\ufeff", "").strip()
+
+
+def _read_header(reader: Any, path: Path, result: FileResult, aliases: dict[str, str],
+                 required: list[str], delimiter: str) -> list[str]:
+    try:
+        raw_header = next(reader)
+    except StopIteration:
+        raise SourceError(result.source_id, result.file, "file is empty (no header row)", line=1) from None
+    except csv.Error as error:
+        raise SourceError(result.source_id, result.file, f"unreadable header: {error}", line=1) from error
+    header = [_clean_header(h) for h in raw_header]
+    if any(_SURROGATE.search(h) for h in header):
+        raise SourceError(result.source_id, result.file, "header is not valid UTF-8 text (wrong encoding?)",
+                          line=1)
+    header = [aliases.get(h.casefold(), h) for h in header]
+    if len(header) == 1 and required and len(required) > 1:
+        guess = next((d for d in (";", "\t", "|", ",") if d != delimiter and d in header[0]), None)
+        hint = f" (the file seems to use {guess!r})" if guess else ""
+        raise SourceError(result.source_id, result.file,
+                          f"expected {delimiter!r}-separated columns but found one column{hint}", line=1)
+    counts = Counter(header)
+    duplicated = [h for h, c in counts.items() if c > 1 and h]
+    if duplicated:
+        raise SourceError(result.source_id, result.file, "duplicated column in header", line=1,
+                          column=duplicated[0])
+    missing = [c for c in required if c not in counts]
+    if missing:
+        raise SourceError(result.source_id, result.file,
+                          f"missing column (header has: {', '.join(header)[:300]})", line=1, column=missing[0])
+    return header
+
+
+def parse_count(value: str, *, column: str, maximum: int = 100_000_000) -> int:
+    """A non-negative whole count; `1,234` allowed; negative, fractional, huge or text -> ValueError."""
+    text = (value or "").strip().replace(",", "")
+    if not text:
+        raise ValueError(f"empty count in column {column!r}")
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"non-numeric count {value!r} in column {column!r}") from None
+    if number != number or number < 0:
+        raise ValueError(f"negative or invalid count {value!r} in column {column!r}")
+    if number != int(number):
+        raise ValueError(f"fractional count {value!r} in column {column!r}")
+    if number > maximum:
+        raise ValueError(f"implausible count {value!r} in column {column!r} (over {maximum:,})")
+    return int(number)

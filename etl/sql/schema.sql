@@ -1,0 +1,219 @@
+-- The warehouse contract (ARCHITECTURE.md). Names are stable: the dashboard reads only these tables.
+-- Extensions beyond the design card are marked "extension" and documented in docs/WAREHOUSE.md.
+
+CREATE TABLE source (
+    source_id     VARCHAR PRIMARY KEY,
+    title         VARCHAR NOT NULL,
+    publisher     VARCHAR NOT NULL,
+    url           VARCHAR,
+    license       VARCHAR NOT NULL,
+    retrieved_at  TIMESTAMP,
+    sha256        VARCHAR,             -- of the input files, combined in file-name order
+    rows_read     BIGINT NOT NULL,
+    rows_loaded   BIGINT NOT NULL,
+    rows_rejected BIGINT NOT NULL,     -- every row kept in rejected_row, excluded and duplicates included
+    notes         VARCHAR,
+    rows_excluded BIGINT NOT NULL DEFAULT 0,  -- extension: the part of rows_rejected excluded on purpose
+    kind          VARCHAR NOT NULL,           -- extension: case | detention | reference | people
+    is_demo       BOOLEAN NOT NULL DEFAULT false,  -- extension
+    redistributable BOOLEAN NOT NULL DEFAULT true  -- extension: false = downloaded at run time only
+);
+
+-- extension: one row per input file, so every file's rows reconcile on their own.
+CREATE TABLE source_file (
+    source_id     VARCHAR NOT NULL,
+    file          VARCHAR NOT NULL,
+    sha256        VARCHAR NOT NULL,
+    bytes         BIGINT NOT NULL,
+    rows_read     BIGINT NOT NULL,
+    rows_loaded   BIGINT NOT NULL,
+    rows_rejected BIGINT NOT NULL,
+    rows_excluded BIGINT NOT NULL,
+    PRIMARY KEY (source_id, file)
+);
+
+CREATE TABLE county (
+    fips        VARCHAR PRIMARY KEY,
+    state_fips  VARCHAR NOT NULL,
+    state_abbr  VARCHAR NOT NULL,
+    state_name  VARCHAR NOT NULL,
+    county_name VARCHAR NOT NULL,
+    lat         DOUBLE,
+    lon         DOUBLE
+);
+
+CREATE TABLE county_population (
+    fips       VARCHAR NOT NULL,
+    year       INTEGER NOT NULL,
+    race       VARCHAR NOT NULL,       -- 'all' or a race value
+    age_group  VARCHAR NOT NULL DEFAULT 'all',  -- extension: 'all' | '18_plus'
+    population BIGINT NOT NULL,
+    source_id  VARCHAR NOT NULL,       -- extension
+    PRIMARY KEY (fips, year, race, age_group)
+);
+
+CREATE TABLE office (
+    office_id  VARCHAR PRIMARY KEY,
+    name       VARCHAR NOT NULL,
+    state_abbr VARCHAR NOT NULL,
+    kind       VARCHAR NOT NULL,       -- district_attorney | state_attorney | states_attorney | ...
+    selection  VARCHAR NOT NULL        -- elected | appointed
+);
+
+CREATE TABLE office_county (
+    office_id VARCHAR NOT NULL,
+    fips      VARCHAR NOT NULL,
+    PRIMARY KEY (office_id, fips)
+);
+
+CREATE TABLE prosecutor (
+    prosecutor_id VARCHAR PRIMARY KEY,
+    name          VARCHAR NOT NULL,
+    party         VARCHAR
+);
+
+CREATE TABLE term (
+    term_id       VARCHAR PRIMARY KEY,
+    prosecutor_id VARCHAR NOT NULL,
+    office_id     VARCHAR NOT NULL,
+    start_date    DATE NOT NULL,
+    end_date      DATE,                -- NULL: in office now
+    entry         VARCHAR NOT NULL,    -- elected | appointed | interim | acting
+    citation      VARCHAR NOT NULL     -- where the dates came from
+);
+
+CREATE TABLE election (
+    office_id      VARCHAR NOT NULL,
+    election_date  DATE NOT NULL,
+    round          VARCHAR NOT NULL,   -- primary | general | special
+    candidate_name VARCHAR NOT NULL,
+    incumbent      BOOLEAN,
+    vote_share     DOUBLE,
+    winner         BOOLEAN,
+    contested      BOOLEAN,
+    source_id      VARCHAR NOT NULL    -- extension
+);
+
+CREATE TABLE case_counts (
+    source_id        VARCHAR NOT NULL,
+    office_id        VARCHAR,
+    fips             VARCHAR NOT NULL,
+    period_start     DATE NOT NULL,
+    period_grain     VARCHAR NOT NULL,
+    stage            VARCHAR NOT NULL,
+    outcome          VARCHAR NOT NULL,
+    source_outcome   VARCHAR,
+    offense_category VARCHAR NOT NULL,
+    offense_level    VARCHAR NOT NULL,
+    offense_detail   VARCHAR,
+    race             VARCHAR NOT NULL,
+    sex              VARCHAR NOT NULL,
+    age_band         VARCHAR NOT NULL,
+    n                BIGINT NOT NULL
+);
+
+CREATE TABLE detention (
+    source_id    VARCHAR NOT NULL,
+    fips         VARCHAR NOT NULL,
+    period_start DATE NOT NULL,
+    period_grain VARCHAR NOT NULL,
+    measure      VARCHAR NOT NULL,
+    race         VARCHAR NOT NULL,
+    value        DOUBLE NOT NULL
+);
+
+CREATE TABLE metric_definition (
+    metric_id            VARCHAR PRIMARY KEY,
+    label                VARCHAR NOT NULL,
+    question             VARCHAR NOT NULL,
+    description          VARCHAR NOT NULL,
+    stage                VARCHAR NOT NULL,   -- a case stage, or 'detention'
+    numerator_outcomes   VARCHAR[] NOT NULL,
+    denominator_outcomes VARCHAR[] NOT NULL,
+    unit                 VARCHAR NOT NULL,   -- share | per_100k
+    caveat               VARCHAR NOT NULL,
+    sort_order           INTEGER NOT NULL,   -- extension: display order
+    direction            VARCHAR NOT NULL    -- extension: what a higher value means, in plain words
+);
+
+CREATE TABLE metric_value (
+    metric_id       VARCHAR NOT NULL,
+    scope           VARCHAR NOT NULL,       -- county | office | term | state
+    scope_id        VARCHAR NOT NULL,
+    period_start    DATE NOT NULL,
+    period_grain    VARCHAR NOT NULL,
+    dimension       VARCHAR NOT NULL,
+    dimension_value VARCHAR NOT NULL,
+    numerator       DOUBLE,                 -- NULL when suppressed
+    denominator     DOUBLE,                 -- NULL when suppressed
+    value           DOUBLE,
+    ci_low          DOUBLE,
+    ci_high         DOUBLE,
+    suppressed      BOOLEAN NOT NULL,
+    source_ids      VARCHAR NOT NULL,       -- comma-separated source_id list
+    suppression_reason VARCHAR              -- extension
+);
+
+-- extension: relative rate against white defendants, and representation ratio at referral.
+CREATE TABLE disparity (
+    measure         VARCHAR NOT NULL,       -- relative_rate | representation_ratio
+    metric_id       VARCHAR NOT NULL,       -- for representation_ratio: the referral stage
+    scope           VARCHAR NOT NULL,
+    scope_id        VARCHAR NOT NULL,
+    period_start    DATE NOT NULL,
+    period_grain    VARCHAR NOT NULL,
+    race            VARCHAR NOT NULL,
+    reference       VARCHAR NOT NULL,       -- 'white' or 'county_population'
+    value           DOUBLE,
+    ci_low          DOUBLE,
+    ci_high         DOUBLE,
+    suppressed      BOOLEAN NOT NULL,
+    suppression_reason VARCHAR,
+    source_ids      VARCHAR NOT NULL
+);
+
+-- extension: which term each period of each office is attributed to, and how much of it the term held.
+CREATE TABLE term_attribution (
+    office_id     VARCHAR NOT NULL,
+    period_start  DATE NOT NULL,
+    period_grain  VARCHAR NOT NULL,
+    term_id       VARCHAR NOT NULL,
+    share_of_period DOUBLE NOT NULL,
+    rule          VARCHAR NOT NULL
+);
+
+CREATE TABLE rejected_row (
+    source_id   VARCHAR NOT NULL,
+    file        VARCHAR NOT NULL,
+    line        BIGINT,
+    reason      VARCHAR NOT NULL,
+    raw         VARCHAR,
+    column_name VARCHAR,                    -- extension
+    kind        VARCHAR NOT NULL            -- extension: rejected | excluded | duplicate
+);
+
+-- extension: every adapter's code mapping, for the methods page.
+CREATE TABLE code_mapping (
+    source_id      VARCHAR NOT NULL,
+    mapping        VARCHAR NOT NULL,
+    source_value   VARCHAR NOT NULL,
+    field          VARCHAR NOT NULL,
+    value          VARCHAR,
+    exclude_reason VARCHAR
+);
+
+-- extension: which county has which stage for which years (the methods page's coverage matrix).
+CREATE TABLE coverage (
+    fips       VARCHAR NOT NULL,
+    source_id  VARCHAR NOT NULL,
+    stage      VARCHAR NOT NULL,
+    first_year INTEGER NOT NULL,
+    last_year  INTEGER NOT NULL,
+    n          BIGINT NOT NULL
+);
+
+-- extension: how and from what this warehouse was built (mode demo|real, code version, checksums).
+CREATE TABLE build_info (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);

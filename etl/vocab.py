@@ -1,0 +1,208 @@
+"""Canonical vocabularies (ARCHITECTURE.md) and the mapping helpers every adapter shares.
+
+Adapters never invent values: they look the owner's code up in a mapping table kept as CSV in
+`etl/sources/mappings/`, and an unknown code becomes a rejected row with its reason, never a guess.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+MAPPINGS_DIR = Path(__file__).parent / "sources" / "mappings"
+
+STAGE_OUTCOMES: dict[str, tuple[str, ...]] = {
+    "referral": ("charged", "declined", "diverted", "other"),
+    "pretrial": ("released_ror", "released_conditions", "bail_set", "remanded", "other"),
+    "disposition": ("plea", "trial_conviction", "trial_acquittal", "dismissed", "diverted", "other"),
+    "sentence": ("prison", "jail", "probation", "other"),
+}
+STAGES = tuple(STAGE_OUTCOMES)
+OFFENSE_CATEGORIES = (
+    "homicide", "sex_offense", "robbery", "assault", "weapons", "burglary", "theft_property",
+    "drug", "dui_traffic", "public_order", "other", "unknown",
+)
+OFFENSE_LEVELS = ("felony", "misdemeanor", "other", "unknown")
+RACES = ("black", "white", "hispanic", "asian_pacific", "native_american", "other", "unknown")
+SEXES = ("female", "male", "unknown")
+AGE_BANDS = ("under_18", "18_24", "25_34", "35_44", "45_54", "55_64", "65_plus", "unknown")
+PERIOD_GRAINS = ("day", "month", "quarter", "year")
+DETENTION_MEASURES = ("jail_population", "pretrial_population")
+TERM_ENTRIES = ("elected", "appointed", "interim", "acting")
+
+# Breakdown dimensions of metric_value, each with its accepted values.
+DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "all": ("all",),
+    "race": RACES,
+    "sex": SEXES,
+    "age_band": AGE_BANDS,
+    "offense_category": OFFENSE_CATEGORIES,
+    "offense_level": OFFENSE_LEVELS,
+}
+
+# Columns whose values must come from a vocabulary: the build's accepted-values checks read this.
+ACCEPTED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("case_counts", "stage"): STAGES,
+    ("case_counts", "outcome"): tuple(sorted({o for os in STAGE_OUTCOMES.values() for o in os})),
+    ("case_counts", "offense_category"): OFFENSE_CATEGORIES,
+    ("case_counts", "offense_level"): OFFENSE_LEVELS,
+    ("case_counts", "race"): RACES,
+    ("case_counts", "sex"): SEXES,
+    ("case_counts", "age_band"): AGE_BANDS,
+    ("case_counts", "period_grain"): PERIOD_GRAINS,
+    ("detention", "measure"): DETENTION_MEASURES,
+    ("detention", "race"): ("all", *RACES),
+    ("detention", "period_grain"): PERIOD_GRAINS,
+    ("county_population", "race"): ("all", *RACES),
+    ("term", "entry"): TERM_ENTRIES,
+    ("metric_value", "scope"): ("county", "office", "term", "state"),
+    ("metric_value", "dimension"): tuple(DIMENSIONS),
+}
+
+SUPPRESSION_THRESHOLD = 10
+
+
+class UnknownCode(ValueError):
+    """An owner's code that no mapping row covers: the row is rejected and the code reported."""
+
+    def __init__(self, column: str, value: str, mapping: str):
+        super().__init__(f"unknown code {value!r} in column {column!r} (not in mapping {mapping})")
+        self.column, self.value, self.mapping = column, value, mapping
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One owner's code list: raw value -> canonical fields, plus values excluded on purpose.
+
+    The CSV has a `source_value` column, one column per canonical field it sets, and an optional
+    `exclude_reason` column: a row with a reason maps to nothing and is reported as excluded.
+    Matching ignores case and surrounding/internal repeated whitespace, the commonest mess in the files.
+    """
+
+    name: str
+    rows: dict[str, dict[str, str]]
+    excluded: dict[str, str]
+    fields: tuple[str, ...]
+
+    def lookup(self, value: str | None, column: str) -> dict[str, str]:
+        key = normalize_key(value)
+        if key in self.rows:
+            return self.rows[key]
+        if key in self.excluded:
+            raise ExcludedCode(column, value or "", self.excluded[key])
+        raise UnknownCode(column, value or "", self.name)
+
+    def items(self) -> list[dict[str, str]]:
+        """Every row as written, for the methods page and the warehouse's code_mapping table."""
+        return _read_mapping_rows(self.name)
+
+
+class ExcludedCode(ValueError):
+    """A known code that is deliberately not counted (e.g. Cook County `BFW`: not a final outcome)."""
+
+    def __init__(self, column: str, value: str, reason: str):
+        super().__init__(f"{value!r} in column {column!r} excluded: {reason}")
+        self.column, self.value, self.reason = column, value, reason
+
+
+def normalize_key(value: str | None) -> str:
+    if value is None:
+        return ""
+    return re.sub(r"\s+", " ", str(value)).strip().casefold()
+
+
+def _read_mapping_rows(name: str) -> list[dict[str, str]]:
+    path = MAPPINGS_DIR / f"{name}.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [dict(row) for row in csv.DictReader(handle)]
+
+
+@cache
+def load_mapping(name: str) -> Mapping:
+    """Load `etl/sources/mappings/<name>.csv` and check every canonical value against its vocabulary."""
+    rows: dict[str, dict[str, str]] = {}
+    excluded: dict[str, str] = {}
+    raw_rows = _read_mapping_rows(name)
+    if not raw_rows:
+        raise ValueError(f"mapping {name} is empty")
+    fields = tuple(c for c in raw_rows[0] if c not in ("source_value", "exclude_reason", "note"))
+    for line, row in enumerate(raw_rows, start=2):
+        key = normalize_key(row["source_value"])
+        if key in rows or key in excluded:
+            raise ValueError(f"mapping {name}.csv line {line}: duplicate source_value {row['source_value']!r}")
+        reason = (row.get("exclude_reason") or "").strip()
+        if reason:
+            excluded[key] = reason
+            continue
+        values = {f: (row[f] or "").strip() for f in fields}
+        for field, value in values.items():
+            allowed = FIELD_VOCAB.get(field)
+            if allowed is not None and value and value not in allowed:
+                raise ValueError(f"mapping {name}.csv line {line}: {field}={value!r} not in {allowed}")
+        rows[key] = values
+    return Mapping(name=name, rows=rows, excluded=excluded, fields=fields)
+
+
+FIELD_VOCAB: dict[str, tuple[str, ...]] = {
+    "stage": STAGES,
+    "outcome": ACCEPTED_VALUES[("case_counts", "outcome")],
+    "offense_category": OFFENSE_CATEGORIES,
+    "offense_level": OFFENSE_LEVELS,
+    "race": RACES,
+    "sex": SEXES,
+    "age_band": AGE_BANDS,
+}
+
+
+def age_band(age: float | int | None) -> str:
+    """Age in years -> age_band; impossible ages (negative, over 110) are `unknown`, not guessed."""
+    if age is None:
+        return "unknown"
+    try:
+        years = float(age)
+    except (TypeError, ValueError):
+        return "unknown"
+    if years != years or years < 0 or years > 110:
+        return "unknown"
+    for upper, band in ((18, "under_18"), (25, "18_24"), (35, "25_34"), (45, "35_44"), (55, "45_54"), (65, "55_64")):
+        if years < upper:
+            return band
+    return "65_plus"
+
+
+_MOJIBAKE = re.compile("[\u00c3\u00c2][\u0080-\u00bf]")
+
+
+def fix_mojibake(text: str) -> str:
+    """Undo UTF-8 read as Latin-1 (`GascÃ³n` -> `Gascón`), leaving clean text untouched."""
+    if not text or not _MOJIBAKE.search(text):
+        return text
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
+EARLIEST_DATE = date(1900, 1, 1)
+
+
+def check_date(value: date, *, today: date | None = None) -> date:
+    """Reject impossible dates: before 1900 or in the future."""
+    limit = today or date.today()
+    if value < EARLIEST_DATE:
+        raise ValueError(f"impossible date {value.isoformat()} (before 1900)")
+    if value > limit:
+        raise ValueError(f"impossible date {value.isoformat()} (in the future)")
+    return value
+
+
+def slug(text: str) -> str:
+    """Stable ASCII id from a name: `Kim Foxx` -> `kim-foxx`."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
