@@ -6,8 +6,11 @@ Adapters never invent values: they look the owner's code up in a mapping table k
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import csv
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -61,6 +64,7 @@ ACCEPTED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("term", "entry"): TERM_ENTRIES,
     ("metric_value", "scope"): ("county", "office", "term", "state"),
     ("metric_value", "dimension"): tuple(DIMENSIONS),
+    ("metric_value", "period_grain"): (*PERIOD_GRAINS, "term"),
 }
 
 SUPPRESSION_THRESHOLD = 10
@@ -121,9 +125,30 @@ def _read_mapping_rows(name: str) -> list[dict[str, str]]:
         return [dict(row) for row in csv.DictReader(handle)]
 
 
-@cache
+_USED_MAPPINGS: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("used_mappings", default=None)
+
+
+@contextlib.contextmanager
+def record_mappings() -> Iterator[set[str]]:
+    """Collect the names of the mappings loaded inside the block (the build stores them per source)."""
+    used: set[str] = set()
+    token = _USED_MAPPINGS.set(used)
+    try:
+        yield used
+    finally:
+        _USED_MAPPINGS.reset(token)
+
+
 def load_mapping(name: str) -> Mapping:
     """Load `etl/sources/mappings/<name>.csv` and check every canonical value against its vocabulary."""
+    used = _USED_MAPPINGS.get()
+    if used is not None:
+        used.add(name)
+    return _load_mapping(name)
+
+
+@cache
+def _load_mapping(name: str) -> Mapping:
     rows: dict[str, dict[str, str]] = {}
     excluded: dict[str, str] = {}
     raw_rows = _read_mapping_rows(name)

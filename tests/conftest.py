@@ -26,3 +26,29 @@ def shared_file(shared: Path, relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent from the shared data folder")
     return path
+
+
+DEMO_TEST_CASES = 40_000
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real DuckDB warehouse built by the real pipeline from a small demo data set (once per worker)."""
+    from etl import demo
+    from etl.build import build
+
+    root = tmp_path_factory.mktemp("demo")
+    demo.generate(root / "raw" / "demo", cases=DEMO_TEST_CASES, seed=7)
+    out = root / "warehouse.duckdb"
+    build(out, raw_dir=root / "raw", demo=True, progress=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def real_warehouse(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The warehouse built from every real source in ../shared/data (skipped when it is absent)."""
+    from etl.build import build
+
+    out = tmp_path_factory.mktemp("real") / "warehouse.duckdb"
+    build(out, raw_dir=shared_data, progress=False)
+    return out

@@ -218,6 +218,7 @@ class Adapter:
     """
 
     source_id: ClassVar[str]
+    mappings: ClassVar[tuple[str, ...]] = ()  # mapping names shown on the methods page (also recorded on use)
 
     def read_file(self, path: Path, result: FileResult) -> None:
         raise NotImplementedError

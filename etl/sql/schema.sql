@@ -1,8 +1,9 @@
 -- The warehouse contract (ARCHITECTURE.md). Names are stable: the dashboard reads only these tables.
+-- Keys are checked by etl/sql/checks/ (readable failures) rather than constraints.
 -- Extensions beyond the design card are marked "extension" and documented in docs/WAREHOUSE.md.
 
 CREATE TABLE source (
-    source_id     VARCHAR PRIMARY KEY,
+    source_id     VARCHAR,
     title         VARCHAR NOT NULL,
     publisher     VARCHAR NOT NULL,
     url           VARCHAR,
@@ -28,12 +29,11 @@ CREATE TABLE source_file (
     rows_read     BIGINT NOT NULL,
     rows_loaded   BIGINT NOT NULL,
     rows_rejected BIGINT NOT NULL,
-    rows_excluded BIGINT NOT NULL,
-    PRIMARY KEY (source_id, file)
+    rows_excluded BIGINT NOT NULL
 );
 
 CREATE TABLE county (
-    fips        VARCHAR PRIMARY KEY,
+    fips        VARCHAR,
     state_fips  VARCHAR NOT NULL,
     state_abbr  VARCHAR NOT NULL,
     state_name  VARCHAR NOT NULL,
@@ -48,38 +48,40 @@ CREATE TABLE county_population (
     race       VARCHAR NOT NULL,       -- 'all' or a race value
     age_group  VARCHAR NOT NULL DEFAULT 'all',  -- extension: 'all' | '18_plus'
     population BIGINT NOT NULL,
-    source_id  VARCHAR NOT NULL,       -- extension
-    PRIMARY KEY (fips, year, race, age_group)
+    source_id  VARCHAR NOT NULL       -- extension
 );
 
 CREATE TABLE office (
-    office_id  VARCHAR PRIMARY KEY,
+    office_id  VARCHAR,
     name       VARCHAR NOT NULL,
     state_abbr VARCHAR NOT NULL,
     kind       VARCHAR NOT NULL,       -- district_attorney | state_attorney | states_attorney | ...
-    selection  VARCHAR NOT NULL        -- elected | appointed
+    selection  VARCHAR NOT NULL,       -- elected | appointed
+    source_id  VARCHAR NOT NULL        -- extension
 );
 
 CREATE TABLE office_county (
     office_id VARCHAR NOT NULL,
     fips      VARCHAR NOT NULL,
-    PRIMARY KEY (office_id, fips)
+    source_id VARCHAR NOT NULL         -- extension
 );
 
 CREATE TABLE prosecutor (
-    prosecutor_id VARCHAR PRIMARY KEY,
+    prosecutor_id VARCHAR,
     name          VARCHAR NOT NULL,
-    party         VARCHAR
+    party         VARCHAR,
+    source_id     VARCHAR NOT NULL     -- extension
 );
 
 CREATE TABLE term (
-    term_id       VARCHAR PRIMARY KEY,
+    term_id       VARCHAR,
     prosecutor_id VARCHAR NOT NULL,
     office_id     VARCHAR NOT NULL,
     start_date    DATE NOT NULL,
     end_date      DATE,                -- NULL: in office now
     entry         VARCHAR NOT NULL,    -- elected | appointed | interim | acting
-    citation      VARCHAR NOT NULL     -- where the dates came from
+    citation      VARCHAR NOT NULL,    -- where the dates came from
+    source_id     VARCHAR NOT NULL     -- extension
 );
 
 CREATE TABLE election (
@@ -123,7 +125,7 @@ CREATE TABLE detention (
 );
 
 CREATE TABLE metric_definition (
-    metric_id            VARCHAR PRIMARY KEY,
+    metric_id            VARCHAR,
     label                VARCHAR NOT NULL,
     question             VARCHAR NOT NULL,
     description          VARCHAR NOT NULL,
@@ -214,6 +216,6 @@ CREATE TABLE coverage (
 
 -- extension: how and from what this warehouse was built (mode demo|real, code version, checksums).
 CREATE TABLE build_info (
-    key   VARCHAR PRIMARY KEY,
+    key   VARCHAR,
     value VARCHAR NOT NULL
 );

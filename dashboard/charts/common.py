@@ -1,0 +1,61 @@
+"""What every chart shares: colour-blind-safe palettes, the title/source/date footer inside the image,
+the demo watermark, and plotly's download button set up with a good file name."""
+
+from __future__ import annotations
+
+import re
+
+import plotly.graph_objects as go
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+SEQUENTIAL = "Cividis"  # perceptually uniform and colour-blind safe
+NO_DATA_COLOR = "#d9d9d9"
+FONT = "DejaVu Sans, Arial, sans-serif"
+DEMO_TEXT = "DEMO DATA - NOT REAL"
+
+
+def finish(fig: go.Figure, *, title: str, source: str, built: str, demo: bool, subtitle: str = "") -> go.Figure:
+    """Put the title, the source and the data date inside the figure, so an exported image carries them."""
+    heading = f"<b>{_escape(title)}</b>" + (f"<br><span style='font-size:12px'>{_escape(subtitle)}</span>"
+                                             if subtitle else "")
+    fig.update_layout(
+        title={"text": heading, "x": 0.0, "xanchor": "left", "font": {"size": 16}},
+        font={"family": FONT, "size": 12},
+        margin={"l": 50, "r": 20, "t": 70 if subtitle else 50, "b": 80},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        colorway=list(PALETTE),
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+    )
+    footer = f"Source: {_escape(source)} | Data built {_escape(built)}"
+    fig.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=-0.32, xanchor="left", yanchor="top",
+                       showarrow=False, font={"size": 10, "color": "#444"}, align="left")
+    if demo:
+        fig.add_annotation(text=DEMO_TEXT, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
+                           font={"size": 36, "color": "rgba(200,0,0,0.18)"}, textangle=-20)
+    return fig
+
+
+def download_config(filename: str, *, fmt: str = "png") -> dict:
+    """plotly's own modebar download, named after the view, at print scale."""
+    return {
+        "displaylogo": False,
+        "responsive": True,
+        "toImageButtonOptions": {"format": fmt, "filename": safe_filename(filename), "scale": 2,
+                                 "width": 1100, "height": 620},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }
+
+
+def safe_filename(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_\-]+", "-", text).strip("-")[:120] or "chart"
+
+
+def _escape(text: str) -> str:
+    """plotly renders a subset of HTML in text: escape what comes from data so it shows as text."""
+    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+escape = _escape

@@ -1,0 +1,94 @@
+"""Building blocks every page uses: the page frame (banner, messages, embed), copy link, chart block."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import db, permalinks
+from dashboard.charts.common import download_config, safe_filename
+
+DEMO_BANNER = ("**Demo data.** Every number, prosecutor and office on this page is synthetic, generated to show "
+               "how the dashboard works. Nothing here describes a real person or county.")
+
+
+def page_start(page: str) -> permalinks.View:
+    """Read the URL, and show what every page shows first: the demo banner and any link problems."""
+    view = permalinks.read(page)
+    if view.embed:
+        st.html("<style>[data-testid='stSidebar'],[data-testid='stHeader'],"
+                "[data-testid='stToolbar']{display:none}</style>")
+    if db.is_demo():
+        st.warning(DEMO_BANNER, icon=":material/science:")
+    return view
+
+
+def show_messages(view: permalinks.View) -> None:
+    for message in view.messages:
+        st.info(message, icon=":material/link_off:")
+
+
+def copy_link(view: permalinks.View) -> None:
+    """A visible link to exactly this view, with a copy button (st.code has one)."""
+    permalinks.write(view)
+    with st.expander("Share this view", icon=":material/link:"):
+        st.code(permalinks.absolute(view), language=None, wrap_lines=True)
+        embed = view.with_(embed=True)
+        st.caption("To embed it in a web page, use an iframe with this link:")
+        st.code(permalinks.absolute(embed), language=None, wrap_lines=True)
+
+
+def built_date() -> str:
+    return db.build_info().get("built_at", "")[:10] or date.today().isoformat()
+
+
+def chart_block(fig: go.Figure, data: pd.DataFrame, *, alt: str, filename: str, key: str) -> None:
+    """A chart with its alt text, a 'show as table' switch, a CSV of its data and image downloads.
+
+    `data` is what the chart shows, already suppressed by the warehouse: the CSV is exactly that.
+    """
+    st.plotly_chart(fig, config=download_config(filename), key=f"chart-{key}", width="stretch")
+    st.caption(f"Chart description: {alt}")
+    left, right = st.columns([1, 1])
+    with left:
+        as_table = st.toggle("Show as table", key=f"table-{key}")
+    with right:
+        st.download_button("Download data (CSV)", data=data.to_csv(index=False).encode("utf-8"),
+                           file_name=f"{safe_filename(filename)}.csv", mime="text/csv", key=f"csv-{key}",
+                           icon=":material/download:")
+    if as_table:
+        st.dataframe(data, hide_index=True, width="stretch")
+    if image_export_available():
+        with st.popover("Download image", icon=":material/image:"):
+            for fmt in ("png", "svg"):
+                image = _render(fig, fmt)
+                if image is not None:
+                    st.download_button(f"{fmt.upper()} with title and source", data=image,
+                                       file_name=f"{safe_filename(filename)}.{fmt}",
+                                       mime="image/png" if fmt == "png" else "image/svg+xml",
+                                       key=f"{fmt}-{key}")
+
+
+def image_export_available() -> bool:
+    """Server-side images need kaleido and a Chromium; without one, plotly's own button still works."""
+    return shutil.which("chromium") is not None or bool(os.environ.get("BROWSER_PATH"))
+
+
+def _render(fig: go.Figure, fmt: str) -> bytes | None:
+    browser = shutil.which("chromium")
+    if browser and not os.environ.get("BROWSER_PATH"):
+        os.environ["BROWSER_PATH"] = browser
+    try:
+        return fig.to_image(format=fmt, width=1100, height=620, scale=2 if fmt == "png" else 1)
+    except Exception:  # noqa: BLE001 - any renderer failure falls back to the browser-side button
+        return None
+
+
+def not_found(message: str) -> None:
+    st.info(message, icon=":material/search_off:")
+    st.page_link(permalinks.href("map") or "/", label="Back to the map", icon=":material/map:")

@@ -1,0 +1,106 @@
+"""The app's only door to data: named SQL files in `dashboard/queries/`, run read-only on the warehouse.
+
+The warehouse is replaced atomically by each build (a new file swapped in). Results are cached per
+warehouse *version* (inode, size and modification time), so sessions keep working on the snapshot they
+have while a publish happens, and the next query after it sees the new data.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+PROJECT = Path(__file__).resolve().parents[1]
+QUERIES_DIR = Path(__file__).parent / "queries"
+DEFAULT_WAREHOUSE = PROJECT / "data" / "warehouse.duckdb"
+_NAME = re.compile(r"[a-z0-9_]+")
+
+
+class WarehouseMissing(RuntimeError):
+    """No warehouse file: the app says how to build one instead of failing."""
+
+
+@dataclass(frozen=True)
+class Version:
+    path: str
+    inode: int
+    size: int
+    mtime_ns: int
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get("PAD_WAREHOUSE") or DEFAULT_WAREHOUSE)
+
+
+def current_version() -> Version:
+    path = warehouse_path()
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise WarehouseMissing(f"no warehouse at {path}: run `make run` or `python -m etl build --demo`") from None
+    return Version(str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+_lock = threading.Lock()
+_connections: dict[Version, duckdb.DuckDBPyConnection] = {}
+
+
+def _connection(version: Version) -> duckdb.DuckDBPyConnection:
+    """One read-only connection per warehouse version; older versions are closed once a newer one opens."""
+    with _lock:
+        con = _connections.get(version)
+        if con is None:
+            con = duckdb.connect(version.path, read_only=True)
+            for old in [v for v in _connections if v != version]:
+                _connections.pop(old).close()
+            _connections[version] = con
+        return con
+
+
+def sql_text(name: str) -> str:
+    if not _NAME.fullmatch(name):
+        raise ValueError(f"invalid query name {name!r}")
+    return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def query(name: str, **params: Any) -> pd.DataFrame:
+    """Run `queries/<name>.sql` with named parameters ($name in the SQL); cached per warehouse version."""
+    version = current_version()
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return _cached(name, frozen, version).copy()
+
+
+@st.cache_data(max_entries=2048, show_spinner=False)
+def _cached(name: str, params: tuple[tuple[str, Any], ...], version: Version) -> pd.DataFrame:
+    text = sql_text(name)
+    values = {k: list(v) if isinstance(v, tuple) else v for k, v in params}
+    for attempt in range(2):
+        try:
+            cursor = _connection(version).cursor()
+            try:
+                return cursor.execute(text, values or None).df()
+            finally:
+                cursor.close()
+        except duckdb.ConnectionException:
+            if attempt:
+                raise
+            with _lock:  # closed under us by a newer version: reopen once
+                _connections.pop(version, None)
+    raise AssertionError("unreachable")
+
+
+def build_info() -> dict[str, str]:
+    frame = query("build_info")
+    return dict(zip(frame["key"], frame["value"], strict=True))
+
+
+def is_demo() -> bool:
+    return build_info().get("mode") == "demo"

@@ -1,0 +1,257 @@
+"""The one place that reads and writes the URL: every view is a link that reopens exactly that view.
+
+URL values are untrusted. `parse` turns raw query parameters into a `View` of checked values plus
+friendly messages for anything it had to ignore; ids are checked against the warehouse's own lists by
+the pages (through `allowed`), never interpolated into SQL. `href` builds every internal link.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+PAGES = {"map": "", "county": "county", "prosecutor": "prosecutor", "compare": "compare", "methods": "methods"}
+MAX_VALUE_LENGTH = 100
+MAX_COMPARE = 4
+YEAR_MIN, YEAR_MAX = 1990, 2100
+DIMENSIONS = ("all", "race", "sex", "age_band", "offense_category", "offense_level")
+
+_FIPS = re.compile(r"[0-9]{5}")
+_ID = re.compile(r"[a-z0-9][a-z0-9\-]{0,99}")
+_METRIC = re.compile(r"[a-z0-9_]{1,64}")
+_STATE = re.compile(r"[A-Z]{2}")
+_YEAR = re.compile(r"[0-9]{4}")
+
+# key -> the pages that use it; anything else is reported as ignored.
+KNOWN_KEYS = {
+    "fips": {"map", "county", "compare"},
+    "id": {"prosecutor", "compare"},
+    "prosecutor": {"prosecutor", "compare"},  # alias of id (the design card's spelling)
+    "metric": {"map", "county", "prosecutor", "compare", "methods"},
+    "from": {"county", "prosecutor", "compare"},
+    "to": {"county", "prosecutor", "compare"},
+    "year": {"map"},
+    "by": {"county", "prosecutor", "compare"},
+    "state": {"map"},
+    "baseline": {"county"},
+    "source": {"methods"},
+    "embed": {"map", "county", "prosecutor", "compare", "methods"},
+    "embed_options": {"map", "county", "prosecutor", "compare", "methods"},
+}
+
+
+@dataclass(frozen=True)
+class View:
+    """What a page shows; every field round-trips through the URL."""
+
+    page: str
+    fips: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+    metric: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    year: int | None = None
+    by: str = "all"
+    state: str | None = None
+    baseline: int | None = None
+    source: str | None = None
+    embed: bool = False
+    messages: tuple[str, ...] = field(default=(), compare=False)
+
+    def with_(self, **changes: object) -> View:
+        return replace(self, **changes)
+
+    def params(self) -> dict[str, str]:
+        """The URL parameters of this view, in a stable order, defaults left out."""
+        out: dict[str, str] = {}
+        if self.fips:
+            out["fips"] = ",".join(self.fips)
+        if self.ids:
+            out["id"] = ",".join(self.ids)
+        if self.metric:
+            out["metric"] = self.metric
+        if self.year_from is not None:
+            out["from"] = str(self.year_from)
+        if self.year_to is not None:
+            out["to"] = str(self.year_to)
+        if self.year is not None:
+            out["year"] = str(self.year)
+        if self.by != "all":
+            out["by"] = self.by
+        if self.state:
+            out["state"] = self.state
+        if self.baseline is not None:
+            out["baseline"] = str(self.baseline)
+        if self.source:
+            out["source"] = self.source
+        if self.embed:
+            out["embed"] = "true"
+        return out
+
+
+def href(page: str, **params: object) -> str:
+    """A relative link to a page with parameters (lists joined by commas), e.g. `/county?fips=17031`."""
+    if page not in PAGES:
+        raise ValueError(f"unknown page {page!r}")
+    clean: dict[str, str] = {}
+    for key, value in params.items():
+        if value is None or value == "" or value == () or value == []:
+            continue
+        key = {"year_from": "from", "year_to": "to"}.get(key, key)
+        if isinstance(value, list | tuple):
+            value = ",".join(str(v) for v in value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        clean[key] = str(value)
+    query = urlencode(clean, safe=",")
+    return "/" + PAGES[page] + (f"?{query}" if query else "")
+
+
+def view_href(view: View) -> str:
+    return href(view.page, **{k: v for k, v in view.params().items()})
+
+
+def parse(page: str, raw: Mapping[str, str | Iterable[str]]) -> View:
+    """Check every parameter; keep what is valid; explain, in plain words, what was ignored."""
+    messages: list[str] = []
+    values: dict[str, str] = {}
+    for key, value in raw.items():
+        items = [value] if isinstance(value, str) else list(value)
+        if key not in KNOWN_KEYS or page not in KNOWN_KEYS[key]:
+            messages.append(f"The link's `{_shown(key)}` setting does not apply to this page and was ignored.")
+            continue
+        if len(items) > 1:
+            messages.append(f"The link sets `{_shown(key)}` more than once; the last value was used.")
+        text = items[-1] if items else ""
+        if len(text) > MAX_VALUE_LENGTH * (MAX_COMPARE + 1):
+            messages.append(f"The link's `{key}` value is too long and was ignored.")
+            continue
+        values["id" if key == "prosecutor" else key] = text.strip()
+
+    def listed(key: str, pattern: re.Pattern[str], transform=lambda s: s) -> tuple[str, ...]:
+        if key not in values or not values[key]:
+            return ()
+        parts = [transform(p.strip()) for p in values[key].split(",") if p.strip()]
+        good = [p for p in parts if pattern.fullmatch(p)]
+        if len(good) < len(parts):
+            messages.append(f"Some `{key}` values in the link are not valid and were ignored.")
+        unique = tuple(dict.fromkeys(good))
+        limit = MAX_COMPARE if page == "compare" else 1
+        if len(unique) > limit:
+            messages.append(f"Only {limit} `{key}` value{'s' if limit > 1 else ''} can be shown here; "
+                            "the rest were ignored.")
+        return unique[:limit]
+
+    def year(key: str) -> int | None:
+        text = values.get(key)
+        if not text:
+            return None
+        if _YEAR.fullmatch(text) and YEAR_MIN <= int(text) <= YEAR_MAX:
+            return int(text)
+        messages.append(f"`{key}` must be a year such as 2019; the link's value was ignored.")
+        return None
+
+    def single(key: str, pattern: re.Pattern[str], transform=lambda s: s) -> str | None:
+        text = values.get(key)
+        if not text:
+            return None
+        text = transform(text)
+        if pattern.fullmatch(text):
+            return text
+        messages.append(f"The link's `{key}` value is not valid and was ignored.")
+        return None
+
+    by = values.get("by", "all") or "all"
+    if by not in DIMENSIONS:
+        messages.append("`by` must be one of " + ", ".join(DIMENSIONS) + "; showing all cases together.")
+        by = "all"
+    year_from, year_to = year("from"), year("to")
+    if year_from and year_to and year_from > year_to:
+        messages.append("The link's `from` year is after its `to` year; they were swapped.")
+        year_from, year_to = year_to, year_from
+    embed = values.get("embed", "").lower() in ("true", "1", "yes")
+    return View(
+        page=page,
+        fips=listed("fips", _FIPS, lambda s: s.zfill(5) if s.isdigit() and len(s) == 4 else s),
+        ids=listed("id", _ID, str.lower),
+        metric=single("metric", _METRIC, str.lower),
+        year_from=year_from,
+        year_to=year_to,
+        year=year("year"),
+        by=by,
+        state=single("state", _STATE, str.upper),
+        baseline=year("baseline"),
+        source=single("source", _METRIC, str.lower),
+        embed=embed,
+        messages=tuple(messages),
+    )
+
+
+def allowed(view: View, *, fips: Iterable[str] | None = None, ids: Iterable[str] | None = None,
+            metrics: Iterable[str] | None = None, states: Iterable[str] | None = None,
+            sources: Iterable[str] | None = None) -> View:
+    """Drop values the warehouse does not know, saying so; the page then falls back to its defaults."""
+    messages = list(view.messages)
+    changes: dict[str, object] = {}
+    if fips is not None and view.fips:
+        known = set(fips)
+        kept = tuple(f for f in view.fips if f in known)
+        if len(kept) < len(view.fips):
+            missing = ", ".join(f for f in view.fips if f not in known)
+            messages.append(f"No county with FIPS code {missing} is in the data.")
+        changes["fips"] = kept
+    if ids is not None and view.ids:
+        known = set(ids)
+        kept = tuple(i for i in view.ids if i in known)
+        if len(kept) < len(view.ids):
+            messages.append("No prosecutor with the id " + ", ".join(i for i in view.ids if i not in known)
+                            + " is in the data.")
+        changes["ids"] = kept
+    for attribute, known_values, label in (("metric", metrics, "measure"), ("state", states, "state"),
+                                           ("source", sources, "source")):
+        value = getattr(view, attribute)
+        if known_values is not None and value and value not in set(known_values):
+            messages.append(f"The {label} `{value}` is not in the data; showing the default instead.")
+            changes[attribute] = None
+    return replace(view, messages=tuple(messages), **changes)
+
+
+def _shown(key: str) -> str:
+    text = re.sub(r"[^A-Za-z0-9_\-]", "?", key[:40])
+    return text or "?"
+
+
+# --- Streamlit glue: the only code that touches st.query_params -----------------------------------
+
+
+def read(page: str) -> View:
+    import streamlit as st
+
+    raw = {key: st.query_params.get_all(key) for key in st.query_params}
+    return parse(page, raw)
+
+
+def write(view: View) -> None:
+    """Make the browser's URL show this view (no rerun), so copying the address bar shares it."""
+    import streamlit as st
+
+    wanted = view.params()
+    current = {key: st.query_params.get(key) for key in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def absolute(view: View) -> str:
+    """The full URL of a view, for the copy-link box."""
+    import streamlit as st
+
+    base = ""
+    try:
+        url = st.context.url or ""
+        match = re.match(r"^(https?://[^/?#]+)", url)
+        base = match.group(1) if match else ""
+    except (AttributeError, RuntimeError):
+        base = ""
+    return base + view_href(view)

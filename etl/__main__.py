@@ -1,0 +1,132 @@
+"""`python -m etl {fetch,build,validate,demo}`: the ETL's command line.
+
+Exit status: 0 success; 1 build or check failure (nothing published); 2 bad usage or unreadable input;
+3 network unreachable; 4 checksum mismatch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+from etl.config import DEFAULT_WAREHOUSE, RAW_DIR, load_sources
+from etl.errors import BuildError
+from etl.sources.base import SourceError
+
+EXIT_OK, EXIT_BUILD_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    fetch = commands.add_parser("fetch", help="download sources from their owners into data/raw/")
+    fetch.add_argument("--source", action="append", dest="sources", metavar="ID")
+    fetch.add_argument("--raw-dir", type=Path, default=RAW_DIR)
+    fetch.add_argument("--quiet-offline", action="store_true",
+                       help="when the network is unreachable, say so in one line and exit 0 (used by make run)")
+
+    build = commands.add_parser("build", help="raw files -> checked warehouse, published atomically")
+    build.add_argument("--source", action="append", dest="sources", metavar="ID")
+    build.add_argument("--raw-dir", type=Path, default=RAW_DIR)
+    build.add_argument("--out", type=Path, default=DEFAULT_WAREHOUSE)
+    build.add_argument("--demo", action="store_true", help="build the synthetic demo data set only")
+    build.add_argument("--fallback-demo", action="store_true",
+                       help="build the demo when no real source files are present")
+    build.add_argument("--threshold", type=int, default=None, help="small-cell suppression threshold (default 10)")
+    build.add_argument("--no-progress", action="store_true")
+
+    validate = commands.add_parser("validate", help="run one adapter on one file; touch no warehouse")
+    validate.add_argument("file", type=Path)
+    validate.add_argument("--source", required=True, metavar="ID")
+    validate.add_argument("--show", type=int, default=20, help="how many rejected rows to print")
+
+    demo = commands.add_parser("demo", help="generate the synthetic demo data set")
+    demo.add_argument("--cases", type=int, default=300_000)
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--out-dir", type=Path, default=None)
+
+    args = parser.parse_args(argv)
+    handler = {"fetch": _fetch, "build": _build, "validate": _validate, "demo": _demo}[args.command]
+    return handler(args)
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from etl import fetch
+
+    return fetch.fetch(args.sources, args.raw_dir, quiet_offline=args.quiet_offline)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from etl import vocab
+    from etl.build import build
+
+    threshold = args.threshold if args.threshold is not None else vocab.SUPPRESSION_THRESHOLD
+    if threshold < 1:
+        print("error: --threshold must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        report = build(args.out, raw_dir=args.raw_dir, sources=args.sources, demo=args.demo,
+                       fallback_demo=args.fallback_demo, threshold=threshold, progress=not args.no_progress)
+    except BuildError as error:
+        print(f"build failed: {error}", file=sys.stderr)
+        print(f"the previous warehouse (if any) at {args.out} is untouched.", file=sys.stderr)
+        return EXIT_BUILD_FAILED
+    print(f"published {report.out} ({report.mode} data) in {report.seconds:.1f}s: "
+          f"{len(report.sources)} sources, {report.rows_read:,} rows read = {report.rows_loaded:,} loaded + "
+          f"{report.rows_rejected:,} rejected")
+    if report.skipped:
+        print(f"not built (no files under {args.raw_dir}): {', '.join(report.skipped)}")
+    for source_id, codes in report.unknown_codes.items():
+        listed = ", ".join(f"{code} x{count}" for code, count in sorted(codes.items())[:10])
+        print(f"warning: {source_id}: {sum(codes.values())} rows with unknown codes rejected: {listed}")
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    catalogue = load_sources()
+    if args.source not in catalogue:
+        print(f"error: unknown source {args.source!r} (known: {', '.join(sorted(catalogue))})", file=sys.stderr)
+        return EXIT_USAGE
+    adapter = catalogue[args.source].load_adapter()
+    try:
+        [result] = adapter.read([args.file])
+    except SourceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{args.file}: {result.rows_read:,} rows read = {result.rows_loaded:,} would load + "
+          f"{result.rows_rejected:,} rejected")
+    for table in sorted(result.tables()):
+        frame = result.frame(table)
+        queued = len(result.queries.get(table, []))
+        print(f"  {table}: {len(frame):,} rows" + (f" (+{queued} DuckDB queries)" if queued else ""))
+    kinds = Counter(r.kind for r in result.rejections)
+    for kind, count in sorted(kinds.items()):
+        print(f"  {kind}: {count:,}")
+    reasons = Counter(r.reason for r in result.rejections)
+    if reasons:
+        print("reasons:")
+        for reason, count in reasons.most_common(15):
+            print(f"  {count:>8,}  {reason}")
+    for rejection in result.rejections[: args.show]:
+        where = f"line {rejection.line}" + (f", column {rejection.column!r}" if rejection.column else "")
+        print(f"  {rejection.kind} {where}: {rejection.reason}")
+    for note in result.notes:
+        print(f"note: {note}")
+    return EXIT_OK
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from etl import demo
+
+    if args.cases < 1:
+        print("error: --cases must be positive", file=sys.stderr)
+        return EXIT_USAGE
+    out_dir = args.out_dir or load_sources()["demo"].folder_path(RAW_DIR)
+    return demo.main_demo(args.cases, args.seed, out_dir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,331 @@
+"""Raw files -> canonical tables -> data checks -> metrics -> atomic publish.
+
+The new warehouse is written to a temporary file beside the target and swapped in with one
+`os.replace` only after every check passed, so a failed or killed build leaves the previous warehouse
+untouched and in service (readers that have it open keep their snapshot; new readers see the new one).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import subprocess
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from tqdm import tqdm
+
+from etl import checks, metrics, vocab
+from etl.config import PROJECT, RAW_DIR, SQL_DIR, SourceConfig, load_sources
+from etl.errors import BuildError
+from etl.sources.base import TABLE_COLUMNS, FileResult, SourceError
+
+REFERENCE_SOURCES = ("us_atlas",)  # every build needs the county list
+
+
+@dataclass
+class BuildReport:
+    out: Path
+    mode: str
+    sources: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    skipped: list[str] = field(default_factory=list)
+    unknown_codes: dict[str, dict[str, int]] = field(default_factory=dict)
+    seconds: float = 0.0
+    content_sha256: str = ""
+
+
+def select_sources(
+    catalogue: dict[str, SourceConfig], raw_dir: Path, requested: Iterable[str] | None, demo: bool,
+    fallback_demo: bool,
+) -> tuple[list[SourceConfig], list[str], str]:
+    """Choose what to build: the demo, the requested sources, or every real source with files present.
+
+    Demo and real sources are never mixed: a warehouse is one or the other, and says which.
+    """
+    requested = list(requested or [])
+    unknown = [s for s in requested if s not in catalogue]
+    if unknown:
+        raise BuildError(f"unknown source id(s): {', '.join(unknown)} (known: {', '.join(sorted(catalogue))})")
+    reference = [catalogue[s] for s in REFERENCE_SOURCES]
+    if demo:
+        return reference + [c for c in catalogue.values() if c.demo], [], "demo"
+    if requested:
+        chosen = [catalogue[s] for s in requested if s not in REFERENCE_SOURCES]
+        if any(c.demo for c in chosen):
+            raise BuildError("the demo source cannot be mixed with real sources: use --demo on its own")
+        missing = [c.source_id for c in chosen if not c.find_files(raw_dir)]
+        if missing:
+            raise BuildError(
+                "no input files for " + ", ".join(
+                    f"{s} (expected {catalogue[s].folder_path(raw_dir)}/{' or '.join(catalogue[s].files)})"
+                    for s in missing)
+                + "; run `python -m etl fetch` or pass --raw-dir")
+        people = [catalogue[s] for s in ("curated_prosecutors",) if s in catalogue and s not in requested]
+        return reference + people + chosen, [], "real"
+    real = [c for c in catalogue.values() if not c.demo and c.source_id not in REFERENCE_SOURCES]
+    present = [c for c in real if c.find_files(raw_dir)]
+    skipped = [c.source_id for c in real if c not in present]
+    has_facts = any(c.kind in ("case", "detention") for c in present)
+    if not has_facts:
+        if fallback_demo:
+            return reference + [c for c in catalogue.values() if c.demo], [], "demo"
+        raise BuildError(
+            f"no source files found under {raw_dir}: run `python -m etl fetch`, pass --raw-dir, or build --demo")
+    return reference + present, skipped, "real"
+
+
+def build(
+    out: Path,
+    *,
+    raw_dir: Path = RAW_DIR,
+    sources: Iterable[str] | None = None,
+    demo: bool = False,
+    fallback_demo: bool = False,
+    threshold: int = vocab.SUPPRESSION_THRESHOLD,
+    progress: bool = True,
+    catalogue: dict[str, SourceConfig] | None = None,
+) -> BuildReport:
+    started = time.monotonic()
+    catalogue = catalogue or load_sources()
+    raw_dir = raw_dir.resolve()
+    chosen, skipped, mode = select_sources(catalogue, raw_dir, sources, demo, fallback_demo)
+    if mode == "demo" and not any(c.find_files(raw_dir) for c in chosen if c.demo):
+        _generate_demo(raw_dir, catalogue)
+    report = BuildReport(out=out, mode=mode, skipped=skipped)
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f"{out.name}.building-{os.getpid()}")
+    _remove(tmp)
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            con.execute("SET preserve_insertion_order = false")
+            con.execute(_sql("schema.sql"))
+            bar = tqdm(chosen, desc="sources", unit="source", disable=not progress, leave=False)
+            for config in bar:
+                bar.set_postfix_str(config.source_id)
+                _load_source(con, config, raw_dir, report)
+            _stage(progress, "resolve offices")
+            _resolve_people(con, catalogue)
+            _stage(progress, "checks")
+            checks.run_all(con)
+            _stage(progress, "metrics")
+            metrics.materialize(con, threshold=threshold, priorities={c.source_id: c.priority for c in chosen})
+            checks.run_metric_checks(con)
+            report.content_sha256 = _write_build_info(con, mode, chosen, raw_dir, threshold)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        _publish(tmp, out)
+    except BaseException:
+        _remove(tmp)
+        raise
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _generate_demo(raw_dir: Path, catalogue: dict[str, SourceConfig]) -> None:
+    from etl import demo as demo_module
+
+    folder = catalogue["demo"].folder_path(raw_dir)
+    demo_module.generate(folder)
+
+
+def _stage(progress: bool, name: str) -> None:
+    if progress:
+        tqdm.write(f"  {name}...")
+
+
+def _sql(name: str) -> str:
+    return (SQL_DIR / name).read_text(encoding="utf-8")
+
+
+def _remove(path: Path) -> None:
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        with contextlib.suppress(FileNotFoundError):
+            candidate.unlink()
+
+
+def _publish(tmp: Path, out: Path) -> None:
+    """Swap the finished file in atomically and make the swap durable."""
+    with tmp.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, out)
+    _remove(out.with_name(out.name + ".wal"))
+    directory = os.open(out.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _retrieved_at(config: SourceConfig, files: list[Path], raw_dir: Path) -> datetime | None:
+    """When the files were fetched (recorded by `etl fetch`), else their modification time."""
+    marker = config.folder_path(raw_dir) / ".fetched.json"
+    if marker.exists():
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            record = json.loads(marker.read_text(encoding="utf-8"))
+            stamps = [record[f.name]["retrieved_at"] for f in files if f.name in record]
+            if stamps:
+                return datetime.fromisoformat(max(stamps)).replace(tzinfo=None)
+    if not files:
+        return None
+    return datetime.fromtimestamp(max(f.stat().st_mtime for f in files), tz=UTC).replace(tzinfo=None, microsecond=0)
+
+
+def _load_source(con: duckdb.DuckDBPyConnection, config: SourceConfig, raw_dir: Path, report: BuildReport) -> None:
+    files = config.find_files(raw_dir)
+    if not files:
+        folder = config.folder_path(raw_dir)
+        raise BuildError(f"source {config.source_id}: no files matching {config.files} in {folder}")
+    with vocab.record_mappings() as used_mappings:
+        adapter = config.load_adapter()
+        used_mappings.update(adapter.mappings)
+        try:
+            results = adapter.read(files, display_root=config.folder_path(raw_dir).parent)
+        except SourceError as error:
+            raise BuildError(str(error)) from error
+    for path, result in zip(files, results, strict=True):
+        _insert_result(con, config, path, result)
+    totals = {k: sum(getattr(r, k) for r in results) for k in ("rows_read", "rows_loaded", "rows_rejected")}
+    excluded = sum(1 for r in results for j in r.rejections if j.kind == "excluded")
+    notes = [n for r in results for n in r.notes]
+    unknown: dict[str, int] = {}
+    for result in results:
+        for (column, value), count in result.unknown_codes.items():
+            unknown[f"{column}={value}"] = unknown.get(f"{column}={value}", 0) + count
+    if unknown:
+        report.unknown_codes[config.source_id] = unknown
+        notes.append("unknown codes rejected: " + "; ".join(f"{k} ({v})" for k, v in sorted(unknown.items())))
+    combined = hashlib.sha256("".join(_file_sha256(p) for p in files).encode()).hexdigest()
+    con.execute(
+        "INSERT INTO source VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [config.source_id, config.title, config.publisher, config.url, config.license,
+         _retrieved_at(config, files, raw_dir), combined, totals["rows_read"], totals["rows_loaded"],
+         totals["rows_rejected"], " | ".join(dict.fromkeys(notes)) or None, excluded, config.kind, config.demo,
+         config.redistributable],
+    )
+    for name in sorted(used_mappings):
+        for row in vocab.load_mapping(name).items():
+            fields = [f for f in row if f not in ("source_value", "exclude_reason", "note")]
+            reason = (row.get("exclude_reason") or "").strip() or None
+            for fld in fields or ["-"]:
+                con.execute("INSERT INTO code_mapping VALUES (?, ?, ?, ?, ?, ?)",
+                            [config.source_id, name, row["source_value"], fld, row.get(fld) or None, reason])
+    report.sources.append(config.source_id)
+    report.rows_read += totals["rows_read"]
+    report.rows_loaded += totals["rows_loaded"]
+    report.rows_rejected += totals["rows_rejected"]
+
+
+def _insert_result(con: duckdb.DuckDBPyConnection, config: SourceConfig, path: Path, result: FileResult) -> None:
+    for table in sorted(result.tables()):
+        columns = list(TABLE_COLUMNS[table])
+        frame = result.frame(table)
+        target = _target_columns(table, columns, config)
+        if len(frame):
+            frame = _with_source(frame, table, config.source_id)
+            con.register("incoming", frame)
+            try:
+                con.execute(f"INSERT INTO {table} ({', '.join(target)}) SELECT {', '.join(target)} FROM incoming")
+            finally:
+                con.unregister("incoming")
+        for query in result.queries.get(table, []):
+            select = ", ".join(f"'{config.source_id}' AS source_id" if c == "source_id" else c for c in target)
+            con.execute(f"INSERT INTO {table} ({', '.join(target)}) SELECT {select} FROM ({query})")
+    if result.rejections:
+        frame = pd.DataFrame({
+            "source_id": config.source_id,
+            "file": result.file,
+            "line": [r.line for r in result.rejections],
+            "reason": [r.reason for r in result.rejections],
+            "raw": [r.raw for r in result.rejections],
+            "column_name": [r.column for r in result.rejections],
+            "kind": [r.kind for r in result.rejections],
+        })
+        con.register("incoming", frame)
+        try:
+            con.execute("INSERT INTO rejected_row SELECT source_id, file, line, reason, raw, column_name, kind"
+                        " FROM incoming")
+        finally:
+            con.unregister("incoming")
+    excluded = sum(1 for r in result.rejections if r.kind == "excluded")
+    con.execute("INSERT INTO source_file VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [config.source_id, result.file, _file_sha256(path), path.stat().st_size, result.rows_read,
+                 result.rows_loaded, result.rows_rejected, excluded])
+
+
+TABLES_WITH_SOURCE = {"case_counts", "detention", "county_population", "election", "office", "office_county",
+                      "prosecutor", "term"}
+
+
+def _target_columns(table: str, columns: list[str], config: SourceConfig) -> list[str]:
+    return (["source_id"] + columns) if table in TABLES_WITH_SOURCE else columns
+
+
+def _with_source(frame: pd.DataFrame, table: str, source_id: str) -> pd.DataFrame:
+    if table in TABLES_WITH_SOURCE:
+        frame = frame.assign(source_id=source_id)
+    return frame
+
+
+def _resolve_people(con: duckdb.DuckDBPyConnection, catalogue: dict[str, SourceConfig]) -> None:
+    """Merge people tables from several sources and attribute case rows to offices.
+
+    The curated table wins over derived ones: an office's terms come from the first source, in catalogue
+    order, that has terms for it; duplicate offices and prosecutors keep their first row.
+    """
+    con.execute(_sql("resolve_people.sql"))
+
+
+def _code_version() -> str:
+    try:
+        commit = subprocess.run(["git", "-C", str(PROJECT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    digest = hashlib.sha256()
+    for path in sorted((PROJECT / "etl").rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".sql", ".csv", ".toml"):
+            digest.update(path.relative_to(PROJECT).as_posix().encode())
+            digest.update(path.read_bytes())
+    digest.update((PROJECT / "data" / "sources.toml").read_bytes())
+    return f"{commit or 'unknown'}+{digest.hexdigest()[:12]}"
+
+
+def _write_build_info(con: duckdb.DuckDBPyConnection, mode: str, chosen: list[SourceConfig], raw_dir: Path,
+                      threshold: int) -> str:
+    content = checks.content_checksums(con)
+    overall = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+    inputs = {r[0]: r[1] for r in con.execute(
+        "SELECT source_id || '/' || file, sha256 FROM source_file ORDER BY 1").fetchall()}
+    info = {
+        "mode": mode,
+        "built_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "code_version": _code_version(),
+        "suppression_threshold": str(threshold),
+        "sources": ",".join(c.source_id for c in chosen),
+        "content_sha256": overall,
+        "table_checksums": json.dumps(content, sort_keys=True),
+        "input_checksums": json.dumps(inputs, sort_keys=True),
+    }
+    con.executemany("INSERT INTO build_info VALUES (?, ?)", sorted(info.items()))
+    return overall

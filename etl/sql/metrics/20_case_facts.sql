@@ -1,0 +1,24 @@
+-- Case counts rolled up to years, one source per county, stage and year (the highest priority, then the
+-- largest), so two sources describing the same cases are never added together.
+CREATE OR REPLACE TEMP TABLE chosen_source AS
+SELECT fips, stage, year, arg_max(source_id, (priority, n, source_id)) AS source_id
+FROM (
+    SELECT cc.fips, cc.stage, year(cc.period_start) AS year, cc.source_id,
+           coalesce(any_value(sp.priority), 0) AS priority, sum(cc.n) AS n
+    FROM case_counts cc LEFT JOIN source_priority sp USING (source_id)
+    GROUP BY ALL
+)
+GROUP BY fips, stage, year;
+
+CREATE OR REPLACE TEMP TABLE facts AS
+SELECT cc.source_id, cc.fips, c.state_abbr, cc.office_id, ta.term_id,
+       date_trunc('year', cc.period_start)::DATE AS year_start,
+       cc.stage, cc.outcome, cc.race, cc.sex, cc.age_band, cc.offense_category, cc.offense_level,
+       sum(cc.n) AS n
+FROM case_counts cc
+JOIN chosen_source cs
+  ON cs.fips = cc.fips AND cs.stage = cc.stage AND cs.year = year(cc.period_start) AND cs.source_id = cc.source_id
+LEFT JOIN county c ON c.fips = cc.fips
+LEFT JOIN term_attribution ta
+  ON ta.office_id = cc.office_id AND ta.period_start = cc.period_start AND ta.period_grain = cc.period_grain
+GROUP BY ALL;

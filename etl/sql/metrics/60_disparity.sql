@@ -1,0 +1,66 @@
+-- Relative rate of each group against white defendants (log-scale 95% interval), and the representation
+-- ratio at referral (group share of referrals / group share of the county population). A disparity is
+-- never shown when a cell is suppressed or the interval cannot be computed.
+INSERT INTO disparity
+SELECT 'relative_rate', g.metric_id, g.scope, g.scope_id, g.period_start, g.period_grain, g.dimension_value, 'white',
+       CASE WHEN reason IS NULL THEN rr END,
+       CASE WHEN reason IS NULL THEN exp(ln(rr) - 1.96 * se) END,
+       CASE WHEN reason IS NULL THEN exp(ln(rr) + 1.96 * se) END,
+       reason IS NOT NULL, reason, g.source_ids
+FROM (
+    SELECT g.*, w.numerator AS w_num, w.denominator AS w_den,
+           (g.numerator / g.denominator) / nullif(w.numerator / w.denominator, 0) AS rr,
+           sqrt(1 / nullif(g.numerator, 0) - 1 / g.denominator + 1 / nullif(w.numerator, 0) - 1 / w.denominator) AS se,
+           coalesce(
+               CASE WHEN suppression_reason(g.numerator, g.denominator, $threshold) IS NOT NULL
+                    THEN 'group cell suppressed: ' || suppression_reason(g.numerator, g.denominator, $threshold) END,
+               CASE WHEN suppression_reason(w.numerator, w.denominator, $threshold) IS NOT NULL
+                    THEN 'white cell suppressed: ' || suppression_reason(w.numerator, w.denominator, $threshold) END,
+               CASE WHEN g.numerator = 0 OR w.numerator = 0 THEN 'a zero count: no interval can be computed' END
+           ) AS reason
+    FROM metric_raw g
+    JOIN metric_raw w ON w.metric_id = g.metric_id AND w.scope = g.scope AND w.scope_id = g.scope_id
+     AND w.period_start = g.period_start AND w.period_grain = g.period_grain
+     AND w.dimension = 'race' AND w.dimension_value = 'white'
+    JOIN metric_definition d ON d.metric_id = g.metric_id AND d.unit = 'share'
+    WHERE g.dimension = 'race' AND g.dimension_value NOT IN ('white', 'unknown')
+) g;
+
+INSERT INTO disparity
+WITH referrals AS (
+    SELECT scope, scope_id, period_start, period_grain, dimension_value AS race, denominator AS n, source_ids
+    FROM metric_raw
+    WHERE metric_id = 'declination_rate' AND dimension = 'race' AND scope IN ('county', 'office')
+      AND period_grain = 'year'
+),
+known AS (
+    SELECT scope, scope_id, period_start, sum(n) AS total FROM referrals WHERE race <> 'unknown' GROUP BY ALL
+),
+scope_counties AS (
+    SELECT 'county' AS scope, fips AS scope_id, fips FROM county
+    UNION ALL SELECT 'office', office_id, fips FROM office_county
+),
+population AS (
+    SELECT sc.scope, sc.scope_id, p.race, sum(p.population) AS population
+    FROM scope_counties sc JOIN county_population p USING (fips)
+    WHERE p.age_group = 'all'
+      AND p.year = (SELECT max(year) FROM county_population q WHERE q.fips = p.fips AND q.age_group = 'all')
+    GROUP BY ALL
+),
+shares AS (
+    SELECT r.*, k.total, g.population / a.population AS population_share,
+           suppression_reason(r.n, k.total, $threshold) AS reason
+    FROM referrals r
+    JOIN known k USING (scope, scope_id, period_start)
+    JOIN population g ON g.scope = r.scope AND g.scope_id = r.scope_id AND g.race = r.race
+    JOIN population a ON a.scope = r.scope AND a.scope_id = r.scope_id AND a.race = 'all'
+    WHERE r.race <> 'unknown' AND a.population > 0
+)
+SELECT 'representation_ratio', 'referrals', scope, scope_id, period_start, period_grain, race, 'county_population',
+       CASE WHEN reason IS NULL AND population_share > 0 THEN (n / total) / population_share END,
+       CASE WHEN reason IS NULL AND population_share > 0 THEN wilson_low(n, total) / population_share END,
+       CASE WHEN reason IS NULL AND population_share > 0 THEN wilson_high(n, total) / population_share END,
+       reason IS NOT NULL OR population_share = 0,
+       coalesce(reason, CASE WHEN population_share = 0 THEN 'no population estimate for this group' END),
+       source_ids
+FROM shares;

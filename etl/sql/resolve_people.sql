@@ -1,0 +1,38 @@
+-- Merge people tables from several sources; attribute case rows to offices.
+-- Precedence: sources load in catalogue order, curated first; an office's terms all come from the first
+-- source that has any term for it, so a derived table never interleaves with the curated one.
+
+CREATE TEMP TABLE source_rank AS SELECT source_id, row_number() OVER (ORDER BY rowid) AS rank FROM source;
+
+CREATE OR REPLACE TABLE office AS
+SELECT * EXCLUDE (rn) FROM (
+    SELECT o.*, row_number() OVER (PARTITION BY office_id ORDER BY r.rank, o.rowid) AS rn
+    FROM office o JOIN source_rank r USING (source_id)
+) WHERE rn = 1;
+
+CREATE OR REPLACE TABLE office_county AS
+SELECT office_id, fips, min(source_id) AS source_id FROM office_county GROUP BY office_id, fips;
+
+CREATE OR REPLACE TABLE prosecutor AS
+SELECT * EXCLUDE (rn) FROM (
+    SELECT p.*, row_number() OVER (PARTITION BY prosecutor_id ORDER BY r.rank, p.rowid) AS rn
+    FROM prosecutor p JOIN source_rank r USING (source_id)
+) WHERE rn = 1;
+
+CREATE OR REPLACE TABLE term AS
+WITH first_source AS (
+    SELECT office_id, arg_min(t.source_id, r.rank) AS source_id
+    FROM term t JOIN source_rank r USING (source_id) GROUP BY office_id
+)
+SELECT t.* FROM term t JOIN first_source f USING (office_id, source_id);
+
+-- Each county's prosecuting office for felony cases: solicitors (misdemeanour-only offices) yield to
+-- the district attorney; ties resolve to the lowest office id so the build is deterministic.
+CREATE TEMP TABLE county_office AS
+SELECT fips, arg_min(office_id, (o.kind LIKE 'solicitor%')::INT || office_id) AS office_id
+FROM office_county oc JOIN office o USING (office_id)
+GROUP BY fips;
+
+UPDATE case_counts SET office_id = co.office_id
+FROM county_office co
+WHERE case_counts.office_id IS NULL AND case_counts.fips = co.fips;
