@@ -54,7 +54,9 @@ class SourceConfig:
     def load_adapter(self) -> Adapter:
         module_name, _, class_name = self.adapter.partition(":")
         module = importlib.import_module(module_name)
-        return getattr(module, class_name)()
+        adapter = getattr(module, class_name)()
+        adapter.source_id = self.source_id  # one adapter class may serve several catalogue entries
+        return adapter
 
 
 def load_sources(path: Path = SOURCES_TOML) -> dict[str, SourceConfig]:
