@@ -321,6 +321,7 @@ def _write_build_info(con: duckdb.DuckDBPyConnection, mode: str, chosen: list[So
         "mode": mode,
         "built_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "code_version": _code_version(),
+        "duckdb_version": duckdb.__version__,
         "suppression_threshold": str(threshold),
         "sources": ",".join(c.source_id for c in chosen),
         "content_sha256": overall,

@@ -78,7 +78,11 @@ def identifier_problems(con: duckdb.DuckDBPyConnection) -> list[tuple[str]]:
 
 
 def content_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """An order-independent checksum of every table's content (build facts and fetch times left out)."""
+    """An order-independent checksum of every table's content (build facts and fetch times left out).
+
+    DuckDB's row hash is fast but only stable within one DuckDB version, which requirements.txt pins;
+    build_info records the version beside the checksum.
+    """
     sums = {}
     tables = [t for (t,) in con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE' "
@@ -86,8 +90,8 @@ def content_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     for table in tables:
         exclude = " EXCLUDE (retrieved_at)" if table == "source" else ""
         count, xor, total = con.execute(
-            f'SELECT count(*), coalesce(bit_xor(h), 0), coalesce(sum((h >> 80)::BIGINT), 0)::BIGINT FROM ('
-            f'SELECT md5_number(CAST(t AS VARCHAR)) AS h FROM (SELECT *{exclude} FROM "{table}") t)'
+            f'SELECT count(*), coalesce(bit_xor(h), 0), coalesce(sum(h >> 40), 0)::HUGEINT FROM ('
+            f'SELECT hash(t) AS h FROM (SELECT *{exclude} FROM "{table}") t)'
         ).fetchone()
         sums[table] = f"{count}:{xor:x}:{total:x}"
     return sums

@@ -10,14 +10,23 @@ FROM (
 )
 GROUP BY fips, stage, year;
 
+-- Sources as bits, so the many groupings below combine them with a cheap bit_or (names decoded after).
+CREATE OR REPLACE TEMP TABLE source_bit AS
+SELECT source_id, (1::UBIGINT << (row_number() OVER (ORDER BY source_id) - 1)::INT) AS bit FROM source;
+
+CREATE OR REPLACE TEMP MACRO source_names(bits) AS (
+    SELECT string_agg(source_id, ',' ORDER BY source_id) FROM source_bit WHERE bits & bit <> 0
+);
+
 CREATE OR REPLACE TEMP TABLE facts AS
-SELECT cc.source_id, cc.fips, c.state_abbr, cc.office_id, ta.term_id,
+SELECT cc.source_id, any_value(sb.bit) AS source_bit, cc.fips, c.state_abbr, cc.office_id, ta.term_id,
        date_trunc('year', cc.period_start)::DATE AS year_start,
        cc.stage, cc.outcome, cc.race, cc.sex, cc.age_band, cc.offense_category, cc.offense_level,
        sum(cc.n) AS n
 FROM case_counts cc
 JOIN chosen_source cs
   ON cs.fips = cc.fips AND cs.stage = cc.stage AND cs.year = year(cc.period_start) AND cs.source_id = cc.source_id
+JOIN source_bit sb ON sb.source_id = cc.source_id
 LEFT JOIN county c ON c.fips = cc.fips
 LEFT JOIN term_attribution ta
   ON ta.office_id = cc.office_id AND ta.period_start = cc.period_start AND ta.period_grain = cc.period_grain

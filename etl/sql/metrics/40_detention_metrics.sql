@@ -47,13 +47,13 @@ WITH parts AS (
 grouped AS (
     SELECT metric_id,
            CASE WHEN GROUPING(fips) = 0 THEN 'county' WHEN GROUPING(office_id) = 0 THEN 'office'
-                WHEN GROUPING(term_id) = 0 THEN 'term' ELSE 'state' END AS scope,
-           coalesce(fips, office_id, term_id, state_abbr) AS scope_id,
+                ELSE 'state' END AS scope,
+           coalesce(fips, office_id, state_abbr) AS scope_id,
            year_start AS period_start, 'year' AS period_grain, 'all' AS dimension, 'all' AS dimension_value,
            sum(num) AS numerator, sum(den) AS denominator,
            array_to_string(list_sort(list_distinct(flatten(list(string_split(source_ids, ','))))), ',') AS source_ids
     FROM parts
-    GROUP BY metric_id, year_start, GROUPING SETS ((fips), (office_id), (term_id), (state_abbr))
+    GROUP BY metric_id, year_start, GROUPING SETS ((fips), (office_id), (state_abbr))
 )
 SELECT *, CASE WHEN metric_id = 'jail_rate_per_100k' THEN numerator / denominator * 100000
                ELSE numerator / denominator END AS value
