@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import subprocess
+import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -105,6 +106,7 @@ def build(
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f"{out.name}.building-{os.getpid()}")
+    _remove_stale(out)
     _remove(tmp)
     try:
         con = duckdb.connect(str(tmp))
@@ -114,6 +116,7 @@ def build(
             bar = tqdm(chosen, desc="sources", unit="source", disable=not progress, leave=False)
             for config in bar:
                 bar.set_postfix_str(config.source_id)
+                _stage(progress, f"load {config.source_id}")
                 _load_source(con, config, raw_dir, report)
             _stage(progress, "resolve offices")
             _resolve_people(con, catalogue)
@@ -122,11 +125,20 @@ def build(
             _stage(progress, "metrics")
             metrics.materialize(con, threshold=threshold, priorities={c.source_id: c.priority for c in chosen})
             checks.run_metric_checks(con)
+            _stage(progress, "build info")
             report.content_sha256 = _write_build_info(con, mode, chosen, raw_dir, threshold)
+            _stage(progress, "checkpoint")
             con.execute("CHECKPOINT")
         finally:
             con.close()
+        _stage(progress, "publish")
         _publish(tmp, out)
+    except (duckdb.Error, OSError) as error:
+        _remove(tmp)
+        if isinstance(error, duckdb.Error) and not _is_write_failure(error):
+            raise
+        raise BuildError(f"could not write the new warehouse beside {out} ({_first_line(error)}); is the disk "
+                         "full? Nothing was published.") from error
     except BaseException:
         _remove(tmp)
         raise
@@ -143,7 +155,8 @@ def _generate_demo(raw_dir: Path, catalogue: dict[str, SourceConfig]) -> None:
 
 def _stage(progress: bool, name: str) -> None:
     if progress:
-        tqdm.write(f"  {name}...")
+        tqdm.write(f"  {name}...", file=sys.stderr)
+        sys.stderr.flush()
 
 
 def _sql(name: str) -> str:
@@ -154,6 +167,36 @@ def _remove(path: Path) -> None:
     for candidate in (path, path.with_name(path.name + ".wal")):
         with contextlib.suppress(FileNotFoundError):
             candidate.unlink()
+
+
+WRITE_FAILURES = ("could not write", "no space left", "file too large", "disk full", "could not truncate")
+
+
+def _is_write_failure(error: BaseException) -> bool:
+    return isinstance(error, duckdb.IOException) or any(w in str(error).lower() for w in WRITE_FAILURES)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[-1] if text else type(error).__name__
+
+
+def _remove_stale(out: Path) -> None:
+    """Delete temporary files of builds that died (killed, power cut) before they could clean up."""
+    for path in out.parent.glob(f"{out.name}.building-*"):
+        pid_text = path.name.rsplit("-", 1)[-1].removesuffix(".wal")
+        if pid_text.isdigit() and not _alive(int(pid_text)):
+            _remove(path)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _publish(tmp: Path, out: Path) -> None:

@@ -27,9 +27,9 @@ def load_definitions(path: Path = METRICS_TOML) -> list[dict]:
 def materialize(con: duckdb.DuckDBPyConnection, *, threshold: int, priorities: dict[str, int]) -> None:
     for d in load_definitions():
         con.execute(
-            "INSERT INTO metric_definition VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO metric_definition VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [d["metric_id"], d["label"], d["question"], d["description"], d["stage"], d["numerator"],
-             d["denominator"], d["unit"], d["caveat"], d["sort_order"], d["direction"]],
+             d["denominator"], d["unit"], d["caveat"], d["sort_order"], d["direction"], d.get("unavailable_if", [])],
         )
     con.execute("CREATE OR REPLACE TEMP TABLE source_priority (source_id VARCHAR, priority INTEGER)")
     if priorities:

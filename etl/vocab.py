@@ -21,7 +21,7 @@ MAPPINGS_DIR = Path(__file__).parent / "sources" / "mappings"
 STAGE_OUTCOMES: dict[str, tuple[str, ...]] = {
     "referral": ("charged", "declined", "diverted", "other"),
     "pretrial": ("released_ror", "released_conditions", "bail_set", "remanded", "other"),
-    "disposition": ("plea", "trial_conviction", "trial_acquittal", "dismissed", "diverted", "other"),
+    "disposition": ("plea", "trial_conviction", "conviction", "trial_acquittal", "dismissed", "diverted", "other"),
     "sentence": ("prison", "jail", "probation", "other"),
 }
 STAGES = tuple(STAGE_OUTCOMES)

@@ -135,7 +135,8 @@ CREATE TABLE metric_definition (
     unit                 VARCHAR NOT NULL,   -- share | per_100k
     caveat               VARCHAR NOT NULL,
     sort_order           INTEGER NOT NULL,   -- extension: display order
-    direction            VARCHAR NOT NULL    -- extension: what a higher value means, in plain words
+    direction            VARCHAR NOT NULL,   -- extension: what a higher value means, in plain words
+    unavailable_if       VARCHAR[] NOT NULL  -- extension: outcomes that make the metric uncomputable for a source
 );
 
 CREATE TABLE metric_value (

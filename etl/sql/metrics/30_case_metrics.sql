@@ -1,7 +1,8 @@
 -- Every case metric for every scope (county, office, state) and breakdown by year, and for each term as a
 -- whole (a term's years are its county's or office's years, shaded by term_attribution). Raw counts stay in metric_raw for the disparity step; metric_value gets them suppressed.
--- A metric is computed from a source only if the source can report its numerator at all: a source with
--- no diversion category must not show a 0% diversion rate.
+-- A metric is computed from a source only if the source can report its numerator at all (a source with
+-- no diversion category must not show a 0% diversion rate), and reports none of the outcomes that would
+-- hide part of it (`conviction`, plea or trial not known, hides the plea share and the trial rate).
 CREATE OR REPLACE TEMP TABLE metric_raw AS
 WITH reported AS (
     SELECT source_id, stage, list(DISTINCT outcome) AS outcomes FROM case_counts GROUP BY ALL
@@ -13,7 +14,7 @@ joined AS (
     FROM facts f
     JOIN metric_definition d ON d.stage = f.stage
     JOIN reported r ON r.source_id = f.source_id AND r.stage = f.stage
-    WHERE list_has_any(d.numerator_outcomes, r.outcomes)
+    WHERE list_has_any(d.numerator_outcomes, r.outcomes) AND NOT list_has_any(d.unavailable_if, r.outcomes)
 ),
 by_year AS (
     SELECT metric_id,
