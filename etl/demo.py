@@ -119,7 +119,13 @@ FELONY_SHARE = {"homicide": 1.0, "sex_offense": 0.85, "robbery": 0.95, "assault"
                 "burglary": 0.8, "theft_property": 0.35, "drug": 0.45, "dui_traffic": 0.12, "public_order": 0.1,
                 "other": 0.3, "unknown": 0.4}
 
-# Multinomial-logit effects per stage. Outcome order follows vocab.STAGE_OUTCOMES; the first outcome of
+# The outcomes the demo draws, per stage: the vocabulary's, less `conviction` (for sources that cannot tell a
+# plea from a trial conviction; the demo always can). Integer codes in the parquet index these tuples.
+OUTCOMES: dict[str, tuple[str, ...]] = {
+    stage: tuple(o for o in outcomes if o != "conviction") for stage, outcomes in vocab.STAGE_OUTCOMES.items()
+}
+
+# Multinomial-logit effects per stage. Outcome order follows OUTCOMES; the first outcome of
 # each stage is the reference (logit 0). Each table row: name -> {outcome: logit shift}.
 REFERRAL_BASE = {"declined": -1.9, "diverted": -2.9, "other": -3.7}
 REFERRAL_OFFENSE = {
@@ -550,7 +556,7 @@ class _Params:
 
     @classmethod
     def make(cls) -> _Params:
-        out = vocab.STAGE_OUTCOMES
+        out = OUTCOMES
         cats, levels, races = vocab.OFFENSE_CATEGORIES, vocab.OFFENSE_LEVELS, vocab.RACES
         days = pd.date_range(FIRST_DAY, LAST_DAY, freq="D")
         return cls(
@@ -645,7 +651,7 @@ def _case_chunk(world: World, params: _Params, case_cum: np.ndarray, start: int,
     disposition_date = np.full(n, -1, dtype=np.int32)
     disposition_date[charged[resolved]] = disposition_day[resolved]
 
-    dis_out = vocab.STAGE_OUTCOMES["disposition"]
+    dis_out = OUTCOMES["disposition"]
     convicted = np.flatnonzero(np.isin(disposition, [dis_out.index("plea"), dis_out.index("trial_conviction")]))
     trial = disposition[convicted] == dis_out.index("trial_conviction")
     s_county, s_off, s_race = county[convicted], offense[convicted], race[convicted]
@@ -671,7 +677,7 @@ def _case_chunk(world: World, params: _Params, case_cum: np.ndarray, start: int,
 
 
 def _dictionaries(world: World) -> dict[str, tuple[str, ...]]:
-    out = vocab.STAGE_OUTCOMES
+    out = OUTCOMES
     return {
         "fips": tuple(world.fips), "offense_category": vocab.OFFENSE_CATEGORIES, "offense_level": vocab.OFFENSE_LEVELS,
         "race": vocab.RACES, "sex": vocab.SEXES, "age_band": vocab.AGE_BANDS, "referral_outcome": out["referral"],
