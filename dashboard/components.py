@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from datetime import date
@@ -64,14 +65,28 @@ def chart_block(fig: go.Figure, data: pd.DataFrame, *, alt: str, filename: str, 
     if as_table:
         st.dataframe(data, hide_index=True, width="stretch")
     if image_export_available():
-        with st.popover("Download image", icon=":material/image:"):
-            for fmt in ("png", "svg"):
-                image = _render(fig, fmt)
-                if image is not None:
-                    st.download_button(f"{fmt.upper()} with title and source", data=image,
-                                       file_name=f"{safe_filename(filename)}.{fmt}",
-                                       mime="image/png" if fmt == "png" else "image/svg+xml",
-                                       key=f"{fmt}-{key}")
+        _image_downloads(fig, filename, key)
+
+
+def _image_downloads(fig: go.Figure, filename: str, key: str) -> None:
+    """PNG and SVG rendered on the server only when asked for (rendering takes a second or two per chart)."""
+    asked = st.session_state.get(f"images-{key}", False)
+    if not asked and st.button("Prepare PNG and SVG downloads", key=f"prepare-{key}", icon=":material/image:"):
+        st.session_state[f"images-{key}"] = True
+        asked = True
+    if not asked:
+        return
+    spec = fig.to_json()
+    columns = st.columns(2)
+    for column, fmt in zip(columns, ("png", "svg"), strict=True):
+        image = _render(spec, fmt)
+        with column:
+            if image is None:
+                st.caption(f"{fmt.upper()} export is not available here; use the camera icon on the chart.")
+                continue
+            st.download_button(f"{fmt.upper()} with title and source", data=image,
+                               file_name=f"{safe_filename(filename)}.{fmt}",
+                               mime="image/png" if fmt == "png" else "image/svg+xml", key=f"{fmt}-{key}")
 
 
 def image_export_available() -> bool:
@@ -79,11 +94,14 @@ def image_export_available() -> bool:
     return shutil.which("chromium") is not None or bool(os.environ.get("BROWSER_PATH"))
 
 
-def _render(fig: go.Figure, fmt: str) -> bytes | None:
+@st.cache_data(max_entries=256, show_spinner="Rendering the image...")
+def _render(spec: str, fmt: str) -> bytes | None:
+    """One figure (as JSON) -> image bytes through kaleido and the system Chromium; cached per figure."""
     browser = shutil.which("chromium")
     if browser and not os.environ.get("BROWSER_PATH"):
         os.environ["BROWSER_PATH"] = browser
     try:
+        fig = go.Figure(json.loads(spec))
         return fig.to_image(format=fmt, width=1100, height=620, scale=2 if fmt == "png" else 1)
     except Exception:  # noqa: BLE001 - any renderer failure falls back to the browser-side button
         return None

@@ -1,0 +1,169 @@
+"""Gaps with intervals: relative rates by race against white defendants, representation at referral against
+the county population, and a prosecutor's value against their predecessor's and the state's other offices.
+
+A disparity (or difference) is drawn only when it and its interval are published; every other row is turned
+into a plain sentence saying why it is not shown. Pure functions, no Streamlit.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.common import PALETTE, escape, finish
+from dashboard.charts.trends import format_value, group_label
+
+RACE_ORDER = ("black", "hispanic", "asian_pacific", "native_american", "other", "white")
+MEASURE_WORDS = {
+    "relative_rate": "times the rate for white defendants",
+    "representation_ratio": "times their share of the county's population",
+}
+
+
+def _wrap(text: str, width: int = 20) -> str:
+    """Break a long (already escaped) axis label over lines so it fits a phone screen."""
+    words, lines, line = text.split(" "), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+def _drawable(frame: pd.DataFrame) -> pd.Series:
+    ok = ~frame["suppressed"].fillna(True).astype(bool)
+    for column in ("value", "ci_low", "ci_high"):
+        ok &= frame[column].notna() & frame[column].map(lambda v: not pd.isna(v) and math.isfinite(v) and v > 0)
+    return ok
+
+
+def disparity_notes(frame: pd.DataFrame) -> list[str]:
+    """Why each group that is not drawn is missing, in plain words."""
+    notes = []
+    for row in frame[~_drawable(frame)].itertuples(index=False):
+        reason = row.suppression_reason if isinstance(row.suppression_reason, str) and row.suppression_reason \
+            else "its interval cannot be computed"
+        notes.append(f"{group_label('race', row.race)}: not shown — {reason}.")
+    return notes
+
+
+def disparity_chart(frame: pd.DataFrame, *, measure: str, title: str, source: str, built: str, demo: bool,
+                    subtitle: str = "") -> go.Figure:
+    """Dots with 95% intervals on a log scale, a line at 1 (no difference); unpublished groups left out.
+
+    `frame`: one row per race with value, ci_low, ci_high, suppressed, suppression_reason (the disparity
+    table's rows for one measure, scope and year).
+    """
+    shown = frame[_drawable(frame)].copy()
+    shown["order"] = shown["race"].map({r: i for i, r in enumerate(RACE_ORDER)}).fillna(99)
+    shown = shown.sort_values("order", ascending=False)
+    fig = go.Figure()
+    if shown.empty:
+        fig.add_annotation(text="No group has enough cases to compare", x=0.5, y=0.5, xref="paper", yref="paper",
+                           showarrow=False, font={"size": 14})
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        return finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
+    labels = [_wrap(escape(group_label("race", r))) for r in shown["race"]]
+    words = MEASURE_WORDS.get(measure, "times the reference")
+    hover = [f"<b>{label}</b><br>{v:.2f} {words}<br>95% interval {lo:.2f} to {hi:.2f}"
+             for label, v, lo, hi in zip(labels, shown["value"], shown["ci_low"], shown["ci_high"], strict=True)]
+    fig.add_trace(go.Scatter(
+        x=list(shown["value"]), y=labels, mode="markers", name=escape(measure.replace("_", " ")),
+        marker={"size": 11, "color": PALETTE[0], "symbol": "diamond"},
+        error_x={"type": "data", "symmetric": False, "array": list(shown["ci_high"] - shown["value"]),
+                 "arrayminus": list(shown["value"] - shown["ci_low"]), "color": PALETTE[0], "thickness": 2},
+        text=hover, hovertemplate="%{text}<extra></extra>"))
+    low = min(float(shown["ci_low"].min()), 0.8)
+    high = max(float(shown["ci_high"].max()), 1.25)
+    fig.add_shape(type="line", xref="x", yref="paper", x0=1, x1=1, y0=0, y1=1,
+                  line={"color": "#444", "dash": "dash", "width": 1}, name="no difference (1.0)")
+    fig.add_annotation(x=math.log10(1), y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
+                       text="same as reference", font={"size": 10, "color": "#444"})
+    finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
+    fig.update_layout(showlegend=False, margin={"l": 10}, height=300 + 45 * len(shown), yaxis={"automargin": True},
+                      xaxis={"type": "log", "range": [math.log10(low / 1.2), math.log10(high * 1.2)],
+                             "title": {"text": words}, "gridcolor": "#eee"})
+    return fig
+
+
+def disparity_alt(frame: pd.DataFrame, *, measure: str, place: str, year: int) -> str:
+    shown = frame[_drawable(frame)]
+    words = MEASURE_WORDS.get(measure, "times the reference")
+    if shown.empty:
+        return f"No group in {place} had enough cases in {year} to compare."
+    parts = [f"{group_label('race', r.race)}: {r.value:.2f} (95% interval {r.ci_low:.2f} to {r.ci_high:.2f})"
+             for r in shown.itertuples(index=False)]
+    return f"Dot chart for {place}, {year}, in {words}; 1 means no difference. " + "; ".join(parts) + "."
+
+
+# --- a prosecutor against their predecessor and the state's other offices --------------------------------
+
+
+def difference_chart(comparisons: pd.DataFrame, *, unit_of: dict[str, str], labels: dict[str, str], title: str,
+                     source: str, built: str, demo: bool, subtitle: str = "") -> go.Figure:
+    """Differences (their value minus the other's) with 95% intervals, one row per measure and comparison.
+
+    `comparisons` rows: metric_id, comparison ('predecessor' | 'state_others'), other_label, diff, diff_low,
+    diff_high, value, other_value. Only share measures go on this chart (differences in percentage points);
+    rows without a difference are left out (the page lists them with the reason).
+    """
+    frame = comparisons[comparisons["diff"].notna() & comparisons["diff_low"].notna()].copy()
+    frame = frame[frame["metric_id"].map(lambda m: unit_of.get(m) == "share")]
+    fig = go.Figure()
+    if frame.empty:
+        fig.add_annotation(text="No difference can be computed for this selection", x=0.5, y=0.5, xref="paper",
+                           yref="paper", showarrow=False, font={"size": 14})
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        return finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
+    names = {"predecessor": "vs predecessor", "state_others": "vs the state's other offices"}
+    for i, (kind, rows) in enumerate(frame.groupby("comparison", sort=False)):
+        ys = [_wrap(escape(labels.get(m, m))) for m in rows["metric_id"]]
+        hover = [f"<b>{escape(labels.get(r.metric_id, r.metric_id))}</b><br>{format_value(r.value, 'share', digits=1)}"
+                 f" vs {format_value(r.other_value, 'share', digits=1)} ({escape(r.other_label)})<br>"
+                 f"difference {r.diff * 100:+.1f} points (95% interval {r.diff_low * 100:+.1f} to "
+                 f"{r.diff_high * 100:+.1f})" for r in rows.itertuples(index=False)]
+        fig.add_trace(go.Scatter(
+            x=list(rows["diff"] * 100), y=ys, mode="markers", name=names.get(kind, escape(kind)),
+            marker={"size": 10, "color": PALETTE[i % len(PALETTE)], "symbol": ["circle", "square"][i % 2]},
+            error_x={"type": "data", "symmetric": False, "array": list((rows["diff_high"] - rows["diff"]) * 100),
+                     "arrayminus": list((rows["diff"] - rows["diff_low"]) * 100), "thickness": 2,
+                     "color": PALETTE[i % len(PALETTE)]},
+            text=hover, hovertemplate="%{text}<extra></extra>"))
+    fig.add_shape(type="line", xref="x", yref="paper", x0=0, x1=0, y0=0, y1=1,
+                  line={"color": "#444", "dash": "dash", "width": 1}, name="no difference")
+    finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
+    fig.update_layout(margin={"l": 10}, scattermode="group", showlegend=True,
+                      height=330 + 40 * frame["metric_id"].nunique(),
+                      xaxis={"title": {"text": "difference in percentage points"}, "zeroline": False,
+                             "gridcolor": "#eee", "ticksuffix": ""},
+                      yaxis={"autorange": "reversed", "categoryorder": "array", "automargin": True,
+                             "categoryarray": [_wrap(escape(labels.get(m, m)))
+                                               for m in dict.fromkeys(frame["metric_id"])]})
+    return fig
+
+
+def difference_sentence(row: pd.Series, unit: str, label: str) -> str:
+    """'3.1 points higher than Anita Alvarez (95% interval 1.2 to 5.0)' or why no difference is shown."""
+    if pd.isna(row.get("diff")):
+        return f"{label}: no comparison with {row['other_label']} — {row.get('note') or 'not enough data'}."
+    scale, suffix = (100, " points") if unit == "share" else (1, " per 100,000")
+    diff, low, high = row["diff"] * scale, row["diff_low"] * scale, row["diff_high"] * scale
+    if low > 0:
+        word = "higher than"
+    elif high < 0:
+        word = "lower than"
+    else:
+        word = "no clear difference from"
+    amount = f"{abs(diff):.1f}{suffix} " if word != "no clear difference from" else ""
+    mine, other = format_value(row["value"], unit, digits=1), format_value(row["other_value"], unit, digits=1)
+    note = row.get("note")
+    return (f"{label}: {mine} vs {other} — {amount}{word} {row['other_label']} "
+            f"(difference {diff:+.1f}, 95% interval {low:+.1f} to {high:+.1f})."
+            + (f" Note: {note}." if isinstance(note, str) and note else ""))

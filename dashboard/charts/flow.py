@@ -1,0 +1,101 @@
+"""Case flow: how many cases reached each stage, from referral to charge to conviction to incarceration.
+
+The counts come from the published (suppressed) metric values, summed over the chosen years: a year whose
+cell is withheld is left out of that stage's sum and named. The stages are not one cohort followed through
+the system: each is the number of decisions of that kind made in those years.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.common import PALETTE, escape, finish
+from dashboard.charts.trends import year_list
+
+# (stage key, plain label, metric, which count, what the stage needs in the coverage table)
+STAGES = (
+    ("referred", "Referred by police", "declination_rate", "denominator", "referral"),
+    ("charged", "Charged", "declination_rate", "charged", "referral"),
+    ("resolved", "Resolved in court", "conviction_rate", "denominator", "disposition"),
+    ("convicted", "Convicted", "conviction_rate", "numerator", "disposition"),
+    ("sentenced", "Sentenced", "incarceration_sentence_rate", "denominator", "sentence"),
+    ("incarcerated", "Sentenced to prison or jail", "incarceration_sentence_rate", "numerator", "sentence"),
+)
+STAGE_WORDS = {"referral": "referrals from police", "disposition": "court outcomes (dispositions)",
+               "sentence": "sentences", "pretrial": "bail and release decisions", "detention": "jail population"}
+
+
+def flow_counts(values: pd.DataFrame, year_from: int, year_to: int) -> pd.DataFrame:
+    """Counts per stage over [year_from, year_to] from a county's yearly metric values (dimension 'all').
+
+    `values` needs metric_id, year, numerator, denominator, suppressed. Returns one row per stage with
+    stage, label, count (NaN when the stage has no published year), years (published years used),
+    withheld (years left out because suppressed), available (bool).
+    """
+    frame = values[(values["year"] >= year_from) & (values["year"] <= year_to)].copy()
+    frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool)
+    rows = []
+    for key, label, metric, which, _stage in STAGES:
+        part = frame[frame["metric_id"] == metric]
+        if which == "charged":
+            # charged = referrals - declined - diverted; a year whose diversion count is withheld cannot be
+            # split; a year with no diversion measure at all (the source does not report it) counts none.
+            declined = part.set_index("year")
+            diverted = frame[frame["metric_id"] == "prefiling_diversion_rate"].set_index("year")
+            usable = [y for y in declined.index if not declined.loc[y, "suppressed"]
+                      and (y not in diverted.index or not diverted.loc[y, "suppressed"])]
+            withheld = sorted(set(declined.index) - set(usable))
+            count = sum(declined.loc[y, "denominator"] - declined.loc[y, "numerator"]
+                        - (diverted.loc[y, "numerator"] if y in diverted.index else 0)
+                        for y in usable) if usable else float("nan")
+            years = sorted(usable)
+        else:
+            published = part[~part["suppressed"]]
+            withheld = sorted(part.loc[part["suppressed"], "year"].astype(int))
+            years = sorted(published["year"].astype(int))
+            count = float(published[which].sum()) if years else float("nan")
+        rows.append({"stage": key, "label": label, "count": count, "years": years, "withheld": withheld,
+                     "available": bool(years)})
+    return pd.DataFrame(rows)
+
+
+def missing_stages(coverage_stages: set[str]) -> list[str]:
+    """The case stages a county's data do not cover, in plain words."""
+    return [STAGE_WORDS[s] for s in ("referral", "pretrial", "disposition", "sentence", "detention")
+            if s not in coverage_stages]
+
+
+def flow_chart(counts: pd.DataFrame, *, title: str, source: str, built: str, demo: bool,
+               subtitle: str = "") -> go.Figure:
+    """A funnel of the stages that have counts; stages without data are left out (the page says which)."""
+    shown = counts[counts["available"]]
+    fig = go.Figure()
+    if shown.empty:
+        fig.add_annotation(text="No published counts for these years", x=0.5, y=0.5, xref="paper", yref="paper",
+                           showarrow=False, font={"size": 14})
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        return finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
+    hover = []
+    for row in shown.itertuples(index=False):
+        text = f"<b>{escape(row.label)}</b><br>{row.count:,.0f} cases in {year_list(row.years)}"
+        if row.withheld:
+            text += f"<br>Left out (too few to publish): {year_list(row.withheld)}"
+        hover.append(text)
+    fig.add_trace(go.Funnel(
+        y=[escape(label) for label in shown["label"]], x=list(shown["count"]), textinfo="value",
+        texttemplate="%{value:,.0f}", marker={"color": [PALETTE[i % len(PALETTE)] for i in range(len(shown))]},
+        connector={"line": {"color": "#999", "width": 1}}, text=hover, hovertemplate="%{text}<extra></extra>",
+        name="cases"))
+    finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
+    fig.update_layout(showlegend=False, margin={"l": 10}, yaxis={"automargin": True})
+    return fig
+
+
+def flow_alt(counts: pd.DataFrame, place: str, years: str) -> str:
+    shown = counts[counts["available"]]
+    if shown.empty:
+        return f"No published case counts for {place} in {years}."
+    steps = "; ".join(f"{row.label}: {row.count:,.0f}" for row in shown.itertuples(index=False))
+    return f"Funnel of case counts for {place}, {years}, each stage summed over its published years. {steps}."

@@ -1,0 +1,328 @@
+"""Trend charts: a measure over the years, one line per group, with 95% interval bands, each prosecutor's
+time in office shaded and named, and suppressed years marked as such (never drawn as zero).
+
+Pure functions: data frames in, a plotly Figure (or plain text) out; no Streamlit, no database.
+
+The `series` frame every function here takes has one row per (series, year):
+    series      what the line is (a group such as "Black", a county, a prosecutor, a measure)
+    year        int
+    value, ci_low, ci_high, numerator, denominator   (NULL when suppressed)
+    suppressed  bool; suppression_reason  text
+    source      optional: the source's title, shown on hover
+    prosecutor  optional: who the year is attributed to, shown on hover
+The `terms` frame has one row per term: name, start_date, end_date (NaT: in office), entry, and optionally
+prosecutor_id and highlight (bool).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.common import PALETTE, escape, finish
+
+SUPPRESSED_NAME = "Not shown: too few cases (suppressed)"
+SHADES = ("rgba(0,114,178,0.08)", "rgba(230,159,0,0.12)")
+HIGHLIGHT = "rgba(0,158,115,0.22)"
+DIMMED = "rgba(120,120,120,0.08)"
+YEAR_ATTRIBUTION = "years attributed to the prosecutor in office most of the year"
+
+GROUP_LABELS = {
+    "race": {"black": "Black", "white": "White", "hispanic": "Hispanic", "asian_pacific": "Asian or Pacific Islander",
+             "native_american": "Native American", "other": "Other race", "unknown": "Race unknown"},
+    "sex": {"female": "Women", "male": "Men", "unknown": "Sex unknown"},
+    "age_band": {"under_18": "Under 18", "18_24": "18 to 24", "25_34": "25 to 34", "35_44": "35 to 44",
+                 "45_54": "45 to 54", "55_64": "55 to 64", "65_plus": "65 and over", "unknown": "Age unknown"},
+    "offense_category": {"sex_offense": "Sex offense", "theft_property": "Theft and property",
+                         "dui_traffic": "DUI and traffic", "public_order": "Public order",
+                         "unknown": "Offense unknown"},
+    "offense_level": {"unknown": "Level unknown"},
+    "all": {"all": "All cases"},
+}
+DIMENSION_LABELS = {"all": "All cases together", "race": "Race and ethnicity", "sex": "Sex", "age_band": "Age",
+                    "offense_category": "Type of offense", "offense_level": "Felony or misdemeanor"}
+
+
+def group_label(dimension: str, value: str) -> str:
+    """A plain-words label for a breakdown value ('asian_pacific' -> 'Asian or Pacific Islander')."""
+    known = GROUP_LABELS.get(dimension, {}).get(value)
+    if known:
+        return known
+    return str(value).replace("_", " ").capitalize()
+
+
+def format_value(value: float | None, unit: str, *, digits: int = 0) -> str:
+    """'27%' for shares, '1,234' for rates per 100,000; an em dash for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if unit == "share":
+        return f"{value * 100:.{digits}f}%"
+    return f"{value:,.{digits}f}"
+
+
+def count_text(numerator: float | None, denominator: float | None, unit: str) -> str:
+    """The n behind a value, in words: '23 of 85 cases' or '12,346 people in jail, 4,226,838 adults'."""
+    if numerator is None or denominator is None or pd.isna(numerator) or pd.isna(denominator):
+        return "counts withheld"
+    if unit == "per_100k":
+        return f"{numerator:,.0f} people in jail; {denominator:,.0f} adults"
+    return f"{numerator:,.0f} of {denominator:,.0f} cases"
+
+
+def with_intervals(series: pd.DataFrame, unit: str, z: float = 1.96) -> pd.DataFrame:
+    """value, ci_low, ci_high from numerator and denominator: Wilson for shares, Poisson per 100,000.
+
+    The same intervals the warehouse publishes, for rows pooled after the fact (NULL counts stay NULL).
+    """
+    out = series.copy()
+    n, x = out["denominator"].astype(float), out["numerator"].astype(float)
+    p = x / n
+    if unit == "per_100k":
+        out["value"] = p * 100000
+        out["ci_low"] = ((x - z * x.pow(0.5)) / n * 100000).clip(lower=0)
+        out["ci_high"] = (x + z * x.pow(0.5)) / n * 100000
+    else:
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * (p * (1 - p) / n + z * z / (4 * n * n)).pow(0.5) / (1 + z * z / n)
+        out["value"] = p
+        out["ci_low"] = (centre - half).clip(lower=0)
+        out["ci_high"] = (centre + half).clip(upper=1)
+    return out
+
+
+def merge_terms(terms: pd.DataFrame, *, gap_days: int = 7) -> pd.DataFrame:
+    """One span per prosecutor's continuous time in office (consecutive terms merged), in date order.
+
+    Columns out: name, label (escaped, with '(interim)', '(appointed)' or '(acting)' when never elected in the
+    span), start (date), end (date or None: in office), highlight (bool).
+    """
+    if terms is None or terms.empty:
+        return pd.DataFrame(columns=["name", "label", "start", "end", "highlight"])
+    frame = terms.copy()
+    frame["start"] = pd.to_datetime(frame["start_date"]).dt.date
+    frame["end"] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in frame["end_date"]]
+    if "highlight" not in frame:
+        frame["highlight"] = False
+    key = "prosecutor_id" if "prosecutor_id" in frame else "name"
+    frame = frame.sort_values("start")
+    spans: list[dict] = []
+    for row in frame.itertuples(index=False):
+        last = spans[-1] if spans else None
+        if (last is not None and last["key"] == getattr(row, key) and last["end"] is not None
+                and (row.start - last["end"]).days <= gap_days):
+            last["end"] = row.end
+            last["entries"].add(row.entry)
+            last["highlight"] = last["highlight"] or bool(row.highlight)
+            continue
+        spans.append({"key": getattr(row, key), "name": row.name, "start": row.start, "end": row.end,
+                      "entries": {row.entry}, "highlight": bool(row.highlight)})
+    rows = []
+    for span in spans:
+        suffix = ""
+        if "elected" not in span["entries"]:
+            suffix = " (" + sorted(span["entries"])[0] + ")"
+        rows.append({"name": span["name"], "label": escape(span["name"]) + suffix, "start": span["start"],
+                     "end": span["end"], "highlight": span["highlight"]})
+    return pd.DataFrame(rows)
+
+
+def _mid_year(year: int) -> str:
+    return f"{int(year)}-07-01"
+
+
+def _segments(flags: list[bool]) -> list[tuple[int, int]]:
+    """Runs of True in a list, as (first, last) index pairs."""
+    runs, start = [], None
+    for i, flag in enumerate([*flags, False]):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            runs.append((start, i - 1))
+            start = None
+    return runs
+
+
+def _rgba(hex_color: str, alpha: float) -> str:
+    h = hex_color.lstrip("#")
+    return f"rgba({int(h[0:2], 16)},{int(h[2:4], 16)},{int(h[4:6], 16)},{alpha})"
+
+
+def _hover(row: pd.Series, series: str, unit: str) -> str:
+    lines = [f"<b>{escape(series)}</b>", f"{int(row['year'])}: {format_value(row['value'], unit, digits=1)}"
+             f" (95% interval {format_value(row['ci_low'], unit, digits=1)} to "
+             f"{format_value(row['ci_high'], unit, digits=1)})",
+             count_text(row["numerator"], row["denominator"], unit)]
+    if isinstance(row.get("prosecutor"), str) and row.get("prosecutor"):
+        lines.append(f"Prosecutor: {escape(row['prosecutor'])}")
+    if isinstance(row.get("source"), str) and row.get("source"):
+        lines.append(f"Source: {escape(row['source'])}")
+    return "<br>".join(lines)
+
+
+def trend_chart(series: pd.DataFrame, *, unit: str, title: str, source: str, built: str, demo: bool,
+                terms: pd.DataFrame | None = None, subtitle: str = "", y_title: str = "",
+                mark_suppressed: bool = True) -> go.Figure:
+    """Lines over the years with interval bands, term shading and suppressed years marked.
+
+    One line per value of `series`; a suppressed year is a gap in its line (never a zero). When the chart has
+    a single line, each suppressed year is also drawn as a dotted vertical line named SUPPRESSED_NAME.
+    """
+    fig = go.Figure()
+    frame = series.copy()
+    if frame.empty:
+        fig.add_annotation(text="No published values for this selection", x=0.5, y=0.5, xref="paper",
+                           yref="paper", showarrow=False, font={"size": 14})
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        return finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
+    frame["year"] = frame["year"].astype(int)
+    frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool)
+    years = sorted(frame["year"].unique())
+    first, last = min(years), max(years)
+    order = list(dict.fromkeys(frame["series"]))
+    for i, name in enumerate(order):
+        color = PALETTE[i % len(PALETTE)]
+        rows = frame[frame["series"] == name].set_index("year").reindex(range(first, last + 1))
+        rows["year"] = rows.index
+        hidden = rows["suppressed"].astype("boolean").fillna(True).astype(bool)
+        shown = [not h and not pd.isna(v) for h, v in zip(hidden, rows["value"], strict=True)]
+        if not any(shown):
+            continue  # nothing to draw: the page's note (suppressed_note) names it
+        has_ci = [ok and not pd.isna(lo) and not pd.isna(hi)
+                  for ok, lo, hi in zip(shown, rows["ci_low"], rows["ci_high"], strict=True)]
+        for a, b in _segments(has_ci):
+            part = rows.iloc[a:b + 1]
+            if a == b:
+                fig.add_trace(go.Scatter(
+                    x=[_mid_year(part["year"].iloc[0])], y=[part["value"].iloc[0]], mode="markers",
+                    marker={"size": 1, "color": color},
+                    error_y={"type": "data", "symmetric": False,
+                             "array": [part["ci_high"].iloc[0] - part["value"].iloc[0]],
+                             "arrayminus": [part["value"].iloc[0] - part["ci_low"].iloc[0]],
+                             "color": _rgba(color, 0.5), "thickness": 6, "width": 0},
+                    name=f"{escape(name)}: 95% interval", legendgroup=str(i), showlegend=False, hoverinfo="skip"))
+                continue
+            xs = [_mid_year(y) for y in part["year"]]
+            fig.add_trace(go.Scatter(
+                x=xs + xs[::-1], y=list(part["ci_high"]) + list(part["ci_low"])[::-1], fill="toself",
+                fillcolor=_rgba(color, 0.15), line={"width": 0}, mode="lines", hoverinfo="skip",
+                name=f"{escape(name)}: 95% interval", legendgroup=str(i), showlegend=False))
+        values = [v if ok else None for v, ok in zip(rows["value"], shown, strict=True)]
+        texts = [_hover(r, name, unit) if ok else "" for (_, r), ok in zip(rows.iterrows(), shown, strict=True)]
+        fig.add_trace(go.Scatter(
+            x=[_mid_year(y) for y in rows["year"]], y=values, mode="lines+markers", connectgaps=False,
+            name=escape(name), legendgroup=str(i), line={"color": color, "width": 2.5},
+            marker={"size": 7, "color": color, "symbol": ["circle", "square", "diamond", "triangle-up",
+                                                           "cross", "x", "star", "hexagon"][i % 8]},
+            text=texts, hovertemplate="%{text}<extra></extra>"))
+    suppressed = frame[frame["suppressed"]]
+    if mark_suppressed and len(order) == 1 and not suppressed.empty:
+        xs, ys, texts = [], [], []
+        for row in suppressed.itertuples(index=False):
+            reason = escape(row.suppression_reason) if isinstance(row.suppression_reason, str) else "too few cases"
+            text = f"{int(row.year)}: not shown ({reason})"
+            xs += [_mid_year(row.year), _mid_year(row.year), None]
+            ys += [0, 1, None]
+            texts += [text, text, ""]
+        fig.add_trace(go.Scatter(x=xs, y=ys, yaxis="y2", mode="lines+markers", name=SUPPRESSED_NAME,
+                                 line={"color": "#777", "dash": "dot", "width": 1.5},
+                                 marker={"symbol": "x-thin-open", "size": 8, "color": "#777"},
+                                 text=texts, hovertemplate="%{text}<extra></extra>"))
+        fig.update_layout(yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True})
+    x0, x1 = date(first, 1, 1), date(last, 12, 31)
+    _shade_terms(fig, merge_terms(terms) if terms is not None else None, x0, x1)
+    finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
+    upper = frame["ci_high"].where(frame["ci_high"].notna(), frame["value"]).max()
+    yaxis: dict = {"title": {"text": escape(y_title)}, "rangemode": "tozero", "gridcolor": "#eee",
+                   "zeroline": True, "zerolinecolor": "#999"}
+    if unit == "share":
+        top = min(1.0, (upper if not pd.isna(upper) else 1.0) * 1.15 + 0.02)
+        yaxis.update(tickformat=".0%", range=[0, top])
+    else:
+        yaxis.update(tickformat=",.0f")
+        if not pd.isna(upper):
+            yaxis.update(range=[0, upper * 1.15])
+    fig.update_layout(yaxis=yaxis, hovermode="closest",
+                      xaxis={"range": [x0.isoformat(), x1.isoformat()], "dtick": "M12", "tickformat": "%Y",
+                             "gridcolor": "#f3f3f3"})
+    return fig
+
+
+def _shade_terms(fig: go.Figure, spans: pd.DataFrame | None, x0: date, x1: date) -> None:
+    """Each prosecutor's time in office as a shaded band named after them, clipped to the chart's years."""
+    if spans is None or spans.empty:
+        return
+    any_highlight = bool(spans["highlight"].any())
+    visible = 0
+    for span in spans.itertuples(index=False):
+        start = max(span.start, x0)
+        end = min(span.end or x1, x1)
+        if end <= start:
+            continue
+        color = (HIGHLIGHT if span.highlight else DIMMED) if any_highlight else SHADES[visible % 2]
+        fig.add_shape(type="rect", xref="x", yref="paper", x0=start.isoformat(), x1=end.isoformat(), y0=0, y1=1,
+                      fillcolor=color, line={"width": 0}, layer="below", name=span.label)
+        narrow = (end - start).days < 500
+        fig.add_annotation(x=(start + (end - start) / 2).isoformat(), y=1 if narrow else (1, 0.93, 0.86)[visible % 3],
+                           xref="x", yref="paper", yanchor="top", showarrow=False, text=span.label,
+                           textangle=-90 if narrow else 0, font={"size": 10, "color": "#333"},
+                           bgcolor="rgba(255,255,255,0.6)", name=f"term: {span.label}")
+        visible += 1
+
+
+def suppressed_note(series: pd.DataFrame) -> str:
+    """Plain words for what a chart leaves out: 'Not shown because there were too few cases: Black 2013, 2015.'"""
+    if series.empty or not series["suppressed"].fillna(False).astype(bool).any():
+        return ""
+    parts = []
+    for name, rows in series[series["suppressed"].fillna(False).astype(bool)].groupby("series", sort=False):
+        parts.append(f"{name} {year_list(rows['year'])}")
+    return "Not shown because there were too few cases to publish safely: " + "; ".join(parts) + "."
+
+
+def year_list(years: Iterable[int]) -> str:
+    """'2012-2014, 2016' from [2012, 2013, 2014, 2016]."""
+    values = sorted({int(y) for y in years})
+    runs, start, prev = [], None, None
+    for y in [*values, None]:
+        if start is None:
+            start = prev = y
+        elif y is not None and y == prev + 1:
+            prev = y
+        else:
+            runs.append(str(start) if start == prev else f"{start}–{prev}")
+            start = prev = y
+    return ", ".join(r for r in runs if r != "None")
+
+
+def alt_text(series: pd.DataFrame, *, measure: str, unit: str, place: str, terms: pd.DataFrame | None = None) -> str:
+    """A sentence or two describing the chart for screen readers."""
+    if series.empty:
+        return f"No published values of {measure} for {place}."
+    shown = series[~series["suppressed"].fillna(False).astype(bool) & series["value"].notna()]
+    years = sorted(series["year"].astype(int).unique())
+    parts = [f"Line chart of {measure} by year for {place}, {years[0]} to {years[-1]}"]
+    names = list(dict.fromkeys(series["series"]))
+    if len(names) > 1:
+        parts[0] += ", one line per group: " + ", ".join(names[:8]) + ("…" if len(names) > 8 else "")
+    parts[0] += "."
+    if not shown.empty:
+        low = shown.loc[shown["value"].idxmin()]
+        high = shown.loc[shown["value"].idxmax()]
+        parts.append(f"Values range from {format_value(low['value'], unit)} ({low['series']}, {int(low['year'])}) "
+                     f"to {format_value(high['value'], unit)} ({high['series']}, {int(high['year'])}).")
+    spans = merge_terms(terms) if terms is not None else None
+    if spans is not None and not spans.empty:
+        described = [f"{s.name} from {s.start.year}" + (f" to {s.end.year}" if s.end else "")
+                     for s in spans.itertuples(index=False)
+                     if (s.end is None or s.end.year >= years[0]) and s.start.year <= years[-1]]
+        if described:
+            parts.append("Shaded periods show who was in office: " + "; ".join(described) + ".")
+    note = suppressed_note(series)
+    if note:
+        parts.append(note)
+    return " ".join(parts)

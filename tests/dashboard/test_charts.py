@@ -1,0 +1,301 @@
+"""The county, prosecutor and compare charts as pure functions: their output specs, without Streamlit."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from dashboard.charts import detention, disparity, flow, trends
+from dashboard.charts.common import DEMO_TEXT
+
+COMMON = {"source": "Test source <b>", "built": "2025-01-01", "demo": True}
+
+
+def yearly(values: dict[int, tuple[float, float] | None], series: str = "All cases") -> pd.DataFrame:
+    """Rows for trend_chart: {year: (numerator, denominator)} or None for a suppressed year."""
+    rows = []
+    for year, counts in values.items():
+        if counts is None:
+            rows.append({"series": series, "year": year, "numerator": None, "denominator": None, "value": None,
+                         "ci_low": None, "ci_high": None, "suppressed": True,
+                         "suppression_reason": "fewer than 10 cases counted"})
+        else:
+            x, n = counts
+            rows.append({"series": series, "year": year, "numerator": x, "denominator": n, "suppressed": False,
+                         "suppression_reason": None})
+    frame = pd.DataFrame(rows)
+    published = frame[~frame["suppressed"]]
+    filled = trends.with_intervals(published, "share")
+    for column in ("value", "ci_low", "ci_high"):
+        frame.loc[published.index, column] = filled[column]
+    return frame
+
+
+def terms_frame() -> pd.DataFrame:
+    return pd.DataFrame([
+        {"prosecutor_id": "anita", "name": "Anita Alvarez", "start_date": date(2008, 12, 1),
+         "end_date": date(2012, 11, 30), "entry": "elected"},
+        {"prosecutor_id": "anita", "name": "Anita Alvarez", "start_date": date(2012, 12, 1),
+         "end_date": date(2016, 11, 30), "entry": "elected"},
+        {"prosecutor_id": "kim", "name": "Kim <Foxx>", "start_date": date(2016, 12, 1),
+         "end_date": date(2024, 12, 1), "entry": "elected"},
+        {"prosecutor_id": "temp", "name": "Interim Person", "start_date": date(2024, 12, 2),
+         "end_date": None, "entry": "interim"},
+    ])
+
+
+# --- trend chart ---------------------------------------------------------------------------------------------
+
+
+def test_trend_chart_draws_line_band_and_leaves_suppressed_years_out() -> None:
+    series = yearly({2014: (30, 100), 2015: (40, 100), 2016: None, 2017: (25, 90), 2018: (20, 80)})
+    fig = trends.trend_chart(series, unit="share", title="Dismissal rate", **COMMON)
+    line = next(t for t in fig.data if t.name == "All cases")
+    assert line.mode == "lines+markers" and line.connectgaps is False
+    xs = list(line.x)
+    assert xs == ["2014-07-01", "2015-07-01", "2016-07-01", "2017-07-01", "2018-07-01"]
+    ys = list(line.y)
+    assert ys[2] is None, "a suppressed year is a gap, never a value (and never zero)"
+    assert ys[0] == pytest.approx(0.30) and ys[3] == pytest.approx(25 / 90)
+    assert 0 not in [y for y in ys if y is not None]
+    bands = [t for t in fig.data if t.fill == "toself"]
+    assert len(bands) == 2, "one band per run of published years (2014-2015 and 2017-2018)"
+    first = bands[0]
+    lows = series.loc[series["year"].isin([2014, 2015]), "ci_low"].tolist()
+    highs = series.loc[series["year"].isin([2014, 2015]), "ci_high"].tolist()
+    assert list(first.y) == pytest.approx(highs + lows[::-1])
+    assert all(lo < v < hi for lo, v, hi in zip(lows, [0.30, 0.40], highs, strict=True))
+    marker = next(t for t in fig.data if t.name == trends.SUPPRESSED_NAME)
+    assert "2016-07-01" in list(marker.x) and marker.yaxis == "y2"
+    assert any("2016: not shown (fewer than 10 cases counted)" in t for t in marker.text)
+    hover = " ".join(line.text)
+    assert "30 of 100 cases" in hover and "95% interval" in hover
+    assert fig.layout.yaxis.tickformat == ".0%"
+
+
+def test_single_published_year_gets_an_interval_bar_not_a_band() -> None:
+    series = yearly({2014: (30, 100), 2015: None, 2016: (50, 100)})
+    fig = trends.trend_chart(series, unit="share", title="t", **COMMON)
+    bars = [t for t in fig.data if t.error_y is not None and t.error_y.array is not None]
+    assert len(bars) == 2
+    assert not [t for t in fig.data if t.fill == "toself"]
+
+
+def test_term_shading_is_named_merged_and_escaped() -> None:
+    series = yearly({y: (30, 100) for y in range(2012, 2025)})
+    fig = trends.trend_chart(series, unit="share", title="t", terms=terms_frame(), **COMMON)
+    shapes = [s for s in fig.layout.shapes if s.type == "rect"]
+    names = [s.name for s in shapes]
+    assert names == ["Anita Alvarez", "Kim &lt;Foxx&gt;", "Interim Person (interim)"], \
+        "consecutive terms of one person are one band; data text is escaped; interim is said"
+    anita, kim = shapes[0], shapes[1]
+    assert anita.x0 == "2012-01-01" and anita.x1 == "2016-11-30", "clipped to the chart's years"
+    assert kim.x0 == "2016-12-01" and kim.x1 == "2024-12-01"
+    assert all(s.yref == "paper" and s.layer == "below" for s in shapes)
+    labels = [a.text for a in fig.layout.annotations if (a.name or "").startswith("term: ")]
+    assert labels == names
+    assert "<Foxx>" not in fig.to_json()
+
+
+def test_highlighted_term_stands_out() -> None:
+    series = yearly({y: (30, 100) for y in range(2014, 2020)})
+    terms = terms_frame().assign(highlight=lambda f: f["prosecutor_id"] == "kim")
+    fig = trends.trend_chart(series, unit="share", title="t", terms=terms, **COMMON)
+    colours = {s.name: s.fillcolor for s in fig.layout.shapes if s.type == "rect"}
+    assert colours["Kim &lt;Foxx&gt;"] == trends.HIGHLIGHT
+    assert colours["Anita Alvarez"] == trends.DIMMED
+
+
+def test_groups_are_lines_and_fully_suppressed_groups_are_left_out() -> None:
+    black = yearly({2014: (30, 100), 2015: (35, 100)}, series="Black")
+    white = yearly({2014: (20, 100), 2015: None}, series="White")
+    asian = yearly({2014: None, 2015: None}, series="Asian <script>")
+    fig = trends.trend_chart(pd.concat([black, white, asian], ignore_index=True), unit="share", title="t", **COMMON)
+    lines = [t.name for t in fig.data if t.mode == "lines+markers"]
+    assert lines == ["Black", "White"]
+    assert not [t for t in fig.data if t.name == trends.SUPPRESSED_NAME], "groups: gaps plus a note, no markers"
+    note = trends.suppressed_note(pd.concat([black, white, asian], ignore_index=True))
+    assert "White 2015" in note and "Asian <script> 2014–2015" in note
+
+
+def test_trend_chart_puts_title_source_date_and_demo_mark_inside() -> None:
+    fig = trends.trend_chart(yearly({2014: (30, 100)}), unit="share", title="Dismissal <rate>", **COMMON)
+    texts = [a.text for a in fig.layout.annotations]
+    assert any(DEMO_TEXT in t for t in texts)
+    assert any("Test source &lt;b&gt;" in t and "2025-01-01" in t for t in texts)
+    assert "Dismissal &lt;rate&gt;" in fig.layout.title.text
+
+
+def test_rates_per_100k_use_counts_of_people() -> None:
+    frame = pd.DataFrame([{"series": "Jail", "year": 2020, "numerator": 1000.0, "denominator": 400000.0,
+                           "suppressed": False, "suppression_reason": None}])
+    frame = trends.with_intervals(frame, "per_100k")
+    assert frame["value"].iloc[0] == pytest.approx(250)
+    assert frame["ci_low"].iloc[0] == pytest.approx((1000 - 1.96 * math.sqrt(1000)) / 400000 * 1e5)
+    fig = trends.trend_chart(frame, unit="per_100k", title="t", **COMMON)
+    hover = next(t for t in fig.data if t.name == "Jail").text[0]
+    assert "1,000 people in jail; 400,000 adults" in hover
+    assert fig.layout.yaxis.tickformat == ",.0f"
+
+
+def test_wilson_interval_matches_the_formula() -> None:
+    frame = trends.with_intervals(pd.DataFrame({"numerator": [10.0], "denominator": [30.0]}), "share")
+    # the warehouse's own 2012 Cook demo row: 10 of 30 -> 0.192303 to 0.512203
+    assert frame["ci_low"].iloc[0] == pytest.approx(0.192303, abs=1e-6)
+    assert frame["ci_high"].iloc[0] == pytest.approx(0.512203, abs=1e-6)
+
+
+def test_empty_trend_says_so() -> None:
+    empty = yearly({2014: (1, 10)}).iloc[0:0]
+    fig = trends.trend_chart(empty, unit="share", title="t", **COMMON)
+    assert not fig.data
+    assert any("No published values" in a.text for a in fig.layout.annotations)
+
+
+def test_alt_text_names_range_terms_and_gaps() -> None:
+    series = yearly({2014: (30, 100), 2015: None, 2016: (50, 100)})
+    text = trends.alt_text(series, measure="dismissal rate", unit="share", place="Cook County", terms=terms_frame())
+    assert "2014 to 2016" in text and "30%" in text and "50%" in text
+    assert "Anita Alvarez from 2008 to 2016" in text
+    assert "All cases 2015" in text
+
+
+def test_year_list_and_labels() -> None:
+    assert trends.year_list([2012, 2013, 2014, 2016]) == "2012–2014, 2016"
+    assert trends.group_label("race", "asian_pacific") == "Asian or Pacific Islander"
+    assert trends.group_label("age_band", "65_plus") == "65 and over"
+    assert trends.group_label("offense_category", "weapons") == "Weapons"
+
+
+# --- case flow ---------------------------------------------------------------------------------------------
+
+
+def metric_rows(rows: list[tuple[str, int, float | None, float | None]]) -> pd.DataFrame:
+    return pd.DataFrame([{"metric_id": m, "year": y, "numerator": x, "denominator": n, "suppressed": x is None}
+                         for m, y, x, n in rows])
+
+
+def test_flow_counts_sum_published_years_and_name_the_rest() -> None:
+    values = metric_rows([
+        ("declination_rate", 2020, 20, 200), ("declination_rate", 2021, 30, 300),
+        ("prefiling_diversion_rate", 2020, 10, 200), ("prefiling_diversion_rate", 2021, None, None),
+        ("conviction_rate", 2020, 100, 150), ("conviction_rate", 2021, None, None),
+    ])
+    counts = flow.flow_counts(values, 2020, 2021).set_index("stage")
+    assert counts.loc["referred", "count"] == 500
+    assert counts.loc["charged", "count"] == 200 - 20 - 10, "charged needs both declined and diverted published"
+    assert counts.loc["charged", "withheld"] == [2021]
+    unreported = flow.flow_counts(values[values["metric_id"] != "prefiling_diversion_rate"], 2020, 2021)
+    assert unreported.set_index("stage").loc["charged", "count"] == 500 - 50, "no diversion measure: none diverted"
+    assert counts.loc["convicted", "count"] == 100 and counts.loc["convicted", "withheld"] == [2021]
+    assert not counts.loc["sentenced", "available"]
+    fig = flow.flow_chart(counts.reset_index(), title="Flow", **COMMON)
+    funnel = fig.data[0]
+    assert funnel.type == "funnel"
+    assert list(funnel.y) == ["Referred by police", "Charged", "Resolved in court", "Convicted"]
+    assert list(funnel.x) == [500, 170, 150, 100]
+    assert flow.missing_stages({"referral", "disposition"}) == ["bail and release decisions", "sentences",
+                                                                "jail population"]
+
+
+# --- disparity ---------------------------------------------------------------------------------------------
+
+
+def test_disparity_chart_shows_only_computable_groups_and_says_why() -> None:
+    frame = pd.DataFrame([
+        {"race": "black", "value": 1.8, "ci_low": 1.4, "ci_high": 2.3, "suppressed": False, "suppression_reason": None},
+        {"race": "hispanic", "value": None, "ci_low": None, "ci_high": None, "suppressed": True,
+         "suppression_reason": "group cell suppressed: fewer than 10 cases in all"},
+        {"race": "asian_pacific", "value": None, "ci_low": None, "ci_high": None, "suppressed": True,
+         "suppression_reason": "a zero count: no interval can be computed"},
+        {"race": "other", "value": 1.1, "ci_low": None, "ci_high": None, "suppressed": False,
+         "suppression_reason": None},
+    ])
+    fig = disparity.disparity_chart(frame, measure="relative_rate", title="t", **COMMON)
+    dots = fig.data[0]
+    assert list(dots.y) == ["Black"] and list(dots.x) == [1.8]
+    assert list(dots.error_x.array) == pytest.approx([0.5]) and list(dots.error_x.arrayminus) == pytest.approx([0.4])
+    assert fig.layout.xaxis.type == "log"
+    assert any(s.x0 == 1 for s in fig.layout.shapes), "a reference line at 1 (no difference)"
+    notes = " ".join(disparity.disparity_notes(frame))
+    assert "Hispanic: not shown — group cell suppressed" in notes
+    assert "zero count" in notes and "Other race: not shown — its interval cannot be computed" in notes
+
+
+def test_difference_chart_and_sentences() -> None:
+    rows = pd.DataFrame([
+        {"metric_id": "dismissal_rate", "comparison": "predecessor", "other_label": "Anita <A>", "value": 0.3,
+         "other_value": 0.2, "diff": 0.1, "diff_low": 0.05, "diff_high": 0.15, "note": None},
+        {"metric_id": "dismissal_rate", "comparison": "state_others", "other_label": "the state's other offices",
+         "value": 0.3, "other_value": 0.29, "diff": 0.01, "diff_low": -0.03, "diff_high": 0.05, "note": None},
+        {"metric_id": "conviction_rate", "comparison": "predecessor", "other_label": "Anita <A>", "value": None,
+         "other_value": 0.5, "diff": None, "diff_low": None, "diff_high": None,
+         "note": "their own value is withheld: too few cases to publish"},
+        {"metric_id": "jail_rate_per_100k", "comparison": "predecessor", "other_label": "Anita <A>", "value": 300,
+         "other_value": 250, "diff": 50, "diff_low": 40, "diff_high": 60, "note": None},
+    ])
+    units = {"dismissal_rate": "share", "conviction_rate": "share", "jail_rate_per_100k": "per_100k"}
+    labels = {"dismissal_rate": "Dismissal rate", "conviction_rate": "Conviction rate"}
+    fig = disparity.difference_chart(rows, unit_of=units, labels=labels, title="t", **COMMON)
+    by_name = {t.name: t for t in fig.data}
+    assert set(by_name) == {"vs predecessor", "vs the state's other offices"}
+    assert list(by_name["vs predecessor"].x) == pytest.approx([10.0]), "shares only, in percentage points"
+    assert "Anita &lt;A&gt;" in by_name["vs predecessor"].text[0]
+    higher = disparity.difference_sentence(rows.iloc[0], "share", "Dismissal rate")
+    assert "10.0 points higher than Anita <A>" in higher and "95% interval +5.0 to +15.0" in higher
+    unclear = disparity.difference_sentence(rows.iloc[1], "share", "Dismissal rate")
+    assert "no clear difference from the state's other offices" in unclear
+    withheld = disparity.difference_sentence(rows.iloc[2], "share", "Conviction rate")
+    assert "withheld" in withheld
+    rate = disparity.difference_sentence(rows.iloc[3], "per_100k", "Jail")
+    assert "50.0 per 100,000 higher" in rate
+    skipped = rows.iloc[0].copy()
+    skipped["note"] = "Suzy Loftus, the immediate predecessor, has no data of their own"
+    assert disparity.difference_sentence(skipped, "share", "Dismissal rate").endswith(
+        "Note: Suzy Loftus, the immediate predecessor, has no data of their own.")
+    assert fig.layout.showlegend is True, "the legend says which comparison each dot is"
+
+
+# --- detention -----------------------------------------------------------------------------------------------
+
+
+def jail(values: dict[int, float]) -> pd.DataFrame:
+    return pd.DataFrame({"year": list(values), "population": list(values.values())})
+
+
+def test_halving_progress_on_track() -> None:
+    p = detention.halving_progress(jail({2015: 1000, 2019: 900, 2020: 860, 2021: 820, 2022: 780}), 2015)
+    assert p["target"] == 500 and p["latest"] == 2022 and p["pace_from"] == 2019
+    assert p["pace"] == pytest.approx(-40)
+    assert p["status"] == "on_track"
+    assert p["years_to_target"] == pytest.approx(7)
+    assert p["target_year"] == 2029
+    assert p["share_of_goal"] == pytest.approx(220 / 500)
+    assert "about 7 more years" in detention.progress_sentence(p)
+
+
+def test_halving_progress_rising_is_not_on_track_and_met_is_met() -> None:
+    rising = detention.halving_progress(jail({2018: 1000, 2019: 1010, 2020: 1050, 2021: 1100}), None)
+    assert rising["baseline"] == 2018 and rising["status"] == "not_on_track" and rising["years_to_target"] is None
+    assert "not on track" in detention.progress_sentence(rising)
+    met = detention.halving_progress(jail({2018: 1000, 2021: 450}), 2018)
+    assert met["status"] == "met"
+    one = detention.halving_progress(jail({2018: 1000}), 2018)
+    assert one["status"] == "unknown" and one["pace"] is None
+    assert detention.halving_progress(jail({}), 2018) is None
+    assert detention.halving_progress(jail({2010: 5}), 2015) is None
+
+
+def test_halving_chart_spec() -> None:
+    data = jail({2015: 1000, 2019: 900, 2020: 860, 2021: 820, 2022: 780})
+    p = detention.halving_progress(data, 2015)
+    fig = detention.halving_chart(data, p, title="t", **COMMON)
+    names = [t.name for t in fig.data]
+    assert names == ["Jail population (average day)", "At the current pace", "Goal: half of 2015", "Baseline (2015)"]
+    goal = fig.data[2]
+    assert list(goal.y) == [500, 500]
+    pace = fig.data[1]
+    assert list(pace.x) == pytest.approx([2022, 2029]) and list(pace.y) == [780, 500]

@@ -1,0 +1,112 @@
+"""The compare page (/compare?fips=... or ?id=...) through AppTest on a real demo warehouse, and the real one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dashboard.charts import trends
+from tests.dashboard.apptest_pages import assert_no_raw_html, chart_titled, messages, open_page, sql, texts
+
+HOSTILE = [
+    ({"fips": "abc,17031"}, "not valid"),
+    ({"fips": "99999,17031"}, "No county with FIPS code 99999"),
+    ({"fips": ",".join(f"{17001 + 2 * i:05d}" for i in range(40))}, "Only 4 `fips` values can be shown here"),
+    ({"id": "../../x"}, "not valid"),
+    ({"fips": "17031", "metric": "../../x"}, "not valid"),
+    ({"fips": "17031", "from": "3000"}, "must be a year"),
+    ({"fips": "17031", "by": "<script>alert(1)</script>"}, "`by` must be one of"),
+    ({"fips": "17031", "<img src=x onerror=alert(1)>": "1"}, "does not apply to this page"),
+    ({"fips": "17031", "metric": "<b>x</b>"}, "not valid"),
+]
+
+
+@pytest.fixture
+def warehouse(demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PAD_WAREHOUSE", str(demo_warehouse))
+    monkeypatch.setattr("dashboard.components.image_export_available", lambda: False)
+    return demo_warehouse
+
+
+def lines(chart: dict) -> set[str]:
+    return {t["name"] for t in chart["data"] if t.get("mode") == "lines+markers"}
+
+
+def test_two_counties_side_by_side(warehouse: Path) -> None:
+    at = open_page("compare", fips="17031,48201", metric="conviction_rate")
+    assert not at.exception
+    assert at.multiselect(key="compare-fips").value == ["17031", "48201"]
+    assert at.selectbox(key="compare-metric").value == "conviction_rate"
+    chart = chart_titled(at, "Conviction rate")
+    with_data = sql(warehouse, """SELECT DISTINCT c.county_name || ', ' || c.state_abbr FROM metric_value v
+                                  JOIN county c ON c.fips = v.scope_id WHERE v.scope = 'county'
+                                  AND v.scope_id IN ('17031', '48201') AND v.metric_id = 'conviction_rate'
+                                  AND v.dimension = 'all' AND NOT v.suppressed""")
+    assert lines(chart) == {name for (name,) in with_data}
+    assert any(t.get("fill") == "toself" for t in chart["data"]), "interval bands"
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Measure", "Cook, IL", "Harris, TX"]
+    pooled = sql(warehouse, """SELECT sum(numerator), sum(denominator) FROM metric_value WHERE scope = 'county'
+                               AND scope_id = '17031' AND metric_id = 'conviction_rate' AND dimension = 'all'
+                               AND period_grain = 'year' AND NOT suppressed""")[0]
+    cell = table.loc[table["Measure"] == "Conviction rate", "Cook, IL"].iloc[0]
+    assert cell.startswith(trends.format_value(pooled[0] / pooled[1], "share", digits=1))
+    assert f"{pooled[0]:,.0f} of {pooled[1]:,.0f} cases" in cell
+    assert dict(at.query_params) == {"fips": "17031,48201", "metric": "conviction_rate"}
+
+
+def test_prosecutors_side_by_side(warehouse: Path) -> None:
+    people = sql(warehouse, """SELECT t.prosecutor_id, p.name FROM office_county oc JOIN term t USING (office_id)
+                               JOIN prosecutor p USING (prosecutor_id)
+                               WHERE oc.fips IN ('17031', '48201') AND t.end_date IS NULL ORDER BY oc.fips""")
+    ids = [pid for pid, _ in people]
+    at = open_page("compare", id=",".join(ids), metric="dismissal_rate", **{"from": "2021", "to": "2024"})
+    assert not at.exception
+    assert at.multiselect(key="compare-ids").value == ids
+    chart = chart_titled(at, "Dismissal rate, 2021–2024")
+    assert lines(chart) <= {trends.escape(name) for _, name in people}
+    assert lines(chart), "at least one of them has published values"
+    table = at.dataframe[0].value
+    assert len(table.columns) == 3 and all(name in " ".join(table.columns) for _, name in people)
+    assert at.query_params["id"] == ",".join(ids) and at.query_params["from"] == "2021"
+
+
+def test_changing_the_selection_updates_the_url(warehouse: Path) -> None:
+    at = open_page("compare", fips="17031")
+    at.multiselect(key="compare-fips").select("06075").run()
+    assert not at.exception
+    assert at.query_params["fips"] == "17031,06075"
+    at.selectbox(key="compare-metric").select("dismissal_rate").run()
+    assert at.query_params["metric"] == "dismissal_rate"
+
+
+def test_empty_selection_and_both_kinds(warehouse: Path) -> None:
+    at = open_page("compare")
+    assert not at.exception
+    assert "Choose up to 4 counties" in messages(at)
+    pid = sql(warehouse, "SELECT prosecutor_id FROM prosecutor ORDER BY prosecutor_id LIMIT 1")[0][0]
+    at = open_page("compare", fips="17031", id=pid)
+    assert not at.exception
+    assert "comparing the counties" in messages(at)
+    assert at.query_params["fips"] == "17031" and "id" not in at.query_params
+
+
+@pytest.mark.parametrize(("params", "expected"), HOSTILE, ids=[str(list(p)[-1])[:12] for p, _ in HOSTILE])
+def test_bad_and_hostile_parameters(warehouse: Path, params: dict, expected: str) -> None:
+    at = open_page("compare", **params)
+    assert not at.exception
+    assert expected in messages(at)
+    assert_no_raw_html(at)
+    if params.get("fips", "").startswith("17001,"):
+        assert len(at.multiselect(key="compare-fips").value) == 4
+
+
+def test_real_foxx_and_boudin(real_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAD_WAREHOUSE", str(real_warehouse))
+    monkeypatch.setattr("dashboard.components.image_export_available", lambda: False)
+    at = open_page("compare", id="kim-foxx,chesa-boudin", metric="declination_rate")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert any("Kim Foxx" in c for c in table.columns) and any("Chesa Boudin" in c for c in table.columns)
+    assert "Every measure side by side" in texts(at)

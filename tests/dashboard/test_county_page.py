@@ -1,0 +1,206 @@
+"""The county page (/county?fips=...) through Streamlit's AppTest on a real demo warehouse (and, when
+../shared/data is present, on the real one: the issue's acceptance for Cook County and San Francisco)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dashboard.charts import trends
+from dashboard.summary import place_name
+from tests.dashboard.apptest_pages import (
+    HOSTILE,
+    assert_no_raw_html,
+    chart_titled,
+    charts,
+    messages,
+    open_page,
+    shaded_names,
+    sql,
+    texts,
+)
+
+COOK = "17031"
+
+
+@pytest.fixture
+def warehouse(demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PAD_WAREHOUSE", str(demo_warehouse))
+    # Server-side PNG/SVG rendering takes seconds per chart; the map page's tests cover it once.
+    monkeypatch.setattr("dashboard.components.image_export_available", lambda: False)
+    return demo_warehouse
+
+
+def office_people(path: Path, fips: str) -> list[tuple[str, str]]:
+    """(prosecutor_id, name) of every term in the offices covering the county, oldest first."""
+    return sql(path, """SELECT t.prosecutor_id, p.name FROM office_county oc JOIN term t USING (office_id)
+                        JOIN prosecutor p USING (prosecutor_id) WHERE oc.fips = ? ORDER BY t.start_date""", [fips])
+
+
+def latest_value(path: Path, fips: str, metric: str) -> tuple[int, float, float, float]:
+    return sql(path, """SELECT year(period_start), value, numerator, denominator FROM metric_value
+                        WHERE scope = 'county' AND scope_id = ? AND metric_id = ? AND period_grain = 'year'
+                          AND dimension = 'all' AND NOT suppressed ORDER BY period_start DESC LIMIT 1""",
+               [fips, metric])[0]
+
+
+def test_cook_county_page_shows_its_prosecutors_numbers_and_charts(warehouse: Path) -> None:
+    at = open_page("county", fips=COOK)
+    assert not at.exception
+    county, state_abbr, state = sql(warehouse, "SELECT county_name, state_abbr, state_name FROM county WHERE fips = ?",
+                                    [COOK])[0]
+    assert at.title[0].value == place_name(county, state_abbr, state, COOK) == "Cook County, Illinois"
+    people = office_people(warehouse, COOK)
+    current = sql(warehouse, """SELECT p.name FROM office_county oc JOIN term t USING (office_id)
+                                JOIN prosecutor p USING (prosecutor_id)
+                                WHERE oc.fips = ? AND t.end_date IS NULL""", [COOK])[0][0]
+    page = texts(at)
+    assert current in "\n".join(m.value for m in at.markdown)
+    terms_table = at.dataframe[0].value
+    assert set(terms_table["Prosecutor"]) == {name for _, name in people}
+    assert terms_table["Where the dates come from"].str.len().min() > 0
+    # headline card: the latest published year of the dismissal rate, with its n, beside the state's
+    year, value, numerator, denominator = latest_value(warehouse, COOK, "dismissal_rate")
+    card = next(m for m in at.metric if m.label == "Dismissal rate")
+    assert card.value == f"{value * 100:.1f}%"
+    assert f"{year} · n: {numerator:,.0f} of {denominator:,.0f} cases · 95% interval" in page
+    assert "IL (" in page and "Similar counties (" in page
+    # trend of the default measure (the first with data), each prosecutor's time shaded and named
+    first_metric = sql(warehouse, """SELECT d.metric_id FROM metric_definition d JOIN metric_value v USING (metric_id)
+                                     WHERE v.scope = 'county' AND v.scope_id = ? AND NOT v.suppressed
+                                     GROUP BY d.metric_id, d.sort_order ORDER BY d.sort_order LIMIT 1""", [COOK])[0][0]
+    assert at.selectbox[0].value == first_metric
+    trend = charts(at)[0]
+    names = " ".join(shaded_names(trend))
+    for _, name in people:
+        assert trends.escape(name) in names
+    assert any(t.get("fill") == "toself" for t in trend["data"]), "interval bands"
+    assert "years attributed to the prosecutor in office most of the year" in trend["layout"]["title"]["text"]
+    # the other panels
+    for heading in ("In short", "Headline numbers", "From arrest to sentence", "Differences by race", "Jail and bail",
+                    "What data exist for this county"):
+        assert heading in page
+    chart_titled(at, "Cases at each stage")
+    chart_titled(at, "Jail population against half of")
+    chart_titled(at, "Bail decisions")
+    assert len(at.get("download_button")) >= len(charts(at)), "a CSV for every chart"
+    assert "Chart description:" in page
+    assert dict(at.query_params) == {"fips": COOK}
+
+
+@pytest.mark.parametrize("by", ["race", "sex", "age_band", "offense_category", "offense_level"])
+def test_each_breakdown_draws_one_line_per_group(warehouse: Path, by: str) -> None:
+    at = open_page("county", fips=COOK, metric="conviction_rate", by=by)
+    assert not at.exception
+    groups = sql(warehouse, """SELECT DISTINCT dimension_value FROM metric_value WHERE scope = 'county'
+                               AND scope_id = ? AND metric_id = 'conviction_rate' AND dimension = ?
+                               AND NOT suppressed""", [COOK, by])
+    trend = chart_titled(at, "Conviction rate, Cook County")
+    lines = {t["name"] for t in trend["data"] if t.get("mode") == "lines+markers"}
+    assert lines == {trends.escape(trends.group_label(by, g)) for (g,) in groups}
+    assert at.query_params["by"] == by
+
+
+def test_metric_years_and_baseline_from_the_url(warehouse: Path) -> None:
+    at = open_page("county", fips=COOK, metric="dismissal_rate", **{"from": "2015", "to": "2018"}, baseline="2016")
+    assert not at.exception
+    page = texts(at)
+    assert "Dismissal rate over time" in page
+    trend = chart_titled(at, "Dismissal rate, Cook County")
+    years = sorted({int(x[:4]) for t in trend["data"] if t.get("mode") == "lines+markers" for x in t["x"] if x})
+    assert years == [2015, 2016, 2017, 2018]
+    pooled = sql(warehouse, """SELECT sum(numerator), sum(denominator) FROM metric_value WHERE scope = 'county'
+                               AND scope_id = ? AND metric_id = 'dismissal_rate' AND dimension = 'all'
+                               AND year(period_start) BETWEEN 2015 AND 2018 AND NOT suppressed""", [COOK])[0]
+    assert f"2015–2018 · n: {pooled[0]:,.0f} of {pooled[1]:,.0f} cases" in page
+    jail_2016 = sql(warehouse, """SELECT numerator FROM metric_value WHERE scope = 'county' AND scope_id = ?
+                                  AND metric_id = 'jail_rate_per_100k' AND year(period_start) = 2016""", [COOK])[0][0]
+    assert f"In 2016 the jail held about {jail_2016:,.0f} people" in page
+    assert dict(at.query_params) == {"fips": COOK, "metric": "dismissal_rate", "from": "2015", "to": "2018",
+                                     "baseline": "2016"}
+
+
+def test_changing_the_measure_updates_the_url(warehouse: Path) -> None:
+    at = open_page("county", fips=COOK)
+    at.selectbox(key=f"metric-{COOK}").select("conviction_rate").run()
+    assert not at.exception
+    assert at.query_params["metric"] == "conviction_rate"
+    assert "Conviction rate over time" in texts(at)
+
+
+def test_no_fips_offers_a_county_search(warehouse: Path) -> None:
+    at = open_page("county")
+    assert not at.exception
+    assert at.selectbox(key="county-pick").value is None
+    assert "Choose a county" in messages(at)
+    at.selectbox(key="county-pick").select(COOK).run()
+    assert not at.exception
+    assert at.title[0].value == "Cook County, Illinois"
+
+
+@pytest.mark.parametrize(("params", "expected"), HOSTILE, ids=[str(list(p)[0])[:12] for p, _ in HOSTILE])
+def test_bad_and_hostile_parameters_get_a_friendly_message(warehouse: Path, params: dict, expected: str) -> None:
+    at = open_page("county", **({"fips": COOK} | params if "fips" not in params else params))
+    assert not at.exception
+    assert expected in messages(at)
+    assert_no_raw_html(at)
+    if "fips" in params and params["fips"].startswith("17001,"):
+        assert at.title[0].value == "Adams County, Illinois", "the first of many is shown"
+
+
+def test_years_in_the_wrong_order_or_outside_the_data(warehouse: Path) -> None:
+    at = open_page("county", fips=COOK, **{"from": "2019", "to": "2014"})
+    assert not at.exception
+    assert "they were swapped" in messages(at)
+    assert at.query_params["from"] == "2014" and at.query_params["to"] == "2019"
+    at = open_page("county", fips=COOK, **{"from": "2099"}, baseline="1995", metric="no_such_metric")
+    assert not at.exception
+    notes = messages(at)
+    assert "outside it" in notes and "no published jail count for 1995" in notes and "not in the data" in notes
+
+
+# --- the real warehouse: the issue's acceptance ---------------------------------------------------------------
+
+
+@pytest.fixture
+def real(real_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PAD_WAREHOUSE", str(real_warehouse))
+    monkeypatch.setattr("dashboard.components.image_export_available", lambda: False)
+    return real_warehouse
+
+
+@pytest.mark.parametrize("metric", ["dismissal_rate", "conviction_rate"])
+def test_real_cook_county_shades_alvarez_and_foxx_on_the_disposition_chart(real: Path, metric: str) -> None:
+    at = open_page("county", fips=COOK, metric=metric)
+    assert not at.exception
+    assert at.title[0].value == "Cook County, Illinois"
+    label = "Dismissal rate" if metric == "dismissal_rate" else "Conviction rate"
+    trend = chart_titled(at, f"{label}, Cook County")
+    names = shaded_names(trend)
+    assert "Anita Alvarez" in names and "Kim Foxx" in names
+    assert any(t.get("mode") == "lines+markers" and any(y is not None for y in t["y"]) for t in trend["data"])
+    page = texts(at)
+    assert "Anita Alvarez" in page or "Anita Alvarez" in set(at.dataframe[0].value["Prosecutor"])
+
+
+def test_real_county_without_data_says_so(real: Path) -> None:
+    empty = sql(real, """SELECT c.fips, c.county_name FROM county c WHERE NOT EXISTS (SELECT 1 FROM metric_value v
+                         WHERE v.scope = 'county' AND v.scope_id = c.fips) ORDER BY c.fips LIMIT 1""")
+    assert empty, "the real sources cover only some counties"
+    at = open_page("county", fips=empty[0][0])
+    assert not at.exception
+    assert "No published numbers" in messages(at)
+    assert "What data exist for this county" in texts(at)
+
+
+def test_real_san_francisco_shows_its_four_district_attorneys(real: Path) -> None:
+    at = open_page("county", fips="06075")
+    assert not at.exception
+    assert at.title[0].value == "San Francisco County, California"
+    people = set(at.dataframe[0].value["Prosecutor"])
+    wanted = {"George Gascón", "Suzy Loftus", "Chesa Boudin", "Brooke Jenkins"}
+    assert wanted <= people
+    shaded = " ".join(shaded_names(charts(at)[0]))
+    for name in wanted:
+        assert name in shaded
