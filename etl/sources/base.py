@@ -13,7 +13,9 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import math
 import re
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,10 +25,12 @@ from typing import Any, ClassVar
 import pandas as pd
 
 RAW_TEXT_LIMIT = 2000
+REASON_LIMIT = 300  # a reason quotes the bad value; a 5,000-character value is cut, not stored whole
 FIELD_SIZE_LIMIT = 16 * 1024 * 1024
 csv.field_size_limit(FIELD_SIZE_LIMIT)
 
-# Identifier shapes seen in the real files: scrubbed from any raw text that is kept.
+# Identifier shapes seen in the real files: scrubbed from any raw text or reason that is kept. The build's
+# identifier scan runs the same patterns in DuckDB, so they must stay RE2-compatible (no look-behind).
 IDENTIFIER_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\b[A-Z]{2}-\d{2}-[A-Z]{2}-\d{5,8}-\d{4}\b"),  # Philadelphia docket MC-51-CR-0015890-2021
     re.compile(r"\b(?:19|20)\d{2} ?[A-Z]{2} ?\d{4,7}(?: ?[A-Z]{1,2})?\b"),  # Florida case 2010 CF 000015 C
@@ -90,13 +94,26 @@ class SourceError(Exception):
         super().__init__(f"{where}: {reason}")
 
 
-@dataclass(frozen=True)
 class Record:
-    """One input row: its 1-based line in the file, its values by column, and redacted raw text."""
+    """One input row: its 1-based line in the file, its values by column, and redacted raw text.
 
-    line: int
-    values: dict[str, str]
-    raw: str
+    `raw` is built only when asked for (rejected rows): read_csv hands over the parsed fields and the
+    file's layout, so the millions of rows that load never pay for joining and redacting their text.
+    """
+
+    __slots__ = ("line", "values", "_raw", "_fields", "_layout")
+
+    def __init__(self, line: int, values: dict[str, str], raw: str | None = None,
+                 fields: list[str] | None = None, layout: _Layout | None = None):
+        self.line, self.values, self._raw = line, values, raw
+        self._fields, self._layout = fields, layout
+
+    @property
+    def raw(self) -> str:
+        if self._raw is None:
+            self._raw = self._layout.join(self._fields) if self._layout is not None and self._fields is not None \
+                else ""
+        return self._raw
 
     def __getitem__(self, column: str) -> str:
         return self.values[column]
@@ -104,6 +121,22 @@ class Record:
     def get(self, column: str, default: str = "") -> str:
         value = self.values.get(column)
         return default if value is None else value
+
+    def __repr__(self) -> str:
+        return f"Record(line={self.line}, values={self.values!r})"
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What turns a row's fields back into raw text: the delimiter and which positions are redacted."""
+
+    delimiter: str
+    redacted: frozenset[int]
+
+    def join(self, fields: list[str]) -> str:
+        if not self.redacted:
+            return self.delimiter.join(fields)
+        return self.delimiter.join(REDACTED if i in self.redacted else f for i, f in enumerate(fields))
 
 
 @dataclass(frozen=True)
@@ -167,7 +200,7 @@ class FileResult:
         text = raw if raw is not None else (record.raw if record else "")
         self.rejections.append(Rejection(
             line=line if line is not None else (record.line if record else None),
-            reason=reason,
+            reason=_limit(scrub(reason), REASON_LIMIT),  # reasons quote values: a misplaced id must not leak
             raw=_limit(scrub(text)),
             column=column,
             kind=kind,
@@ -175,7 +208,7 @@ class FileResult:
 
     def unknown(self, record: Record, column: str, value: str) -> None:
         """An unknown code: rejected, and counted so the build can report every unknown value."""
-        self.unknown_codes[(column, value)] += 1
+        self.unknown_codes[(column, _limit(scrub(value), REASON_LIMIT))] += 1
         self.reject(record, f"unknown code {value!r} in column {column!r}", column=column)
 
     @property
@@ -204,10 +237,10 @@ class FileResult:
             )
 
 
-def _limit(text: str) -> str:
-    if len(text) <= RAW_TEXT_LIMIT:
+def _limit(text: str, limit: int = RAW_TEXT_LIMIT) -> str:
+    if len(text) <= limit:
         return text
-    return text[:RAW_TEXT_LIMIT] + f"... [{len(text) - RAW_TEXT_LIMIT} more characters]"
+    return text[:limit] + f"... [{len(text) - limit} more characters]"
 
 
 class Adapter:
@@ -260,7 +293,52 @@ def open_text(path: Path, source_id: str, *, encoding: str = "utf-8") -> io.Text
     return io.TextIOWrapper(binary, encoding=encoding, errors="surrogateescape", newline="")
 
 
+# Reading a compressed or plain file can fail in these ways: a cut or corrupt gzip stream, a disk error.
+READ_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, zlib.error)
+
+# No real line comes near this; a longer one is rejected without being held in memory, so a hostile
+# 200 MB line costs a few MB, not gigabytes of parsed fields.
+MAX_LINE_CHARS = 1 << 20
+
 _SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+class _Trouble:
+    """What `_lines` saw while csv.reader parsed the current row; read_csv checks `any` once per row."""
+
+    __slots__ = ("any", "too_long", "undecodable", "nul", "exhausted")
+
+    def __init__(self) -> None:
+        self.any = self.too_long = self.undecodable = self.nul = self.exhausted = False
+
+    def clear(self) -> None:
+        self.any = self.too_long = self.undecodable = self.nul = False
+
+
+def _lines(text: io.TextIOBase, trouble: _Trouble) -> Iterator[str]:
+    """The physical lines csv.reader parses, each read with a length cap, flagging what it finds.
+
+    csv.reader pulls lines only as it needs them, so what is flagged between two rows belongs to the row
+    in between. An over-long line is skipped a chunk at a time and handed over as an empty line: memory
+    stays bounded whatever the file holds, and the row is rejected by its flag.
+    """
+    readline = text.readline
+    while True:
+        line = readline(MAX_LINE_CHARS + 1)
+        if not line:
+            trouble.exhausted = True
+            return
+        if len(line) > MAX_LINE_CHARS:
+            while line and line[-1] not in "\r\n":
+                line = readline(MAX_LINE_CHARS)
+            trouble.any = trouble.too_long = True
+            yield "\n"
+            continue
+        if not line.isascii() and _SURROGATE.search(line):
+            trouble.any = trouble.undecodable = True
+        if "\0" in line:
+            trouble.any = trouble.nul = True
+        yield line
 
 
 def read_csv(
@@ -277,68 +355,110 @@ def read_csv(
 
     - header names are stripped of BOM and whitespace and renamed through `aliases` (older/newer exports);
     - a missing required column, duplicated column or wrong delimiter is a `SourceError` (line 1);
-    - a row with the wrong number of fields or bytes that are not valid in `encoding` is rejected;
+    - rejected, with line and reason: a row with the wrong number of fields, bytes that are not valid in
+      `encoding`, NUL bytes, a line longer than MAX_LINE_CHARS, a row cut by the end of the file inside
+      quotes (a truncated file), and a repeat of the header line (files concatenated);
     - values of `redact` columns are replaced in the raw text kept for rejected rows.
+
+    `result.rows_read` is brought up to date when the iteration ends (or is abandoned), not row by row.
     """
     aliases = {_clean_header(k).casefold(): v for k, v in (aliases or {}).items()}
     redact_set = set(redact)
     required = list(required)
+    reader: Any = None
     try:
         with open_text(path, result.source_id, encoding=encoding) as text:
-            reader = csv.reader(text, delimiter=delimiter)
-            header = _read_header(reader, path, result, aliases, required, delimiter)
+            trouble = _Trouble()
+            reader = csv.reader(_lines(text, trouble), delimiter=delimiter)
+            header, own = _read_header(reader, trouble, result, aliases, required, delimiter)
             width = len(header)
+            layout = _Layout(delimiter, frozenset(i for i, h in enumerate(header) if h in redact_set))
+            first_name = own[0] if own else ""
             last_line = reader.line_num
-            while True:
-                try:
-                    fields = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as error:
-                    start = last_line + 1
-                    last_line = reader.line_num
-                    result.rows_read += 1
-                    result.reject(None, f"unreadable CSV row: {error}", line=start, raw="")
-                    continue
-                start, last_line = last_line + 1, reader.line_num
-                if not fields or (len(fields) == 1 and not fields[0].strip()):
-                    continue  # a blank line carries no row
-                result.rows_read += 1
-                raw = delimiter.join(
-                    REDACTED if i < width and header[i] in redact_set else f for i, f in enumerate(fields)
-                )
-                bad = next((i for i, f in enumerate(fields) if _SURROGATE.search(f)), None)
-                if bad is not None:
-                    column = header[bad] if bad < width else None
-                    result.reject(None, f"bytes that are not valid {encoding} text", column=column,
-                                  line=start, raw=raw.encode("utf-8", "replace").decode("utf-8"))
-                    continue
-                if len(fields) != width:
-                    result.reject(None, f"misaligned row: {len(fields)} fields where the header has {width}",
-                                  line=start, raw=raw)
-                    continue
-                yield Record(line=start, values=dict(zip(header, fields, strict=True)), raw=raw)
-    except (OSError, EOFError, gzip.BadGzipFile) as error:
-        raise SourceError(result.source_id, result.file, f"file is truncated or unreadable: {error}") from error
+            read = 0  # rows read, added to result once (finally) rather than per row: this loop is the hot path
+            try:
+                while True:
+                    try:
+                        for fields in reader:
+                            start, last_line = last_line + 1, reader.line_num
+                            if trouble.any:
+                                read += 1
+                                _reject_trouble(result, trouble, fields, header, layout, start, encoding)
+                                continue
+                            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                                continue  # a blank line carries no row
+                            read += 1
+                            if trouble.exhausted:
+                                result.reject(None, "the file ends inside a quoted value: it is probably truncated",
+                                              line=start, raw=layout.join(fields),
+                                              column=header[len(fields) - 1] if len(fields) <= width else None)
+                            elif len(fields) != width:
+                                result.reject(None, f"misaligned row: {len(fields)} fields where the header has"
+                                              f" {width}", line=start, raw=layout.join(fields))
+                            elif fields[0].endswith(first_name) and [_clean_header(f) for f in fields] == own:
+                                result.reject(None, "the header line repeated (files concatenated?)", line=start,
+                                              raw=layout.join(fields), kind="excluded")
+                            else:
+                                yield Record(start, dict(zip(header, fields, strict=False)), None, fields, layout)
+                        break
+                    except csv.Error as error:  # a field over csv's size limit; the reader goes on at the next line
+                        start, last_line = last_line + 1, reader.line_num
+                        read += 1
+                        result.reject(None, _trouble_reason(trouble, encoding) or f"unreadable CSV row: {error}",
+                                      line=start, raw="")
+                        trouble.clear()
+            finally:
+                result.rows_read += read
+    except READ_ERRORS as error:
+        line = reader.line_num + 1 if reader is not None else None
+        raise SourceError(result.source_id, result.file,
+                          f"file is truncated or corrupt, reading stopped here ({error}); nothing from it is loaded",
+                          line=line) from error
+
+
+def _reject_trouble(result: FileResult, trouble: _Trouble, fields: list[str], header: list[str], layout: _Layout,
+                    line: int, encoding: str) -> None:
+    """Reject a row that `_lines` flagged, naming the first column holding the bad characters."""
+    reason = _trouble_reason(trouble, encoding) or "unreadable row"
+    trouble.clear()
+    bad = next((i for i, f in enumerate(fields) if _SURROGATE.search(f) or "\0" in f), None)
+    result.reject(None, reason, line=line, column=header[bad] if bad is not None and bad < len(header) else None,
+                  raw=layout.join(fields).encode("utf-8", "replace").decode("utf-8").replace("\0", "\ufffd"))
+
+
+def _trouble_reason(trouble: _Trouble, encoding: str) -> str | None:
+    if trouble.too_long:
+        return f"line longer than {MAX_LINE_CHARS:,} characters: not read"
+    if trouble.undecodable:
+        return f"bytes that are not valid {encoding} text"
+    if trouble.nul:
+        return "NUL bytes in the row (a corrupt or binary file?)"
+    return None
 
 
 def _clean_header(name: str) -> str:
     return name.replace("\ufeff", "").strip()
 
 
-def _read_header(reader: Any, path: Path, result: FileResult, aliases: dict[str, str],
-                 required: list[str], delimiter: str) -> list[str]:
+def _read_header(reader: Any, trouble: _Trouble, result: FileResult, aliases: dict[str, str],
+                 required: list[str], delimiter: str) -> tuple[list[str], list[str]]:
+    """(column names after aliases, the header line's own names) or a SourceError saying what is wrong."""
     try:
         raw_header = next(reader)
     except StopIteration:
         raise SourceError(result.source_id, result.file, "file is empty (no header row)", line=1) from None
     except csv.Error as error:
         raise SourceError(result.source_id, result.file, f"unreadable header: {error}", line=1) from error
-    header = [_clean_header(h) for h in raw_header]
-    if any(_SURROGATE.search(h) for h in header):
+    if trouble.too_long:
+        raise SourceError(result.source_id, result.file,
+                          f"header longer than {MAX_LINE_CHARS:,} characters: not a CSV of this source", line=1)
+    own = [_clean_header(h) for h in raw_header]
+    if trouble.undecodable:
         raise SourceError(result.source_id, result.file, "header is not valid UTF-8 text (wrong encoding?)",
                           line=1)
-    header = [aliases.get(h.casefold(), h) for h in header]
+    if trouble.nul:
+        raise SourceError(result.source_id, result.file, "NUL bytes in the header: not a text file", line=1)
+    header = [aliases.get(h.casefold(), h) for h in own]
     if len(header) == 1 and required and len(required) > 1:
         guess = next((d for d in (";", "\t", "|", ",") if d != delimiter and d in header[0]), None)
         hint = f" (the file seems to use {guess!r})" if guess else ""
@@ -353,22 +473,39 @@ def _read_header(reader: Any, path: Path, result: FileResult, aliases: dict[str,
     if missing:
         raise SourceError(result.source_id, result.file,
                           f"missing column (header has: {', '.join(header)[:300]})", line=1, column=missing[0])
-    return header
+    return header, own
+
+
+# A count as owners write it: plain ASCII digits, optionally with thousands commas and a zero fraction.
+_PLAIN_COUNT = re.compile(r"(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.0*)?")
 
 
 def parse_count(value: str, *, column: str, maximum: int = 100_000_000) -> int:
-    """A non-negative whole count; `1,234` allowed; negative, fractional, huge or text -> ValueError."""
-    text = (value or "").strip().replace(",", "")
+    """A non-negative whole count; `1,234` allowed; negative, fractional, huge or text -> ValueError.
+
+    Only plain digits are read: `1e3`, `1_000`, `１２` or `1,2,3` would each be a guess at what the owner
+    meant, so they are refused with a reason, as are `inf` and `nan`.
+    """
+    text = (value or "").strip()
     if not text:
         raise ValueError(f"empty count in column {column!r}")
+    if len(text) <= 32 and _PLAIN_COUNT.fullmatch(text):  # bounded: int() refuses over 4,300 digits
+        number = int(text.split(".", 1)[0].replace(",", ""))
+        if number > maximum:
+            raise ValueError(f"implausible count {value!r} in column {column!r} (over {maximum:,})")
+        return number
     try:
-        number = float(text)
+        number_f = float(text.replace(",", ""))  # only to say why it is refused
     except ValueError:
-        raise ValueError(f"non-numeric count {value!r} in column {column!r}") from None
-    if number != number or number < 0:
-        raise ValueError(f"negative or invalid count {value!r} in column {column!r}")
-    if number != int(number):
+        raise ValueError(f"non-numeric count {_short(value)!r} in column {column!r}") from None
+    if math.isnan(number_f) or number_f < 0:
+        raise ValueError(f"negative or invalid count {_short(value)!r} in column {column!r}")
+    if number_f > maximum:
+        raise ValueError(f"implausible count {_short(value)!r} in column {column!r} (over {maximum:,})")
+    if not number_f.is_integer():
         raise ValueError(f"fractional count {value!r} in column {column!r}")
-    if number > maximum:
-        raise ValueError(f"implausible count {value!r} in column {column!r} (over {maximum:,})")
-    return int(number)
+    raise ValueError(f"count {value!r} in column {column!r} is not written in plain digits")
+
+
+def _short(value: str, limit: int = 60) -> str:
+    return value if len(value) <= limit else value[:limit] + "..."

@@ -54,8 +54,12 @@ class CanonicalCounts(Adapter):
             raise fail("stage", f"unknown stage {stage!r}")
         if outcome not in vocab.STAGE_OUTCOMES[stage]:
             raise fail("outcome", f"{outcome!r} is not an outcome of stage {stage!r}")
+        try:
+            n = parse_count(values["n"], column="n")
+        except ValueError as error:
+            raise fail("n", str(error)) from None  # the rejection names its column, like every other check
         row = {"fips": fips, "period_start": start, "period_grain": grain, "stage": stage, "outcome": outcome,
-               "n": parse_count(values["n"], column="n")}
+               "n": n}
         for column in OPTIONAL:
             value = (values.get(column) or "").strip()
             if not value:

@@ -24,6 +24,7 @@ text kept for rejected rows; none reaches a table. The portal has renamed column
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -65,6 +66,8 @@ RENAMED = {
 }
 ALIASES = {**{c: c for c in KNOWN_COLUMNS}, **RENAMED}
 PERSON_COLUMNS = ("OFFENSE_CATEGORY", "AGE_AT_INCIDENT", "RACE", "GENDER")
+# Participant ids kept as ints to save memory; ASCII digits only (str.isdigit() passes '²', which int() refuses).
+_NUMERIC_ID = re.compile(r"[0-9]{1,18}")
 
 
 @dataclass(frozen=True)
@@ -228,7 +231,7 @@ class _CookCaseLevel(Adapter):
     def _keep(self, participant: str, record: Record, result: FileResult, index: int, key: tuple[object, ...],
               priority: tuple[object, ...]) -> None:
         """Count the row unless this participant already has a row that wins; reject the loser."""
-        pid: object = int(participant) if participant.isdigit() else participant
+        pid: object = int(participant) if _NUMERIC_ID.fullmatch(participant) else participant
         raw = "; ".join(f"{c}={record.get(c)}" for c in (self.stage_column, self.date_columns[0]))
         new = _Candidate(priority, index, record.line, key, raw)
         old = self._best.get(pid)

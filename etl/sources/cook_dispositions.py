@@ -12,6 +12,7 @@ the methods page can show where every defendant went.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,7 @@ from etl.sources.cook_common import COOK_FIPS, Lookup
 
 COLUMNS = ("YEAR", "DISPOSITION", "OFFENSE TYPE", "RACE", "DEFENDANT COUNT")
 FIRST_YEAR = 1990  # the dataset starts in 2011: a year before 1990 or after this one is a typo
+_YEAR = re.compile(r"[0-9]{4}")  # ASCII digits only: str.isdigit() also passes '2015²', which int() refuses
 
 
 class CookDispositionOutcomes(Adapter):
@@ -41,7 +43,7 @@ class CookDispositionOutcomes(Adapter):
 
         for record in read_csv(path, result, required=COLUMNS):
             year_text = record["YEAR"].strip()
-            if not (year_text.isdigit() and FIRST_YEAR <= int(year_text) <= this_year):
+            if not (_YEAR.fullmatch(year_text) and FIRST_YEAR <= int(year_text) <= this_year):
                 result.reject(record, f"unreadable or impossible year {year_text!r}", column="YEAR")
                 continue
             year = int(year_text)

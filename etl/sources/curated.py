@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from etl import vocab
-from etl.sources.base import Adapter, FileResult, Record, SourceError, open_text, read_csv
+from etl.sources.base import MAX_LINE_CHARS, Adapter, FileResult, Record, SourceError, open_text, read_csv
 
 OFFICE_COLUMNS = ("office_id", "name", "state_abbr", "kind", "selection", "fips")
 TERM_COLUMNS = ("office_id", "prosecutor_name", "party", "start_date", "end_date", "entry", "citation")
@@ -258,7 +258,7 @@ class CuratedProsecutors(Adapter):
 
 def _header(path: Path, result: FileResult) -> list[str]:
     with open_text(path, result.source_id) as text:
-        first = text.readline()
+        first = text.readline(MAX_LINE_CHARS)  # bounded: a hostile first line is not read whole
     return [h.replace("\ufeff", "").strip().strip('"') for h in first.split(",")]
 
 

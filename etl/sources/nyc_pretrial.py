@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from etl.sources.base import Adapter, FileResult, Record, SourceError, open_text, parse_count
+from etl.sources.base import READ_ERRORS, Adapter, FileResult, Record, SourceError, open_text, parse_count
 from etl.vocab import ExcludedCode, Mapping, UnknownCode, load_mapping
 
 RELEASES, COUNTIES, CATEGORIES, SEVERITIES = (
@@ -32,6 +32,7 @@ CODE_LISTS = {"counties": "county_idx", "categories": "cat_idx", "severities": "
 KEY_COLUMNS = ("year", "county_idx", "cat_idx", "sev_idx", "total")
 FIRST_YEAR = 2000
 RAW_LIMIT = 600
+MAX_CHARS = 64 * 1024 * 1024  # the whole document is parsed at once: a bound keeps a hostile file's memory in check
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
 
@@ -80,11 +81,20 @@ class NewYorkCityPretrial(Adapter):
         """The whole document, checked for the code lists and columns every row depends on."""
         try:
             with open_text(path, self.source_id) as handle:
-                text = handle.read()
-        except (OSError, EOFError) as error:
-            raise SourceError(self.source_id, result.file, f"file is truncated or unreadable: {error}") from error
-        if _SURROGATE.search(text):
-            raise SourceError(self.source_id, result.file, "file is not valid UTF-8 text")
+                text = handle.read(MAX_CHARS + 1)
+        except READ_ERRORS as error:
+            raise SourceError(self.source_id, result.file, f"file is truncated or corrupt ({error})") from error
+        if len(text) > MAX_CHARS:
+            raise SourceError(self.source_id, result.file, f"file is larger than {MAX_CHARS:,} characters: not the "
+                              "aggregated county file (which is well under 1 MB); not read further")
+        if not text.strip():
+            raise SourceError(self.source_id, result.file, "malformed JSON: the file is empty", line=1)
+        bad = _SURROGATE.search(text)
+        if bad:
+            line = text.count("\n", 0, bad.start()) + 1
+            column = bad.start() - text.rfind("\n", 0, bad.start())
+            raise SourceError(self.source_id, result.file,
+                              f"file is not valid UTF-8 text (first bad byte at character {column})", line=line)
         try:
             document = json.loads(text)
         except json.JSONDecodeError as error:
@@ -95,6 +105,10 @@ class NewYorkCityPretrial(Adapter):
         for name in (*CODE_LISTS, "releases", "columns", "data"):
             if not isinstance(document.get(name), list):
                 raise SourceError(self.source_id, result.file, f"missing or non-list key {name!r}", column=name)
+        odd = next((c for c in document["columns"] if not isinstance(c, str)), None)
+        if odd is not None:
+            raise SourceError(self.source_id, result.file, f"'columns' holds {json.dumps(odd)[:60]}, not a column name",
+                              column="columns")
         missing = [c for c in KEY_COLUMNS if c not in document["columns"]]
         if missing:
             raise SourceError(self.source_id, result.file, "missing column in 'columns'", column=missing[0])

@@ -55,6 +55,9 @@ DISPOSITION_RANK = {
 MIN_AGE = 10  # younger ages in this export are recording errors (a missing birth date gives 0)
 _MMYY = re.compile(r"(0[1-9]|1[0-2])(\d{2})")
 _STATUTE = re.compile(r"\d+(\.\d+)?")
+# ASCII digits, bounded: str.isdigit() and \d also pass '²' or a 5,000-digit string, which int() refuses.
+_CHARGE_COUNT = re.compile(r"[0-9]{1,6}")
+_AGE = re.compile(r"-?[0-9]{1,4}")
 COLUMNS = (
     "row", "line", "file_order", "mmyy", "case", "arrest_count", "prosecutor_count", "opened", "disposed", "closed",
     "race", "sex", "age_band", "level", "court_type", "category", "referral", "referral_label", "disposition",
@@ -99,7 +102,7 @@ class OkaloosaClerk(Adapter):
         counts = []
         for column in ("Arrest Charge Count", "Prosecutor Charge Count"):
             text = record[column].strip()
-            if not text.isdigit():
+            if not _CHARGE_COUNT.fullmatch(text):
                 result.reject(record, f"non-numeric charge count {text!r} in column {column!r}", column=column)
                 return None
             counts.append(int(text))
@@ -118,8 +121,8 @@ class OkaloosaClerk(Adapter):
             result.reject(record, "blank Case Open Date", column="Case Open Date")
             return None
         age_text = record["age_at_offense"].strip()
-        if age_text and not re.fullmatch(r"-?\d+", age_text):
-            result.reject(record, f"non-numeric age {age_text!r}", column="age_at_offense")
+        if age_text and not _AGE.fullmatch(age_text):
+            result.reject(record, f"unreadable age {age_text!r} (not a whole number of years)", column="age_at_offense")
             return None
         looked: dict[str, dict[str, str] | None] = {}
         for name, column in ((RACE, "Race"), (SEX, "Gender"), (COURT_TYPES, "Court Type"),

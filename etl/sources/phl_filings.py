@@ -35,6 +35,7 @@ REQUIRED = ("docket_number", "filing_date", "age", "charge", "bail_status", "bai
 REDACT = ("docket_number", "address_city_zip")
 DATE_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%Y-%m-%d %H:%M:%S", "%m/%d/%Y", "%Y-%m-%d")
 _AMOUNT = re.compile(r"\$?\s*[\d,]+(\.\d+)?")
+_AGE = re.compile(r"[0-9]{1,4}")  # ASCII digits: str.isdigit() also passes '²', which int() refuses
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ class PhiladelphiaFilings(Adapter):
             result.reject(record, f"{error} in column 'filing_date'", column="filing_date")
             return None
         age_text = record["age"].strip()
-        if age_text and not age_text.isdigit():
+        if age_text and not _AGE.fullmatch(age_text):
             result.reject(record, "misaligned row: column 'age' holds text, not an age (the page's cells are out "
                           "of place)", column="age", raw=record.raw.replace(record["age"], REDACTED))
             return None

@@ -139,7 +139,7 @@ class _SanFranciscoYearly(Adapter):
                     result.reject(record, f"non-numeric rate {text!r} in column {column!r}", column=column)
                     return None
                 if abs(rate - expected) > RATE_TOLERANCE:
-                    result.reject(record, f"{column} is {rate} but 1 - declined/Total is {expected:.10f}",
+                    result.reject(record, f"{column} is {rate} but 1 - declined/Total is {expected:.8f}",
                                   column=column)
                     return None
         return parsed
