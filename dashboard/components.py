@@ -59,7 +59,7 @@ def chart_block(fig: go.Figure, data: pd.DataFrame, *, alt: str, filename: str, 
     with left:
         as_table = st.toggle("Show as table", key=f"table-{key}")
     with right:
-        st.download_button("Download data (CSV)", data=data.to_csv(index=False).encode("utf-8"),
+        st.download_button("Download data (CSV)", data=csv_bytes(data),
                            file_name=f"{safe_filename(filename)}.csv", mime="text/csv", key=f"csv-{key}",
                            icon=":material/download:")
     if as_table:
@@ -87,6 +87,19 @@ def _image_downloads(fig: go.Figure, filename: str, key: str) -> None:
             st.download_button(f"{fmt.upper()} with title and source", data=image,
                                file_name=f"{safe_filename(filename)}.{fmt}",
                                mime="image/png" if fmt == "png" else "image/svg+xml", key=f"{fmt}-{key}")
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_bytes(data: pd.DataFrame) -> bytes:
+    """The CSV of a chart's data; text cells that a spreadsheet would run as a formula get a leading quote."""
+    safe = data.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v)
+    return safe.to_csv(index=False).encode("utf-8")
 
 
 def image_export_available() -> bool:

@@ -7,6 +7,7 @@ Exit status: 0 success; 1 build or check failure (nothing published); 2 bad usag
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -51,7 +52,18 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     handler = {"fetch": _fetch, "build": _build, "validate": _validate, "demo": _demo}[args.command]
-    return handler(args)
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        print("interrupted; nothing was published.", file=sys.stderr)
+        return EXIT_BUILD_FAILED
+    except Exception as error:  # noqa: BLE001 - a bug must still end in one clear line (PAD_DEBUG=1: traceback)
+        if os.environ.get("PAD_DEBUG"):
+            raise
+        print(f"error: unexpected {type(error).__name__}: {error}", file=sys.stderr)
+        print("nothing was published. This is a bug: run again with PAD_DEBUG=1 for the traceback and report it.",
+              file=sys.stderr)
+        return EXIT_BUILD_FAILED
 
 
 def _fetch(args: argparse.Namespace) -> int:

@@ -247,7 +247,12 @@ def _load_source(con: duckdb.DuckDBPyConnection, config: SourceConfig, raw_dir: 
         except SourceError as error:
             raise BuildError(str(error)) from error
     for path, result in zip(files, results, strict=True):
-        _insert_result(con, config, path, result)
+        try:
+            _insert_result(con, config, path, result)
+        except (duckdb.ConversionException, duckdb.InvalidInputException, duckdb.BinderException,
+                duckdb.ConstraintException, ValueError, TypeError) as error:
+            raise BuildError(f"source {config.source_id}, file {result.file}: rows do not fit the warehouse "
+                             f"table ({_first_line(error)})") from error
     totals = {k: sum(getattr(r, k) for r in results) for k in ("rows_read", "rows_loaded", "rows_rejected")}
     excluded = sum(1 for r in results for j in r.rejections if j.kind == "excluded")
     notes = [n for r in results for n in r.notes]

@@ -132,7 +132,7 @@ def main() -> None:
     else:
         wide = _wide(table, label_of)
         st.dataframe(wide, hide_index=True, width="stretch", height=36 * (len(wide) + 1) + 4)
-        st.download_button("Download this table (CSV)", data=table.to_csv(index=False).encode("utf-8"),
+        st.download_button("Download this table (CSV)", data=components.csv_bytes(table),
                            file_name=f"compare-{'-'.join(chosen)}-{t0}-{t1}.csv"[:120], mime="text/csv",
                            key="compare-table-csv", icon=":material/download:")
     with share_box:

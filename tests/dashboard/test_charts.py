@@ -299,3 +299,14 @@ def test_halving_chart_spec() -> None:
     assert list(goal.y) == [500, 500]
     pace = fig.data[1]
     assert list(pace.x) == pytest.approx([2022, 2029]) and list(pace.y) == [780, 500]
+
+
+def test_csv_downloads_neutralise_spreadsheet_formulas() -> None:
+    import pandas as pd
+
+    from dashboard.components import csv_bytes
+
+    text = csv_bytes(pd.DataFrame({"label": ["=cmd|' /C calc'!A0", "@SUM(A1)", "plain", "-2+3"], "n": [1, 2, 3, -4]}))
+    lines = text.decode().splitlines()
+    assert lines[1].startswith("'=cmd") and lines[2].startswith("'@SUM") and lines[3].startswith("plain")
+    assert lines[4] == "'-2+3,-4"  # text is quoted, numbers stay numbers
