@@ -1,4 +1,4 @@
-"""The router: five pages at stable URL paths; every page is a thin file in pages/.
+"""The router: five pages at stable URL paths; every page is a thin file in views/.
 
 Run with `streamlit run dashboard/app.py` (make run does it). The app reads only the warehouse
 (PAD_WAREHOUSE or data/warehouse.duckdb), read-only.
@@ -15,9 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `dashboard` impo
 
 from dashboard import db  # noqa: E402
 
-PAGES_DIR = Path(__file__).parent / "pages"
+PAGES_DIR = Path(__file__).parent / "views"  # not "pages/": Streamlit would auto-load that folder
 
-st.set_page_config(page_title="Prosecutor accountability dashboard", page_icon=":material/balance:",
+st.set_page_config(page_title="Prosecutor accountability dashboard", page_icon="⚖️",
                    layout="wide", initial_sidebar_state="collapsed")
 
 pages = [

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -120,6 +121,9 @@ def _render(spec: str, fmt: str) -> bytes | None:
         return None
 
 
+VIEWS = Path(__file__).parent / "views"
+
+
 def not_found(message: str) -> None:
     st.info(message, icon=":material/search_off:")
-    st.page_link(permalinks.href("map") or "/", label="Back to the map", icon=":material/map:")
+    st.page_link(VIEWS / "map.py", label="Back to the map", icon=":material/map:")

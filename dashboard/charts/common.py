@@ -20,7 +20,7 @@ def finish(fig: go.Figure, *, title: str, source: str, built: str, demo: bool, s
     heading = f"<b>{_escape(title)}</b>" + (f"<br><span style='font-size:12px'>{_escape(subtitle)}</span>"
                                              if subtitle else "")
     fig.update_layout(
-        title={"text": heading, "x": 0.0, "xanchor": "left", "font": {"size": 16}},
+        title={"text": heading, "x": 0.0, "xref": "paper", "xanchor": "left", "font": {"size": 16}},
         font={"family": FONT, "size": 12},
         margin={"l": 50, "r": 20, "t": 70 if subtitle else 50, "b": 150},  # room for the legend and the footer
         height=fig.layout.height or 480,  # fixed, so the footer keeps its place in exported images

@@ -29,7 +29,7 @@ def open_page(page: str, **params: str) -> AppTest:
     """Run the app (the router registers its pages), switch to `page` and run it with these URL parameters."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"views/{page}.py")
     at.query_params.clear()
     for key, value in params.items():
         at.query_params[key] = value

@@ -1,0 +1,628 @@
+"""The county map: pure functions from a data frame of county values to a pydeck Deck, its legend, and a
+plotly choropleth of the same view for export. No Streamlit here, so every output is unit-tested.
+
+Colours: viridis, not the cividis used by the line charts. Cividis runs through mid greys, which a reader
+could take for the grey of "no data"; viridis has no grey at all, so "no data" (light grey) and
+"suppressed" (darker grey) can never be mistaken for a value. Both are colour-blind safe.
+
+Tooltips: deck.gl puts an `html` tooltip into the page as HTML. The deck below uses a *text* tooltip
+(deck.gl sets it with `innerText`, so a county name such as `<img src=x onerror=...>` shows as those
+characters and never runs), built from one pre-formatted property; the plotly figure escapes every data
+text because plotly renders a subset of HTML in hover labels.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.colors as pcolors
+import plotly.graph_objects as go
+import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
+
+from dashboard.charts.common import FONT, NO_DATA_COLOR, escape, finish
+
+MAP_SCALE = "Viridis"
+NO_DATA_RGBA = (217, 217, 217, 255)  # NO_DATA_COLOR
+SUPPRESSED_RGBA = (140, 140, 140, 255)
+SUPPRESSED_COLOR = "#8c8c8c"
+LINE_RGBA = (255, 255, 255, 140)
+STATE_LINE_RGBA = (40, 40, 40, 200)
+HIGHLIGHT_RGBA = (213, 94, 0, 255)  # Okabe-Ito vermillion
+COUNTY_LAYER_ID = "counties"
+MARKER_LAYER_ID = "markers"
+PICKABLE_LAYERS = (COUNTY_LAYER_ID, MARKER_LAYER_ID)
+MARKERS_UP_TO = 300  # counties with data; beyond that the polygons speak for themselves
+US_VIEW = {"latitude": 38.5, "longitude": -96.5, "zoom": 3.2}
+LOWER_48 = (-124.8, 24.5, -66.9, 49.4)
+DESKTOP_WIDTH, PHONE_WIDTH = 900, 340  # the map's width in px the view is fitted to (the real one is unknown)
+MAP_HEIGHT = 520
+MAP_HEIGHT_PHONE = 340
+_MAX_TEXT = 120
+_LUT = [tuple(int(round(c)) for c in pcolors.unlabel_rgb(colour))
+        for colour in pcolors.sample_colorscale(MAP_SCALE, [i / 255 for i in range(256)])]
+
+
+class CompactDeck(pdk.Deck):
+    """A Deck whose JSON has no indentation: pydeck pretty-prints, which makes a county map's spec (sent to the
+    browser on every rerun) about seven times larger than the geometry it carries."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+EXPORT_COLUMNS = ["fips", "county", "state", "year", "measure", "value", "ci_low", "ci_high", "numerator",
+                  "denominator", "suppressed", "suppression_reason", "prosecutor_in_office", "source"]
+
+
+# --- geometry ----------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime_ns: int) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    for feature in data.get("features", []):
+        _unwrap_dateline(feature.get("geometry") or {})
+    return data
+
+
+def load_geometry(path: str | Path) -> dict:
+    """A GeoJSON FeatureCollection, read once per file version. Treat it as read-only (callers copy)."""
+    path = Path(path)
+    return _load(str(path), path.stat().st_mtime_ns)
+
+
+def _unwrap_dateline(geometry: dict) -> None:
+    """The western Aleutians sit east of 180 degrees; shift them west so Alaska is drawn in one piece."""
+
+    def walk(coords: list) -> None:
+        if coords and isinstance(coords[0], int | float):
+            if coords[0] > 0:
+                coords[0] -= 360.0
+            return
+        for part in coords:
+            walk(part)
+
+    if "coordinates" in geometry:
+        walk(geometry["coordinates"])
+
+
+def bounds_by_prefix(geometry: Mapping, digits: int = 2) -> dict[str, tuple[float, float, float, float]]:
+    """(west, south, east, north) of every feature group sharing the first `digits` of its FIPS code:
+    2 digits gives each state's extent from the county polygons, 5 gives each county's."""
+    out: dict[str, list[float]] = {}
+    for feature in geometry.get("features", []):
+        key = str(feature.get("properties", {}).get("fips", ""))[:digits]
+        box = out.setdefault(key, [math.inf, math.inf, -math.inf, -math.inf])
+
+        def walk(coords: list, box: list[float] = box) -> None:
+            if coords and isinstance(coords[0], int | float):
+                box[0], box[1] = min(box[0], coords[0]), min(box[1], coords[1])
+                box[2], box[3] = max(box[2], coords[0]), max(box[3], coords[1])
+                return
+            for part in coords:
+                walk(part)
+
+        walk((feature.get("geometry") or {}).get("coordinates", []))
+    return {k: (b[0], b[1], b[2], b[3]) for k, b in out.items() if math.isfinite(b[0])}
+
+
+def us_view(*, phone: bool = False) -> dict[str, float]:
+    """The whole lower 48: the fixed desktop view, or one fitted to a phone's width."""
+    return view_for_bounds(LOWER_48, width=PHONE_WIDTH, height=MAP_HEIGHT_PHONE) if phone else dict(US_VIEW)
+
+
+def view_for_bounds(bounds: tuple[float, float, float, float] | None, *, width: int = 640,
+                    height: int = MAP_HEIGHT) -> dict[str, float]:
+    """Centre and zoom that fit a (west, south, east, north) box into a map of about width x height px."""
+    if bounds is None:
+        return dict(US_VIEW)
+    west, south, east, north = bounds
+
+    def merc(lat: float) -> float:
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    lon_span = max(east - west, 0.05)
+    y_span = max(merc(north) - merc(south), 0.001)
+    zoom_x = math.log2(width * 360.0 / (512.0 * lon_span))
+    zoom_y = math.log2(height * 2 * math.pi / (512.0 * y_span))
+    zoom = max(1.0, min(11.0, min(zoom_x, zoom_y) - 0.2))
+    mid_y = (merc(north) + merc(south)) / 2
+    lat = math.degrees(2 * math.atan(math.exp(mid_y)) - math.pi / 2)
+    return {"latitude": round(lat, 4), "longitude": round((west + east) / 2, 4), "zoom": round(zoom, 2)}
+
+
+# --- values and colours --------------------------------------------------------------------------------
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """A value as a voter reads it: a share as a percentage, a rate per 100,000 as a whole number."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if unit == "share":
+        return f"{value * 100:.1f}%"
+    if unit == "per_100k":
+        return f"{value:,.0f} per 100,000"
+    return f"{value:,.3g}"
+
+
+def _nice_floor(x: float, step: float) -> float:
+    return math.floor(x / step + 1e-9) * step
+
+
+def _nice_ceil(x: float, step: float) -> float:
+    return math.ceil(x / step - 1e-9) * step
+
+
+ROBUST_MIN_COUNT = 20
+
+
+def scale_domain(values: Iterable[float], unit: str) -> tuple[float, float] | None:
+    """The colour scale's range, rounded outward to a readable step (None: no values).
+
+    With many counties the range runs from the 2nd to the 98th percentile, so a few extreme counties do not
+    squeeze everyone else into one colour; the legend then says "or less" / "or more" at its ends."""
+    clean = sorted(float(v) for v in values if not _is_missing(v) and math.isfinite(float(v)))
+    if not clean:
+        return None
+    if len(clean) >= ROBUST_MIN_COUNT:
+        low, high = _quantile(clean, 0.02), _quantile(clean, 0.98)
+    else:
+        low, high = clean[0], clean[-1]
+    if unit == "share":
+        step = 0.05 if high - low > 0.1 else 0.01
+        low, high = max(0.0, _nice_floor(low, step)), min(1.0, _nice_ceil(high, step))
+    else:
+        span = high - low
+        step = 10 ** math.floor(math.log10(span)) if span > 0 else max(abs(high), 1.0) / 10
+        low, high = _nice_floor(low, step), _nice_ceil(high, step)
+        if unit == "per_100k":
+            low = max(0.0, low)
+    if high <= low:
+        pad = 0.01 if unit == "share" else max(abs(low) * 0.05, 1.0)
+        low, high = (max(0.0, low - pad), high + pad)
+    return (round(low, 6), round(high, 6))
+
+
+def _quantile(ordered: list[float], q: float) -> float:
+    position = q * (len(ordered) - 1)
+    below = int(math.floor(position))
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
+
+
+def domain_labels(domain: tuple[float, float], values: Iterable[float], unit: str) -> tuple[str, str]:
+    """The legend's two end labels, marked "or less" / "or more" when some values lie beyond the range."""
+    clean = [float(v) for v in values if not _is_missing(v)]
+    low, high = format_value(domain[0], unit), format_value(domain[1], unit)
+    if clean and min(clean) < domain[0]:
+        low += " or less"
+    if clean and max(clean) > domain[1]:
+        high += " or more"
+    return low, high
+
+
+def color_for(value: float | None, domain: tuple[float, float] | None) -> tuple[int, int, int, int]:
+    """The fill of one county: viridis for a value, grey for none (the caller decides suppressed)."""
+    if value is None or domain is None or (isinstance(value, float) and math.isnan(value)):
+        return NO_DATA_RGBA
+    low, high = domain
+    t = 0.5 if high <= low else min(1.0, max(0.0, (float(value) - low) / (high - low)))
+    r, g, b = _LUT[int(round(t * 255))]
+    return (r, g, b, 255)
+
+
+def _clean(text: object) -> str:
+    """Data text for a tooltip line: no control characters, bounded length."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    out = "".join(ch if ch.isprintable() else " " for ch in str(text)).strip()
+    return out if len(out) <= _MAX_TEXT else out[: _MAX_TEXT - 1] + "…"
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _flag(value: object) -> bool:
+    """A nullable boolean from the warehouse (numpy, pandas or Python) as a plain bool; missing is False."""
+    return not _is_missing(value) and bool(value)
+
+
+def tooltip_text(row: Mapping, *, label: str, unit: str, year: int | None, for_export: bool = False) -> str:
+    """The hover text of one county, plain text (shown with innerText, so markup stays characters)."""
+    place = _clean(row.get("county_name")) + (f", {_clean(row.get('state_abbr'))}" if row.get("state_abbr") else "")
+    lines = [place]
+    prosecutor = _clean(row.get("prosecutor"))
+    lines.append(f"Prosecutor in office{f' ({year})' if year else ''}: {prosecutor or 'not in the data'}")
+    when = f" in {year}" if year else ""
+    if _flag(row.get("suppressed")):
+        reason = _clean(row.get("suppression_reason")) or "too few cases"
+        lines.append(f"{_clean(label)}{when}: not shown ({reason})")
+    elif _is_missing(row.get("value")):
+        lines.append(f"{_clean(label)}{when}: no public data")
+    else:
+        value = format_value(float(row["value"]), unit)
+        low, high = row.get("ci_low"), row.get("ci_high")
+        interval = ""
+        if not _is_missing(low) and not _is_missing(high):
+            interval = f" (95% range {format_value(float(low), unit)} to {format_value(float(high), unit)})"
+        lines.append(f"{_clean(label)}{when}: {value}{interval}")
+        numerator, denominator = row.get("numerator"), row.get("denominator")
+        if not _is_missing(denominator):
+            part = "" if _is_missing(numerator) else f"{round(float(numerator)):,} "
+            if unit == "per_100k":
+                jailed = f"{part}people in jail, of " if part else ""
+                lines.append(f"n = {jailed}{round(float(denominator)):,} adults")
+            else:
+                lines.append(f"n = {part}{'of ' if part else ''}{round(float(denominator)):,} cases")
+    source = _clean(row.get("source"))
+    if for_export:  # the exported figure names its sources in its footer, and has no county pages to open
+        return "\n".join(lines)
+    if source:
+        lines.append(f"Source: {source}")
+    lines.append("Click to open the county's page")
+    return "\n".join(lines)
+
+
+def county_features(geometry: Mapping, frame: pd.DataFrame, *, label: str, unit: str, year: int | None,
+                    domain: tuple[float, float] | None, keep=lambda fips: True, tooltips: bool = True) -> dict:
+    """The county polygons (those whose FIPS `keep` accepts) with each county's fill colour and, when
+    `tooltips`, its tooltip text in its properties."""
+    rows = {str(r["fips"]): r for r in frame.to_dict("records")} if not frame.empty else {}
+    features = []
+    for feature in geometry.get("features", []):
+        fips = str(feature.get("properties", {}).get("fips", ""))
+        if not keep(fips):
+            continue
+        row = rows.get(fips, {"fips": fips})
+        suppressed = _flag(row.get("suppressed"))
+        if suppressed:
+            fill = SUPPRESSED_RGBA
+        else:
+            value = row.get("value")
+            fill = color_for(None if _is_missing(value) else float(value), domain)
+        features.append({
+            "type": "Feature",
+            "geometry": feature.get("geometry"),
+            "properties": {"fips": fips, "fill": list(fill)} | (
+                {"tooltip": tooltip_text(row, label=label, unit=unit, year=year)} if tooltips else {}),
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def county_deck(geometry: Mapping, frame: pd.DataFrame, *, label: str, unit: str, year: int | None,
+                view: Mapping[str, float] | None = None, states: Mapping | None = None,
+                highlight: str | None = None, domain: tuple[float, float] | None = None,
+                markers: bool | None = None, focus: str | None = None) -> pdk.Deck:
+    """A basemap-free county map: counties coloured by value, state outlines on top, a text tooltip.
+
+    `states` is the state outline GeoJSON; `highlight` outlines one county (e.g. the one in the link);
+    `domain` is the colour scale's range (by default: from the frame's shown values).
+    (The outlines travel inside the deck, not as a URL for deck.gl to fetch from dashboard/static/, so the map
+    also works under any base URL path and in AppTest.)
+    """
+    if domain is None:
+        domain = scale_domain(shown_values(frame), unit)
+    layers = []
+    in_focus = (lambda fips: fips.startswith(focus)) if focus else (lambda fips: True)
+    if focus:
+        layers.append(pdk.Layer(
+            "GeoJsonLayer", id="context", stroked=True, filled=True, pickable=False,
+            data=county_features(geometry, frame, label=label, unit=unit, year=year, domain=domain,
+                                 keep=lambda fips: not in_focus(fips), tooltips=False),
+            get_fill_color="properties.fill", get_line_color=list(LINE_RGBA), line_width_min_pixels=0.3,
+        ))
+    layers.append(pdk.Layer(
+        "GeoJsonLayer",
+        id=COUNTY_LAYER_ID,
+        data=county_features(geometry, frame, label=label, unit=unit, year=year, domain=domain, keep=in_focus),
+        get_fill_color="properties.fill",
+        get_line_color=list(LINE_RGBA),
+        line_width_min_pixels=0.3,
+        stroked=True,
+        filled=True,
+        pickable=True,
+        auto_highlight=True,
+        highlight_color=[213, 94, 0, 160],
+    ))
+    with_data = _marker_rows(frame, label=label, unit=unit, year=year, domain=domain)
+    if markers is None:
+        markers = 0 < len(with_data) <= MARKERS_UP_TO
+    if states:
+        layers.append(pdk.Layer(
+            "GeoJsonLayer",
+            id="states",
+            data=states,
+            stroked=True,
+            filled=False,
+            get_line_color=list(STATE_LINE_RGBA),
+            line_width_min_pixels=1,
+            pickable=False,
+        ))
+    if highlight:
+        chosen = [f for f in geometry.get("features", []) if f.get("properties", {}).get("fips") == highlight]
+        if chosen:
+            layers.append(pdk.Layer(
+                "GeoJsonLayer", id="highlight", data={"type": "FeatureCollection", "features": copy.deepcopy(chosen)},
+                stroked=True, filled=False, get_line_color=list(HIGHLIGHT_RGBA), line_width_min_pixels=3,
+                pickable=False,
+            ))
+    if markers and with_data:
+        layers.append(pdk.Layer(
+            "ScatterplotLayer", id=MARKER_LAYER_ID, data=with_data, get_position=["lon", "lat"],
+            get_fill_color="fill", get_line_color=[30, 30, 30, 230], stroked=True, filled=True,
+            get_radius=1, radius_units="pixels", radius_min_pixels=6, radius_max_pixels=6,
+            line_width_min_pixels=1.5, pickable=True, auto_highlight=True, highlight_color=[213, 94, 0, 200],
+        ))
+    state = dict(view or US_VIEW)
+    return CompactDeck(
+        layers=layers,
+        views=[pdk.View("MapView", controller=True)],
+        initial_view_state=pdk.ViewState(min_zoom=1, max_zoom=12, **state),
+        map_provider=None,  # with the default map_style: no basemap, nothing fetched from a tile server
+        tooltip={"text": "{tooltip}", "style": {"backgroundColor": "#ffffff", "color": "#1a1a1a",
+                                                "fontFamily": FONT, "fontSize": "13px", "whiteSpace": "pre-line",
+                                                "border": "1px solid #999", "maxWidth": "320px"}},
+    )
+
+
+def _marker_rows(frame: pd.DataFrame, *, label: str, unit: str, year: int | None,
+                 domain: tuple[float, float] | None) -> list[dict]:
+    """One dot per county with data (a value or a suppressed cell) that has a centre point."""
+    if frame.empty or not {"lat", "lon"} <= set(frame.columns):
+        return []
+    rows = []
+    for row in frame.to_dict("records"):
+        suppressed = _flag(row.get("suppressed"))
+        if (_is_missing(row.get("value")) and not suppressed) or _is_missing(row.get("lat")) \
+                or _is_missing(row.get("lon")):
+            continue
+        fill = SUPPRESSED_RGBA if suppressed else color_for(float(row["value"]), domain)
+        lon = float(row["lon"])
+        rows.append({"fips": str(row["fips"]), "lon": lon - 360.0 if lon > 0 else lon, "lat": float(row["lat"]),
+                     "fill": list(fill), "tooltip": tooltip_text(row, label=label, unit=unit, year=year)})
+    return rows
+
+
+def legend_html(domain: tuple[float, float] | None, *, label: str, unit: str, year: int | None,
+                show_suppressed: bool = True, values: Iterable[float] = (), markers: bool = False) -> str:
+    """A small colour-scale legend (Streamlit draws none for pydeck): gradient, its ends, the two greys."""
+    stops = pcolors.sample_colorscale(MAP_SCALE, [i / 8 for i in range(9)])
+    gradient = ", ".join(stops)
+    swatch = ("display:inline-block;width:14px;height:14px;border:1px solid #999;vertical-align:middle;"
+              "margin:0 4px 0 12px")
+    title = escape(label) + (f", {int(year)}" if year else "")
+    parts = [f"<div role='img' aria-label='Colour key for {title}' "
+             f"style='font-family:{FONT};font-size:13px;line-height:1.4;margin:4px 0 8px 0'>",
+             f"<div style='font-weight:600'>{title}</div>"]
+    if domain is not None:
+        low, high = domain_labels(domain, values, unit)
+        parts.append("<div style='display:flex;align-items:center;gap:6px;flex-wrap:wrap'>"
+                     f"<span>{escape(low)}</span>"
+                     f"<span style='display:inline-block;width:180px;max-width:50vw;height:12px;"
+                     f"background:linear-gradient(to right, {gradient});border:1px solid #999'></span>"
+                     f"<span>{escape(high)}</span></div>")
+    parts.append("<div style='margin-top:4px'>"
+                 f"<span style='{swatch};margin-left:0;background:{NO_DATA_COLOR}'></span>no public data")
+    if show_suppressed:
+        parts.append(f"<span style='{swatch};background:{SUPPRESSED_COLOR}'></span>too few cases to show")
+    if markers:
+        parts.append(f"<span style='{swatch};border-radius:50%;border:2px solid #1e1e1e'></span>"
+                     "a dot marks each county with data")
+    parts.append("</div></div>")
+    return "".join(parts)
+
+
+# --- the export: a table and a plotly choropleth of the same view --------------------------------------
+
+
+def suppressed_mask(frame: pd.DataFrame) -> pd.Series:
+    """The `suppressed` column as plain booleans (counties without a row count as not suppressed)."""
+    return frame["suppressed"].map(_flag).astype(bool)
+
+
+def shown_values(frame: pd.DataFrame) -> list[float]:
+    """The values a map colours: present and not suppressed."""
+    if frame.empty:
+        return []
+    return [float(v) for v in frame.loc[frame["value"].notna() & ~suppressed_mask(frame), "value"]]
+
+
+def export_table(frame: pd.DataFrame, *, metric_label: str, year: int | None, state: str | None = None,
+                 only_with_data: bool = True) -> pd.DataFrame:
+    """The data behind the map as a journalist downloads it: one row per county, suppression applied
+    (the warehouse already removed suppressed counts; this never brings them back)."""
+    data = frame.copy()
+    if state:
+        data = data[data["state_abbr"] == state]
+    if only_with_data:
+        data = data[data["value"].notna() | suppressed_mask(data)]
+    out = pd.DataFrame({
+        "fips": data["fips"].astype(str),
+        "county": data["county_name"],
+        "state": data["state_abbr"],
+        "year": year,
+        "measure": metric_label,
+        "value": data["value"],
+        "ci_low": data["ci_low"],
+        "ci_high": data["ci_high"],
+        "numerator": data["numerator"],
+        "denominator": data["denominator"],
+        "suppressed": suppressed_mask(data),
+        "suppression_reason": data["suppression_reason"],
+        "prosecutor_in_office": data["prosecutor"],
+        "source": data["source"],
+    }, columns=EXPORT_COLUMNS)
+    for column in ("value", "ci_low", "ci_high", "numerator", "denominator"):
+        out.loc[out["suppressed"], column] = None
+    return out.reset_index(drop=True)
+
+
+# Albers USA, as d3.geoAlbersUsa draws it: the lower 48 on one conic equal-area projection, Alaska (scaled
+# down) and Hawaii on their own, moved below the south-west. In radians of the unit sphere, y pointing north.
+_CONICS = {
+    "lower48": {"lon0": -96.6, "lat0": 38.7, "parallels": (29.5, 45.5), "scale": 1.0, "shift": (0.0, 0.0)},
+    "02": {"lon0": -156.0, "lat0": 58.5, "parallels": (55.0, 65.0), "scale": 0.35, "shift": (-0.307, -0.201)},
+    "15": {"lon0": -160.0, "lat0": 19.9, "parallels": (8.0, 18.0), "scale": 1.0, "shift": (-0.205, -0.212)},
+}
+
+
+def _conic(state_fips: str) -> tuple[float, float, float, float, float, float, float]:
+    c = _CONICS.get(state_fips[:2], _CONICS["lower48"])
+    p1, p2 = (math.radians(v) for v in c["parallels"])
+    n = (math.sin(p1) + math.sin(p2)) / 2
+    big_c = math.cos(p1) ** 2 + 2 * n * math.sin(p1)
+    rho0 = math.sqrt(big_c - 2 * n * math.sin(math.radians(c["lat0"]))) / n
+    return n, big_c, rho0, c["lon0"], c["scale"], c["shift"][0], c["shift"][1]
+
+
+def albers_usa_array(lon: np.ndarray, lat: np.ndarray, state_fips: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """Project points the way printed US maps do (Alaska and Hawaii inset), for the export figure."""
+    n, big_c, rho0, lon0, scale, dx, dy = _conic(state_fips)
+    rho = np.sqrt(np.maximum(big_c - 2 * n * np.sin(np.radians(lat)), 0.0)) / n
+    theta = n * np.radians(lon - lon0)
+    return (rho * np.sin(theta)) * scale + dx, (rho0 - rho * np.cos(theta)) * scale + dy
+
+
+def albers_usa(lon: float, lat: float, state_fips: str = "") -> tuple[float, float]:
+    x, y = albers_usa_array(np.array([lon], dtype=float), np.array([lat], dtype=float), state_fips)
+    return float(x[0]), float(y[0])
+
+
+def _rings(geometry: Mapping | None) -> list[list]:
+    if not geometry:
+        return []
+    if geometry.get("type") == "Polygon":
+        return list(geometry.get("coordinates") or [])
+    if geometry.get("type") == "MultiPolygon":
+        return [ring for polygon in geometry.get("coordinates") or [] for ring in polygon]
+    return []
+
+
+EXPORT_TOLERANCE = 0.0008  # projected units; the lower 48 are about 0.7 wide, so under a pixel at print size
+
+
+def _thin(x: np.ndarray, y: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Drop ring points closer than `tolerance` to the last kept one (the ring's ends always stay)."""
+    if len(x) <= 4 or tolerance <= 0:
+        return x, y
+    keep = [0]
+    last_x, last_y = x[0], y[0]
+    for i in range(1, len(x) - 1):
+        if abs(x[i] - last_x) > tolerance or abs(y[i] - last_y) > tolerance:
+            keep.append(i)
+            last_x, last_y = x[i], y[i]
+    keep.append(len(x) - 1)
+    if len(keep) < 4:  # a ring needs three corners and its closing point
+        return x, y
+    return x[keep], y[keep]
+
+
+def _projected_path(features: Iterable[Mapping], tolerance: float = EXPORT_TOLERANCE) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of every ring of the features, rings separated by NaN (one plotly trace draws them all),
+    thinned to what a printed map can show and stored as float32 (the figure travels to the browser)."""
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    gap = np.array([np.nan])
+    for feature in features:
+        fips = str(feature.get("properties", {}).get("fips", ""))
+        for ring in _rings(feature.get("geometry")):
+            points = np.asarray([point[:2] for point in ring], dtype=float)
+            if points.size == 0:
+                continue
+            x, y = _thin(*albers_usa_array(points[:, 0], points[:, 1], fips), tolerance)
+            xs += [x, gap]
+            ys += [y, gap]
+    if not xs:
+        return np.array([], dtype=np.float32), np.array([], dtype=np.float32)
+    return np.concatenate(xs).astype(np.float32), np.concatenate(ys).astype(np.float32)
+
+
+def choropleth_figure(geometry: Mapping, frame: pd.DataFrame, *, label: str, unit: str, year: int | None,
+                      state: str | None, state_name: str | None, source: str, built: str, demo: bool,
+                      states: Mapping | None = None, classes: int = 16,
+                      domain: tuple[float, float] | None = None) -> go.Figure:
+    """A plotly map of the same view for print and download, title, source and date inside the image.
+
+    Drawn as filled shapes on an Albers USA projection rather than with plotly's geo choropleth: plotly's geo
+    maps download a base map (topojson) from a CDN, even for GeoJSON traces, and the app must work offline
+    and export images through kaleido without network access. Colours come from `classes` equal steps of
+    the same viridis scale as the interactive map, with a continuous colour bar; grey means no public data,
+    dark grey too few cases to show. Hovering a county's centre shows the same text as the map's tooltip.
+    """
+    data = frame if not state else frame[frame["state_abbr"] == state]
+    rows = {str(r["fips"]): r for r in data.to_dict("records")}
+    features = [f for f in geometry.get("features", []) if str(f.get("properties", {}).get("fips")) in rows]
+    if domain is None:
+        domain = scale_domain(shown_values(data), unit)
+    scale = 100.0 if unit == "share" else 1.0
+    groups: dict[str, list[Mapping]] = {}
+    colours: dict[str, str] = {"none": NO_DATA_COLOR, "suppressed": SUPPRESSED_COLOR}
+    for feature in features:
+        row = rows[str(feature["properties"]["fips"])]
+        if _flag(row.get("suppressed")):
+            key = "suppressed"
+        elif _is_missing(row.get("value")) or domain is None:
+            key = "none"
+        else:
+            low, high = domain
+            t = 0.0 if high <= low else min(1.0, max(0.0, (float(row["value"]) - low) / (high - low)))
+            step = min(classes - 1, int(t * classes))
+            key = f"class-{step:02d}"
+            colours[key] = "rgb({},{},{})".format(*_LUT[int(round((step + 0.5) / classes * 255))])
+        groups.setdefault(key, []).append(feature)
+    fig = go.Figure()
+    names = {"none": "No public data", "suppressed": "Too few cases to show"}
+    for key in sorted(groups, key=lambda k: (not k.startswith("class"), k)):
+        xs, ys = _projected_path(groups[key])
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=colours[key],
+                                 line={"color": "white", "width": 0.3}, hoverinfo="skip",
+                                 name=names.get(key, key), showlegend=key in names))
+    if states:
+        prefixes = {fips[:2] for fips in rows}
+        wanted = [f for f in states.get("features", [])
+                  if not state or str(f.get("properties", {}).get("fips")) in prefixes]
+        xs, ys = _projected_path(wanted)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#333333", "width": 0.7},
+                                 hoverinfo="skip", showlegend=False, name="state lines"))
+    centres = bounds_by_prefix({"features": features}, 5)
+    hover_rows = [rows[f] for f in rows if f in centres]
+    points: list[tuple[float, float]] = []
+    if hover_rows:
+        points = [albers_usa((centres[str(r["fips"])][0] + centres[str(r["fips"])][2]) / 2,
+                             (centres[str(r["fips"])][1] + centres[str(r["fips"])][3]) / 2, str(r["fips"]))
+                  for r in hover_rows]
+        fig.add_trace(go.Scatter(
+            x=[p[0] for p in points], y=[p[1] for p in points], mode="markers",
+            marker={"size": 7, "opacity": 0}, showlegend=False, name="counties", hoverinfo="text",
+            hovertext=[escape(tooltip_text(r, label=label, unit=unit, year=year, for_export=True)).replace("\n", "<br>")
+                       for r in hover_rows]))
+    if domain is not None and points:
+        fig.add_trace(go.Scatter(
+            x=[points[0][0]], y=[points[0][1]], mode="markers", hoverinfo="skip", showlegend=False,
+            marker={"size": 0.1, "opacity": 0, "color": [domain[0] * scale], "cmin": domain[0] * scale,
+                    "cmax": domain[1] * scale, "colorscale": MAP_SCALE, "showscale": True,
+                    "colorbar": {"title": {"text": "%" if unit == "share" else "per 100,000", "side": "top"},
+                                 "orientation": "h", "thickness": 10, "lenmode": "pixels", "len": 240,
+                                 "x": 0.0, "xanchor": "left", "y": -0.02, "yanchor": "top", "nticks": 5}},
+            name="colour scale"))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
+    fig.update_layout(height=620, hovermode="closest")
+    where = state_name or "United States"
+    note = "; dark grey: too few cases to show" if "suppressed" in groups else ""
+    subtitle = f"{where}, {year}. Grey: no public data{note}." if year else where
+    fig = finish(fig, title=f"{label} by county", subtitle=subtitle, source=source, built=built, demo=demo)
+    # below the map: the colour bar, the greys' legend, then finish()'s source line
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.19, "x": 0.0, "xanchor": "left"},
+                      margin={"l": 24, "r": 16, "b": 150})
+    return fig

@@ -1,0 +1,184 @@
+"""Map (`/`): every US county coloured by one measure in one year; find your county; open its page.
+
+URL: `metric`, `year`, `state` (zooms to the state), `fips` (outlines one county). Thin: read the view,
+check it against the warehouse, query, hand frames to dashboard/charts/maps.py, show with components.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components, db, permalinks
+from dashboard.charts import maps
+from dashboard.charts.tables import md_escape
+
+GEO = Path(__file__).resolve().parents[2] / "data" / "geo"
+COUNTY_PAGE = Path(__file__).resolve().parent / "county.py"
+
+
+@st.cache_resource(show_spinner=False)
+def _bounds(path: str, mtime_ns: int) -> tuple[dict, dict]:
+    """Each state's and each county's extent, from the county polygons (read once per file version)."""
+    geometry = maps.load_geometry(path)
+    return maps.bounds_by_prefix(geometry, 2), maps.bounds_by_prefix(geometry, 5)
+
+
+def _default_metric(metrics: pd.DataFrame) -> str:
+    """The measure most counties can show (ties: the first in display order), so the map opens useful."""
+    ranked = metrics.sort_values(["county_years_shown", "sort_order"], ascending=[False, True], kind="stable")
+    return str(ranked["metric_id"].iloc[0])
+
+
+def _is_phone() -> bool:
+    """A phone's browser (its User-Agent says "Mobi"): the map then opens zoomed out to fit a narrow screen."""
+    try:
+        return "Mobi" in (st.context.headers.get("User-Agent") or "")
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def _default_year(years: pd.DataFrame) -> int:
+    """The latest year with nearly full coverage (at least 80% of the best year's counties), so the map does
+    not open on a partly reported latest year."""
+    shown = years[years["counties_shown"] > 0]
+    if shown.empty:
+        return int(years["year"].iloc[0])
+    best = int(shown["counties_shown"].max())
+    return int(shown.loc[shown["counties_shown"] >= 0.8 * best, "year"].max())
+
+
+def _pick(key: str, options: list, default: object) -> None:
+    """Start a widget at the view's value (from the link); afterwards the widget holds the user's choice."""
+    if key not in st.session_state or st.session_state[key] not in options:
+        st.session_state[key] = default
+
+
+view = components.page_start("map")
+st.title("What do prosecutors do in your county?")
+st.markdown("Each county is coloured by one measure of what its prosecutor's office does. "
+            "Hover over a county to see the number, how many cases it rests on and where it comes from; "
+            "click it, or search for it below, to open its page.")
+
+counties = db.query("counties")
+metrics = db.query("map_metrics")
+states = db.query("states")
+view = permalinks.allowed(view, fips=counties["fips"], metrics=metrics["metric_id"], states=states["state_abbr"])
+labels = dict(zip(counties["fips"], counties["label"], strict=True))
+
+found = st.selectbox("Find your county", options=list(counties["fips"]), index=None, format_func=labels.get,
+                     placeholder="Type a county name, e.g. Cook, IL", key="map-find",
+                     help="Choosing a county opens its page.")
+if found and found in labels:
+    st.switch_page(COUNTY_PAGE, query_params={"fips": found})
+
+if metrics.empty:
+    components.show_messages(view)
+    st.info("No county measures are in the data yet, so there is nothing to colour the map by. "
+            "The methods page lists the sources that were loaded.", icon=":material/info:")
+    st.page_link(Path(__file__).resolve().parent / "methods.py", label="Methods and sources",
+                 icon=":material/menu_book:")
+    components.copy_link(view)
+    st.stop()
+
+metric_ids = list(metrics["metric_id"])
+metric_rows = metrics.set_index("metric_id")
+state_rows = states.set_index("state_abbr")
+left, middle, right = st.columns(3)
+with left:
+    _pick("map-metric", metric_ids, view.metric or _default_metric(metrics))
+    metric = st.selectbox("Measure", metric_ids, format_func=lambda m: str(metric_rows.at[m, "label"]),
+                          key="map-metric")
+years = db.query("map_years", metric=metric)
+year_options = [int(y) for y in years["year"]]
+shown_by_year = dict(zip(year_options, years["counties_shown"], strict=True))
+default_year = _default_year(years)
+if view.year is not None and view.year not in year_options:
+    view = view.with_(messages=view.messages + (
+        f"There are no county values of this measure for {view.year}; showing {default_year} instead.",))
+with middle:
+    _pick(f"map-year-{metric}", year_options, view.year if view.year in year_options else default_year)
+    year = st.selectbox("Year", year_options, key=f"map-year-{metric}",
+                        format_func=lambda y: f"{y} ({shown_by_year[y]:,} counties with data)")
+with right:
+    state_options = [""] + list(states["state_abbr"])
+    _pick("map-state", state_options, view.state or "")
+    state = st.selectbox("State", state_options, key="map-state",
+                         format_func=lambda s: str(state_rows.at[s, "state_name"]) if s else "All states")
+
+view = view.with_(metric=metric, year=year, state=state or None)
+components.show_messages(view)
+row = metric_rows.loc[metric]
+label, unit = str(row["label"]), str(row["unit"])
+
+frame = db.query("map_values", metric=metric, year=year)
+in_scope = frame if not state else frame[frame["state_abbr"] == state]
+suppressed = maps.suppressed_mask(in_scope)
+n_shown = int((in_scope["value"].notna() & ~suppressed).sum())
+n_suppressed = int(suppressed.sum())
+where = str(state_rows.at[state, "state_name"]) if state else "the United States"
+
+st.subheader(md_escape(row["question"]))
+summary = f"In {year}, {n_shown:,} of {len(in_scope):,} counties in {where} have a published value."
+if n_suppressed:
+    summary += f" {n_suppressed:,} more have too few cases to show a number safely."
+st.markdown(summary)
+
+geometry_path = GEO / "counties.geojson"
+geometry = maps.load_geometry(geometry_path)
+state_bounds, county_bounds = _bounds(str(geometry_path), geometry_path.stat().st_mtime_ns)
+highlight = view.fips[0] if view.fips else None
+phone = _is_phone()
+fit = {"width": maps.PHONE_WIDTH, "height": maps.MAP_HEIGHT_PHONE} if phone else {"width": maps.DESKTOP_WIDTH}
+if highlight and highlight in county_bounds:
+    map_view = maps.view_for_bounds(county_bounds[highlight], **fit)
+    map_view["zoom"] = min(map_view["zoom"], 7.0)
+elif state:
+    map_view = maps.view_for_bounds(state_bounds.get(str(state_rows.at[state, "state_fips"])), **fit)
+else:
+    map_view = maps.us_view(phone=phone)
+
+values = maps.shown_values(frame)  # one colour scale for the whole country, so states compare
+domain = maps.scale_domain(values, unit)
+with_data = int((frame["value"].notna() | maps.suppressed_mask(frame)).sum())
+markers = 0 < with_data <= maps.MARKERS_UP_TO
+st.html(maps.legend_html(domain, label=label, unit=unit, year=year, show_suppressed=n_suppressed > 0,
+                         values=values, markers=markers))
+deck = maps.county_deck(geometry, frame, label=label, unit=unit, year=year, view=map_view,
+                        states=maps.load_geometry(GEO / "states.geojson"), highlight=highlight, domain=domain,
+                        markers=markers, focus=str(state_rows.at[state, "state_fips"]) if state else None)
+alt = (f"Map of US counties coloured by {label.lower()} in {year}"
+       + (f", zoomed to {where}" if state else "")
+       + f". {n_shown:,} counties have a value; grey counties have no public data.")
+event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="county-map",
+                        height=maps.MAP_HEIGHT_PHONE if phone else maps.MAP_HEIGHT, alt=alt)
+selection = (event or {}).get("selection") or {}
+for layer_id in maps.PICKABLE_LAYERS:
+    for picked in (selection.get("objects") or {}).get(layer_id) or []:
+        fips = str((picked.get("properties") or picked).get("fips", "")) if isinstance(picked, dict) else ""
+        if fips in labels:
+            st.switch_page(COUNTY_PAGE, query_params={"fips": fips})
+
+st.caption(f"{md_escape(row['description'])} {md_escape(row['direction'])} Caveat: {md_escape(row['caveat'])} "
+           "Each number covers the whole year; the prosecutor named is the one in office for most of it.")
+if highlight and highlight in labels:
+    st.page_link(COUNTY_PAGE, label=f"Open the page of {md_escape(labels[highlight])}", icon=":material/location_city:",
+                 query_params={"fips": highlight})
+
+components.copy_link(view)
+
+st.subheader("Download this map")
+st.markdown("The same view as a printable map with its title, source and date, and the numbers behind it "
+            "as a table (counties with too few cases show no counts).")
+demo = db.is_demo()
+sources = "; ".join(sorted({s for s in frame["source"].dropna()})) or "see the methods page"
+figure = maps.choropleth_figure(geometry, frame, label=label, unit=unit, year=year, state=state or None,
+                                state_name=where if state else None, source=sources, built=components.built_date(),
+                                demo=demo, states=maps.load_geometry(GEO / "states.geojson"), domain=domain)
+table = maps.export_table(frame, metric_label=label, year=year, state=state or None)
+scope_name = state or "us"
+components.chart_block(figure, table, alt=alt, filename=f"{metric}-{year}-{scope_name}", key="map-export")
+if n_shown == 0:
+    st.caption("No county in this view has a published value, so the download lists only suppressed counties.")

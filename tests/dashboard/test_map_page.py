@@ -1,0 +1,275 @@
+"""The map page (`/`) through Streamlit's AppTest, on a real demo warehouse built by the real pipeline."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.charts import maps
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+TIMEOUT = 180
+
+
+@pytest.fixture
+def warehouse(demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PAD_WAREHOUSE", str(demo_warehouse))
+    return demo_warehouse
+
+
+def open_map(**params: object) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def sql(path: Path, text: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(text, params or []).fetchall()
+
+
+def expected_default_metric(path: Path) -> str:
+    return sql(path, """
+        SELECT d.metric_id FROM metric_definition d JOIN metric_value v USING (metric_id)
+        WHERE v.scope = 'county' AND v.period_grain = 'year' AND v.dimension = 'all'
+        GROUP BY d.metric_id, d.sort_order
+        ORDER BY count(*) FILTER (WHERE NOT v.suppressed) DESC, d.sort_order LIMIT 1""")[0][0]
+
+
+def county_counts(path: Path, metric: str, year: int, state: str | None = None) -> tuple[int, int, int]:
+    """(counties in scope, counties with a shown value, counties suppressed) straight from the warehouse."""
+    return sql(path, """
+        SELECT count(*), count(*) FILTER (WHERE v.value IS NOT NULL AND NOT v.suppressed),
+               count(*) FILTER (WHERE v.suppressed)
+        FROM county c LEFT JOIN metric_value v
+          ON v.scope_id = c.fips AND v.metric_id = ? AND v.scope = 'county' AND v.period_grain = 'year'
+         AND v.dimension = 'all' AND year(v.period_start) = ?
+        WHERE ? IS NULL OR c.state_abbr = ?""", [metric, year, state, state])[0]
+
+
+def latest_year(path: Path, metric: str) -> int:
+    return sql(path, """SELECT max(year(period_start)) FROM metric_value WHERE metric_id = ? AND scope = 'county'
+                        AND period_grain = 'year' AND dimension = 'all' AND NOT suppressed""", [metric])[0][0]
+
+
+def deck_spec(at: AppTest) -> dict:
+    charts = at.get("deck_gl_json_chart")
+    assert len(charts) == 1
+    return json.loads(charts[0].proto.json)
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [s.value for s in at.subheader]
+    return "\n".join(parts)
+
+
+def messages(at: AppTest) -> list[str]:
+    return [i.value for i in at.info]
+
+
+def summary_line(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("In "))
+
+
+def show_table(at: AppTest):
+    at.toggle(key="table-map-export").set_value(True).run()
+    assert not at.exception
+    return at.dataframe[0].value
+
+
+def test_default_view(warehouse: Path) -> None:
+    at = open_map()
+    assert not at.exception
+    assert at.title[0].value == "What do prosecutors do in your county?"
+    metric = expected_default_metric(warehouse)
+    year = latest_year(warehouse, metric)
+    assert at.selectbox(key="map-metric").value == metric
+    assert at.selectbox(key=f"map-year-{metric}").value == year
+    assert at.selectbox(key="map-state").value == ""
+    assert at.query_params == {"metric": metric, "year": str(year)}  # the view is in the URL
+    total, shown, suppressed = county_counts(warehouse, metric, year)
+    summary = summary_line(at)
+    assert f"{shown:,} of {total:,} counties in the United States" in summary
+    if suppressed:
+        assert f"{suppressed:,} more have too few cases" in summary
+    spec = deck_spec(at)
+    assert spec["layers"][0]["id"] == maps.COUNTY_LAYER_ID
+    assert spec["initialViewState"]["zoom"] == maps.US_VIEW["zoom"]
+    assert any("linear-gradient" in h.proto.body for h in at.get("html"))  # the colour key
+    assert any("Demo data" in e.value for e in at.warning)  # the demo banner
+
+
+def test_table_and_csv_behind_the_map_match_the_warehouse(warehouse: Path) -> None:
+    at = open_map()
+    metric = at.selectbox(key="map-metric").value
+    year = at.selectbox(key=f"map-year-{metric}").value
+    table = show_table(at)
+    assert list(table.columns) == maps.EXPORT_COLUMNS
+    _, shown, suppressed = county_counts(warehouse, metric, year)
+    assert len(table) == shown + suppressed
+    assert table["suppressed"].sum() == suppressed
+    hidden = table[table["suppressed"]]
+    assert hidden[["value", "numerator", "denominator", "ci_low", "ci_high"]].isna().all().all()
+    # one row checked against the warehouse, number for number
+    row = table[~table["suppressed"]].iloc[0]
+    value, numerator, denominator = sql(warehouse, """
+        SELECT value, numerator, denominator FROM metric_value WHERE metric_id = ? AND scope = 'county'
+        AND scope_id = ? AND period_grain = 'year' AND dimension = 'all' AND year(period_start) = ?""",
+                                        [metric, row["fips"], year])[0]
+    assert (row["value"], row["numerator"], row["denominator"]) == pytest.approx((value, numerator, denominator))
+    assert any(b.label == "Download data (CSV)" for b in at.get("download_button"))
+
+
+def test_every_metric(warehouse: Path) -> None:
+    metrics = sql(warehouse, """SELECT DISTINCT d.metric_id, d.label, d.question FROM metric_definition d
+                                JOIN metric_value v USING (metric_id) WHERE v.scope = 'county'
+                                AND v.period_grain = 'year' AND v.dimension = 'all' ORDER BY 1""")
+    assert len(metrics) >= 10
+    for metric, label, question in metrics:
+        at = open_map(metric=metric)
+        assert not at.exception, metric
+        assert at.selectbox(key="map-metric").value == metric
+        assert at.query_params["metric"] == metric
+        year = int(at.query_params["year"])
+        total, shown, _ = county_counts(warehouse, metric, year)
+        assert f"{shown:,} of {total:,} counties" in summary_line(at)
+        assert question in [re.sub(r"\\(.)", r"\1", s.value) for s in at.subheader]  # markdown-escaped
+        assert not messages(at), messages(at)
+        assert label in at.get("html")[0].proto.body  # the colour key is titled with the measure
+
+
+def test_changing_the_metric_changes_the_url(warehouse: Path) -> None:
+    at = open_map()
+    other = next(m for m in at.selectbox(key="map-metric").options if m != at.selectbox(key="map-metric").value)
+    other_id = sql(warehouse, "SELECT metric_id FROM metric_definition WHERE label = ?", [other])[0][0]
+    at.selectbox(key="map-metric").select(other_id).run()
+    assert not at.exception
+    assert at.query_params["metric"] == other_id
+    assert at.selectbox(key="map-metric").value == other_id
+
+
+def test_year_from_the_link_and_a_year_without_data(warehouse: Path) -> None:
+    metric = expected_default_metric(warehouse)
+    first = sql(warehouse, """SELECT min(year(period_start)) FROM metric_value WHERE metric_id = ?
+                              AND scope = 'county' AND dimension = 'all'""", [metric])[0][0]
+    at = open_map(metric=metric, year=str(first))
+    assert not at.exception
+    assert at.selectbox(key=f"map-year-{metric}").value == first
+    assert f"In {first}," in summary_line(at)
+    at = open_map(metric=metric, year="1991")
+    assert not at.exception
+    assert any("no county values of this measure for 1991" in m for m in messages(at))
+    assert at.query_params["year"] == str(latest_year(warehouse, metric))
+
+
+def test_state_filter_zooms_and_filters_the_download(warehouse: Path) -> None:
+    at = open_map(state="il")
+    assert not at.exception
+    assert at.selectbox(key="map-state").value == "IL"
+    assert at.query_params["state"] == "IL"
+    metric = at.selectbox(key="map-metric").value
+    year = int(at.query_params["year"])
+    total, shown, _ = county_counts(warehouse, metric, year, "IL")
+    assert f"{shown:,} of {total:,} counties in Illinois" in summary_line(at)
+    view = deck_spec(at)["initialViewState"]
+    assert 37 < view["latitude"] < 42.5 and -91.5 < view["longitude"] < -87.5 and view["zoom"] > 5
+    table = show_table(at)
+    assert set(table["state"]) == {"IL"}
+    # and choosing another state in the page moves the URL
+    at.selectbox(key="map-state").select("CA").run()
+    assert at.query_params["state"] == "CA"
+    assert deck_spec(at)["initialViewState"]["longitude"] < -114
+
+
+def test_a_county_in_the_link_is_outlined_with_a_link_to_its_page(warehouse: Path) -> None:
+    at = open_map(fips="17031")
+    assert not at.exception
+    spec = deck_spec(at)
+    assert [layer["id"] for layer in spec["layers"]][-1] == "highlight"
+    assert spec["initialViewState"]["zoom"] >= 6
+    links = [link.proto.label for link in at.get("page_link")]
+    assert "Open the page of Cook, IL" in links
+
+
+def test_find_your_county_opens_its_page(warehouse: Path) -> None:
+    at = open_map()
+    finder = at.selectbox(key="map-find")
+    assert finder.value is None
+    finder.select("06075").run()
+    assert not at.exception
+    assert at.query_params == {"fips": "06075"}
+    assert any("San Francisco" in t.value for t in at.title)  # the county page opened, whatever it shows
+
+
+HOSTILE = [
+    {"fips": "../../etc/passwd"},
+    {"metric": "1;DROP TABLE metric_value"},
+    {"year": "99999999999"},
+    {"metric": "dismissal_ratë"},
+    {"state": "ИЛ"},
+    {"metric": ["trial_rate", "dismissal_rate"]},
+    {"metric": "x" * 100_000},
+    {"fips": "99999"},
+    {"metric": "no_such_metric"},
+    {"state": "ZZ"},
+    {"<script>alert(1)</script>": "1"},
+    {"year": "-1", "state": "%00", "fips": "17031' OR 1=1"},
+    {"embed": "true", "metric": "\u202etrial_rate"},
+]
+
+
+@pytest.mark.parametrize("params", HOSTILE, ids=[str(i) for i in range(len(HOSTILE))])
+def test_bad_and_hostile_links_get_a_friendly_message(warehouse: Path, params: dict) -> None:
+    at = open_map(**params)
+    assert not at.exception
+    assert at.title[0].value == "What do prosecutors do in your county?"
+    assert messages(at), "a link problem must be explained"
+    assert deck_spec(at)["layers"][0]["id"] == maps.COUNTY_LAYER_ID  # and the map still shows
+    assert "DROP" not in json.dumps(at.query_params)  # the cleaned view replaced the bad link
+    for message in messages(at):
+        assert "Traceback" not in message and "<script>" not in message
+
+
+def test_repeated_metric_uses_the_last_value(warehouse: Path) -> None:
+    at = open_map(metric=["trial_rate", "dismissal_rate"])
+    assert at.selectbox(key="map-metric").value == "dismissal_rate"
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="server-side image export needs a Chromium")
+def test_image_downloads_with_the_real_renderer(demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAD_WAREHOUSE", str(demo_warehouse))
+    at = open_map(state="RI")
+    assert not at.exception
+    at.button(key="prepare-map-export").click().run()
+    assert not at.exception
+    buttons = {b.label: b for b in at.get("download_button")}
+    assert "PNG with title and source" in buttons and "SVG with title and source" in buttons
+    assert buttons["PNG with title and source"].proto.url  # the rendered image is served for download
+
+
+def test_real_warehouse_map(real_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Built from ../shared/data: only the counties with public data are coloured, the rest say no data."""
+    monkeypatch.setenv("PAD_WAREHOUSE", str(real_warehouse))
+    at = open_map()
+    assert not at.exception
+    metric = at.query_params["metric"]
+    year = int(at.query_params["year"])
+    total, shown, _ = county_counts(real_warehouse, metric, year)
+    assert shown > 0
+    assert f"{shown:,} of {total:,} counties" in summary_line(at)
+    with_rows = {r[0] for r in sql(real_warehouse, """
+        SELECT scope_id FROM metric_value WHERE metric_id = ? AND scope = 'county' AND period_grain = 'year'
+        AND dimension = 'all' AND year(period_start) = ?""", [metric, year])}
+    props = {f["properties"]["fips"]: f["properties"] for f in deck_spec(at)["layers"][0]["data"]["features"]}
+    for fips, prop in props.items():
+        if fips not in with_rows:  # no public data: grey, and the tooltip says so
+            assert prop["fill"] == list(maps.NO_DATA_RGBA), fips
+            assert "no public data" in prop["tooltip"]
+    assert len(props) - len(with_rows & set(props)) > 2500  # most of the country has no public data yet

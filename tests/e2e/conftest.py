@@ -1,0 +1,138 @@
+"""Browser end-to-end harness: a real `streamlit run` on a free local port, driven by Playwright in Debian's
+Chromium (Playwright's own browser download needs internet access the build machines do not have).
+
+Screenshots go to docs/screenshots/ only when PAD_SCREENSHOTS=1, so a normal test run leaves the repo clean.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("PAD_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+PHONE_USER_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+                    "Version/17.0 Mobile/15E148 Safari/604.1")
+SERVER_START_TIMEOUT = 90
+RUN_TIMEOUT_MS = 180_000  # a page run, including server-side chart images, on a slow CI machine
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (`make browser` does it) to run the "
+                    "browser tests")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def server(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`streamlit run dashboard/app.py` on the demo warehouse; yields its base URL, stops it afterwards."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env = {**os.environ, "PAD_WAREHOUSE": str(demo_warehouse)}
+    command = [sys.executable, "-m", "streamlit", "run", str(PROJECT / "dashboard" / "app.py"),
+               "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                    if response.status == 200 and response.read().strip() == b"ok":
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not answer /_stcore/health in {SERVER_START_TIMEOUT}s:\n"
+                                   f"{log.read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: Path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def context(browser):
+    """A fresh browser context (no cookies, no storage, no Streamlit session) at desktop size."""
+    ctx = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    ctx.set_default_timeout(RUN_TIMEOUT_MS)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if os.environ.get("PAD_SCREENSHOTS") == "1":
+        target = PROJECT / "docs" / "screenshots"
+        target.mkdir(parents=True, exist_ok=True)
+        return target
+    return tmp_path_factory.mktemp("screenshots")
+
+
+def wait_for_app(page, *, timeout: float = RUN_TIMEOUT_MS) -> None:
+    """Wait until the Streamlit app has rendered a page title and finished its current script run."""
+    page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=timeout)
+    idle = "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'"
+    page.wait_for_function(idle, timeout=timeout, polling=200)
+    page.wait_for_timeout(400)  # a rerun asked for by the last run (e.g. a URL update) starts within this
+    page.wait_for_function(idle, timeout=timeout, polling=200)
+
+
+def full_page_screenshot(page, path: Path) -> None:
+    """Streamlit scrolls inside its own container, so grow the viewport to the content before the shot."""
+    width = page.viewport_size["width"]
+    height = page.evaluate("""() => Math.max(document.body.scrollHeight,
+        ...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer]')]
+            .map(e => e.scrollHeight))""")
+    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 16000)})
+    page.wait_for_timeout(1500)  # charts re-layout to the new size
+    page.screenshot(path=str(path), full_page=True)
