@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import components, db, permalinks
 from dashboard.charts import trends
+from dashboard.charts.tables import md_escape
 from dashboard.summary import sources_text
 
 MODES = {"counties": "Counties", "prosecutors": "Prosecutors"}
@@ -76,9 +77,10 @@ def main() -> None:
         names = {p: labels[p].split(" — ")[0] for p in chosen}
     missing = [names[k] for k in chosen if k not in set(series["fips" if mode == "counties" else "prosecutor_id"])]
     if missing:
-        notes.append(f"No published values of {label_of[metric].lower()} for: " + ", ".join(missing) + ".")
+        notes.append(f"No published values of {label_of[metric].lower()} for: "
+                     + ", ".join(md_escape(m) for m in missing) + ".")
 
-    years = sorted(series["year"].astype(int).unique()) if not series.empty else []
+    years = sorted({int(y) for y in series["year"]}) if not series.empty else []  # Python ints: DuckDB binds them
     y0 = y1 = None
     if years:
         first, last = years[0], years[-1]

@@ -205,7 +205,7 @@ def _office_section(offices: pd.DataFrame, terms: pd.DataFrame, elections: pd.Da
             since = _continuous_start(rows, now)
             st.markdown(f"**{_md(now['name'])}**{_md(party)} — {_md(office.name)}{covers}, "
                         f"{_entry_words(now['entry'])} since {since:%d %B %Y}.")
-            st.page_link(PAGES / "prosecutor.py", label=f"{now['name']}: record in office",
+            st.page_link(PAGES / "prosecutor.py", label=f"{_md(now['name'])}: record in office",
                          icon=":material/person:", query_params={"id": now["prosecutor_id"]})
         st.caption(_election_text(elections[elections["office_id"] == office.office_id], today))
     table = pd.DataFrame({
@@ -447,7 +447,7 @@ def _election_text(elections: pd.DataFrame, today: date) -> str:
     winners = rows[rows["winner"].fillna(False).astype(bool)]["candidate_name"].tolist()
     contested = rows["contested"].dropna()
     state = ("contested" if contested.any() else "uncontested") if not contested.empty else "contest unknown"
-    won = f", won by {', '.join(winners)}" if winners else ""
+    won = f", won by {', '.join(_md(w) for w in winners)}" if winners else ""
     return (f"No upcoming election is listed in the data. Last election: {last:%d %B %Y} "
             f"({rows['round'].iloc[0]}, {state}{won}).")
 

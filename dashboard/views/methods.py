@@ -151,7 +151,9 @@ for src in shown_sources.to_dict("records"):
         else:
             st.markdown("Counts by reason:")
             st.dataframe(source_reasons, hide_index=True, width="stretch")
-            st.markdown("A sample (up to five rows per reason, as the publisher wrote them):")
+            st.markdown("Where to find them: up to five rows per reason, by file and line of the publisher's file. "
+                        "The rows themselves are not shown here: one source row can describe a single case, or a "
+                        "count too small to publish.")
             st.dataframe(samples[samples["source_id"] == sid].drop(columns=["source_id"]), hide_index=True,
                          width="stretch")
 

@@ -49,10 +49,10 @@ def main() -> None:
     label_of = dict(zip(metrics["metric_id"], metrics["label"], strict=True))
     unit_of = dict(zip(metrics["metric_id"], metrics["unit"], strict=True))
 
-    st.title(str(profile["name"]))
+    st.title(_md(profile["name"]))
     party = f"{profile['party']}. " if isinstance(profile["party"], str) and profile["party"] else ""
     offices = list(dict.fromkeys(mine["office_name"]))
-    st.caption(f"{party}{'; '.join(offices)}.")
+    st.caption(_md(f"{party}{'; '.join(offices)}."))
 
     _terms_section(terms, mine)
 
@@ -148,7 +148,7 @@ def main() -> None:
                 rows, measure=label_of[metric].lower(), unit=unit_of[metric], place=office_name, terms=shading),
                 filename=f"{name}-{office_id}-{metric}-{by}-{y0}-{y1}", key=f"trend-{office_id}")
 
-    st.page_link(PAGES / "compare.py", label=f"Compare {name} with other prosecutors",
+    st.page_link(PAGES / "compare.py", label=f"Compare {_md(name)} with other prosecutors",
                  icon=":material/compare_arrows:", query_params={"id": pid})
     with share_box:
         components.copy_link(view)
@@ -172,7 +172,7 @@ def _terms_section(terms: pd.DataFrame, mine: pd.DataFrame) -> None:
             if fips in seen:
                 continue
             seen.add(fips)
-            st.page_link(PAGES / "county.py", label=f"County page: {label}", icon=":material/location_city:",
+            st.page_link(PAGES / "county.py", label=f"County page: {_md(label)}", icon=":material/location_city:",
                          query_params={"fips": fips})
 
 

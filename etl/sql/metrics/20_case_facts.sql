@@ -18,10 +18,24 @@ CREATE OR REPLACE TEMP MACRO source_names(bits) AS (
     SELECT string_agg(source_id, ',' ORDER BY source_id) FROM source_bit WHERE bits & bit <> 0
 );
 
+-- Grouping keys as ENUM types (small integers inside, text outside): the metric step groups millions of
+-- rows by them in 24 ways, and DuckDB hashes and compares integers several times faster than text.
+CREATE OR REPLACE TEMP TYPE fips_key AS ENUM (SELECT DISTINCT fips FROM case_counts);
+CREATE OR REPLACE TEMP TYPE office_key AS ENUM (
+    SELECT DISTINCT office_id FROM case_counts WHERE office_id IS NOT NULL);
+CREATE OR REPLACE TEMP TYPE state_key AS ENUM (SELECT DISTINCT state_abbr FROM county WHERE state_abbr IS NOT NULL);
+CREATE OR REPLACE TEMP TYPE term_key AS ENUM (SELECT DISTINCT term_id FROM term_attribution);
+CREATE OR REPLACE TEMP TYPE dimension_key AS ENUM (
+    SELECT race FROM case_counts UNION SELECT sex FROM case_counts UNION SELECT age_band FROM case_counts
+    UNION SELECT offense_category FROM case_counts UNION SELECT offense_level FROM case_counts);
+
 CREATE OR REPLACE TEMP TABLE facts AS
-SELECT cc.source_id, any_value(sb.bit) AS source_bit, cc.fips, c.state_abbr, cc.office_id, ta.term_id,
+SELECT cc.source_id, any_value(sb.bit) AS source_bit, cc.fips::fips_key AS fips, c.state_abbr::state_key AS state_abbr,
+       cc.office_id::office_key AS office_id, ta.term_id::term_key AS term_id,
        date_trunc('year', cc.period_start)::DATE AS year_start,
-       cc.stage, cc.outcome, cc.race, cc.sex, cc.age_band, cc.offense_category, cc.offense_level,
+       cc.stage, cc.outcome, cc.race::dimension_key AS race, cc.sex::dimension_key AS sex,
+       cc.age_band::dimension_key AS age_band, cc.offense_category::dimension_key AS offense_category,
+       cc.offense_level::dimension_key AS offense_level,
        sum(cc.n) AS n
 FROM case_counts cc
 JOIN chosen_source cs
