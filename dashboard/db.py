@@ -54,13 +54,17 @@ _connections: dict[Version, duckdb.DuckDBPyConnection] = {}
 
 
 def _connection(version: Version) -> duckdb.DuckDBPyConnection:
-    """One read-only connection per warehouse version; older versions are closed once a newer one opens."""
+    """One read-only connection per warehouse version.
+
+    Older versions are closed *before* the new one opens: DuckDB hands back the database already open at
+    a path, so opening first would serve the replaced file's data after a publish.
+    """
     with _lock:
         con = _connections.get(version)
         if con is None:
-            con = duckdb.connect(version.path, read_only=True)
             for old in [v for v in _connections if v != version]:
                 _connections.pop(old).close()
+            con = duckdb.connect(version.path, read_only=True)
             _connections[version] = con
         return con
 
