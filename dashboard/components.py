@@ -124,6 +124,21 @@ def _render(spec: str, fmt: str) -> bytes | None:
 VIEWS = Path(__file__).parent / "views"
 
 
+def pick_entity(view: permalinks.View, *, title: str, label: str, labels: dict[str, str], placeholder: str,
+                hint: str, key: str, field: str) -> None:
+    """A page opened without its id: a search box; choosing puts the id in the URL and redraws from there."""
+    show_messages(view)
+    st.title(title)
+    chosen = st.selectbox(label, options=list(labels), index=None, format_func=labels.get,
+                          placeholder=placeholder, key=key)
+    if chosen is None:
+        st.info(hint, icon=":material/search:")
+        st.page_link(VIEWS / "map.py", label="Back to the map", icon=":material/map:")
+        return
+    permalinks.write(view.with_(**{field: (chosen,)}))
+    st.rerun()
+
+
 def not_found(message: str) -> None:
     st.info(message, icon=":material/search_off:")
     st.page_link(VIEWS / "map.py", label="Back to the map", icon=":material/map:")

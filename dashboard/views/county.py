@@ -30,17 +30,12 @@ def main() -> None:
     share_box = st.container()
 
     if not view.fips:
-        components.show_messages(view)
-        st.title("County")
-        labels = dict(zip(counties["fips"], counties["label"], strict=True))
-        chosen = st.selectbox("Find a county", options=list(labels), index=None, format_func=labels.get,
-                              placeholder="Type a county name", key="county-pick")
-        if chosen is None:
-            st.info("Choose a county above, or open one from the map.", icon=":material/search:")
-            st.page_link(PAGES / "map.py", label="Back to the map", icon=":material/map:")
-            return
-        permalinks.write(view.with_(fips=(chosen,)))  # the county's own URL, then draw it from there
-        st.rerun()
+        components.pick_entity(
+            view, title="County", label="Find a county", labels=dict(zip(counties["fips"], counties["label"],
+                                                                          strict=True)),
+            placeholder="Type a county name", hint="Choose a county above, or open one from the map.",
+            key="county-pick", field="fips")
+        return
 
     fips = view.fips[0]
     profile = db.query("county_profile", fips=fips).iloc[0]

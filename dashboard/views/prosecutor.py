@@ -28,17 +28,11 @@ def main() -> None:
     share_box = st.container()
 
     if not view.ids:
-        components.show_messages(view)
-        st.title("Prosecutor")
         labels = dict(zip(people["prosecutor_id"], people["name"] + " — " + people["offices"], strict=True))
-        chosen = st.selectbox("Find a prosecutor", options=list(labels), index=None, format_func=labels.get,
-                              placeholder="Type a name", key="prosecutor-pick")
-        if chosen is None:
-            st.info("Choose a prosecutor above, or open one from a county's page.", icon=":material/search:")
-            st.page_link(PAGES / "map.py", label="Back to the map", icon=":material/map:")
-            return
-        permalinks.write(view.with_(ids=(chosen,)))  # the prosecutor's own URL, then draw it from there
-        st.rerun()
+        components.pick_entity(
+            view, title="Prosecutor", label="Find a prosecutor", labels=labels, placeholder="Type a name",
+            hint="Choose a prosecutor above, or open one from a county's page.", key="prosecutor-pick", field="ids")
+        return
 
     pid = view.ids[0]
     profile = db.query("prosecutor_profile", id=pid).iloc[0]
