@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard import db, permalinks
 from dashboard.charts.common import download_config, safe_filename
+from dashboard.charts.tables import md_escape
 
 DEMO_BANNER = ("**Demo data.** Every number, prosecutor and office on this page is synthetic, generated to show "
                "how the dashboard works. Nothing here describes a real person or county.")
@@ -55,7 +56,7 @@ def chart_block(fig: go.Figure, data: pd.DataFrame, *, alt: str, filename: str, 
     `data` is what the chart shows, already suppressed by the warehouse: the CSV is exactly that.
     """
     st.plotly_chart(fig, config=download_config(filename), key=f"chart-{key}", width="stretch")
-    st.caption(f"Chart description: {alt}")
+    st.caption(f"Chart description: {md_escape(alt)}")  # names in it are data: shown as typed
     left, right = st.columns([1, 1])
     with left:
         as_table = st.toggle("Show as table", key=f"table-{key}")

@@ -128,7 +128,8 @@ def parse(page: str, raw: Mapping[str, str | Iterable[str]]) -> View:
         if len(text) > MAX_VALUE_LENGTH * (MAX_COMPARE + 1):
             messages.append(f"The link's `{key}` value is too long and was ignored.")
             continue
-        values["id" if key == "prosecutor" else key] = text.strip()
+        values[key] = text.strip()
+    _merge_prosecutor_alias(values, messages)
 
     def listed(key: str, pattern: re.Pattern[str], transform=lambda s: s) -> tuple[str, ...]:
         if key not in values or not values[key]:
@@ -216,6 +217,22 @@ def allowed(view: View, *, fips: Iterable[str] | None = None, ids: Iterable[str]
             messages.append(f"The {label} `{value}` is not in the data; showing the default instead.")
             changes[attribute] = None
     return replace(view, messages=tuple(messages), **changes)
+
+
+def _merge_prosecutor_alias(values: dict[str, str], messages: list[str]) -> None:
+    """`prosecutor` is another spelling of `id`. Both in one link: read both, `id`'s values first (whatever the
+    order in the address), and say so; neither silently replaces the other, so a dropped value is still named."""
+    alias = values.pop("prosecutor", None)
+    if alias is None:
+        return
+    own = values.get("id", "")
+    if not own or own.lower() == alias.lower():
+        values["id"] = own or alias
+        return
+    if alias:
+        messages.append("The link gives both `id` and `prosecutor`, two names for the same setting: their values "
+                        "were read together, those of `id` first.")
+        values["id"] = f"{own},{alias}"
 
 
 def _shown(key: str) -> str:

@@ -225,9 +225,21 @@ def check_date(value: date, *, today: date | None = None) -> date:
     return value
 
 
+MAX_SLUG_LENGTH = 80  # ids built from a slug (`ga-<slug>-circuit-da`, `demo-<slug>-<fips>`) stay within a link's 100
+
+
 def slug(text: str) -> str:
-    """Stable ASCII id from a name: `Kim Foxx` -> `kim-foxx`."""
+    """Stable ASCII id from a name: `Kim Foxx` -> `kim-foxx`.
+
+    A slug longer than MAX_SLUG_LENGTH is cut and ends in 8 hex characters of a hash of the whole slug, so a
+    very long name still gives an id a link can carry, and two long names sharing a beginning stay apart.
+    """
+    import hashlib
     import unicodedata
 
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    full = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(full) <= MAX_SLUG_LENGTH:
+        return full
+    digest = hashlib.sha256(full.encode("ascii")).hexdigest()[:8]
+    return full[:MAX_SLUG_LENGTH - len(digest) - 1].rstrip("-") + "-" + digest

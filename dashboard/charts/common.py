@@ -54,9 +54,13 @@ def safe_filename(text: str) -> str:
 
 
 def _escape(text: str) -> str:
-    """plotly renders a subset of HTML in text: escape what comes from data so it shows as text."""
+    """plotly renders a subset of HTML in text: escape what comes from data so it shows as text.
+
+    A double quote becomes the numeric `&#34;`: plotly decodes only &lt; &gt; &amp; and numeric entities, so
+    `&quot;` would show literally in charts and exported images.
+    """
     return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+            .replace('"', "&#34;"))
 
 
 escape = _escape
