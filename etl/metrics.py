@@ -1,7 +1,8 @@
 """Materialize metric_definition (from etl/metrics.toml) and metric_value, disparity and coverage.
 
-The SQL lives in `etl/sql/metrics/`, run in file-name order; every file is parameterised only by the
-suppression threshold, so the same code serves every source and the demo alike.
+Three steps, each SQL in named files run in file-name order and parameterised only by the suppression
+threshold, so the same code serves every source and the demo alike: `etl/sql/metrics/` computes every cell's
+counts, etl/suppression.py decides which cells are hidden, `etl/sql/publish/` writes the warehouse tables.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from pathlib import Path
 
 import duckdb
 
+from etl import sqlfiles, suppression
 from etl.config import SQL_DIR
 
 METRICS_TOML = Path(__file__).parent / "metrics.toml"
 METRICS_SQL = SQL_DIR / "metrics"
+PUBLISH_SQL = SQL_DIR / "publish"
 
 
 def load_definitions(path: Path = METRICS_TOML) -> list[dict]:
@@ -34,16 +37,10 @@ def materialize(con: duckdb.DuckDBPyConnection, *, threshold: int, priorities: d
     con.execute("CREATE OR REPLACE TEMP TABLE source_priority (source_id VARCHAR, priority INTEGER)")
     if priorities:
         con.executemany("INSERT INTO source_priority VALUES (?, ?)", sorted(priorities.items()))
-    for path in sorted(METRICS_SQL.glob("*.sql")):
-        text = path.read_text(encoding="utf-8")
-        if "$threshold" in text:
-            for statement in _statements(text):
-                con.execute(statement, {"threshold": threshold} if "$threshold" in statement else None)
-        else:
-            con.execute(text)
-
-
-def _statements(text: str) -> list[str]:
-    """Split a file into statements (parameters bind per statement); the files use no ';' in strings."""
-    lines = [line for line in text.splitlines() if not line.strip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+    sqlfiles.run_folder(con, METRICS_SQL, threshold)
+    hidden = suppression.complement(con, threshold=threshold)
+    con.executemany("INSERT INTO build_info VALUES (?, ?)", [
+        ("cells_suppressed_small", str(hidden["primary"])),
+        ("cells_suppressed_complementary", str(hidden["groups"] + hidden["stages"])),
+        ("suppression_passes", str(hidden["passes"]))])
+    sqlfiles.run_folder(con, PUBLISH_SQL, threshold)

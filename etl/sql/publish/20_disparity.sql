@@ -8,18 +8,16 @@ SELECT 'relative_rate', g.metric_id, g.scope, g.scope_id, g.period_start, g.peri
        CASE WHEN reason IS NULL THEN exp(ln(rr) + 1.96 * se) END,
        reason IS NOT NULL, reason, g.source_ids
 FROM (
-    SELECT g.*, w.numerator AS w_num, w.denominator AS w_den,
+    SELECT g.* EXCLUDE (reason), w.numerator AS w_num, w.denominator AS w_den,
            (g.numerator / g.denominator) / nullif(w.numerator / w.denominator, 0) AS rr,
            sqrt(1 / nullif(g.numerator, 0) - 1 / g.denominator + 1 / nullif(w.numerator, 0) - 1 / w.denominator) AS se,
            coalesce(
-               CASE WHEN suppression_reason(g.numerator, g.denominator, $threshold) IS NOT NULL
-                    THEN 'group cell suppressed: ' || suppression_reason(g.numerator, g.denominator, $threshold) END,
-               CASE WHEN suppression_reason(w.numerator, w.denominator, $threshold) IS NOT NULL
-                    THEN 'white cell suppressed: ' || suppression_reason(w.numerator, w.denominator, $threshold) END,
+               CASE WHEN g.hidden THEN 'group cell suppressed: ' || g.reason END,
+               CASE WHEN w.hidden THEN 'white cell suppressed: ' || w.reason END,
                CASE WHEN g.numerator = 0 OR w.numerator = 0 THEN 'a zero count: no interval can be computed' END
            ) AS reason
-    FROM metric_raw g
-    JOIN metric_raw w ON w.metric_id = g.metric_id AND w.scope = g.scope AND w.scope_id = g.scope_id
+    FROM metric_cell g
+    JOIN metric_cell w ON w.metric_id = g.metric_id AND w.scope = g.scope AND w.scope_id = g.scope_id
      AND w.period_start = g.period_start AND w.period_grain = g.period_grain
      AND w.dimension = 'race' AND w.dimension_value = 'white'
     JOIN metric_definition d ON d.metric_id = g.metric_id AND d.unit = 'share'
@@ -28,13 +26,17 @@ FROM (
 
 INSERT INTO disparity
 WITH referrals AS (
-    SELECT scope, scope_id, period_start, period_grain, dimension_value AS race, denominator AS n, source_ids
-    FROM metric_raw
+    SELECT scope, scope_id, period_start, period_grain, dimension_value AS race, denominator AS n, source_ids,
+           hidden, reason AS cell_reason
+    FROM metric_cell
     WHERE metric_id = 'declination_rate' AND dimension = 'race' AND scope IN ('county', 'office')
       AND period_grain = 'year'
 ),
 known AS (
-    SELECT scope, scope_id, period_start, sum(n) AS total FROM referrals WHERE race <> 'unknown' GROUP BY ALL
+    -- the known-race total follows from the ratios; with the unknown group hidden it would reveal that group
+    SELECT scope, scope_id, period_start, sum(n) FILTER (WHERE race <> 'unknown') AS total,
+           bool_or(hidden AND race = 'unknown') AS unknown_hidden
+    FROM referrals GROUP BY ALL
 ),
 scope_counties AS (
     SELECT 'county' AS scope, fips AS scope_id, fips FROM county
@@ -49,7 +51,9 @@ population AS (
 ),
 shares AS (
     SELECT r.*, k.total, g.population / a.population AS population_share,
-           suppression_reason(r.n, k.total, $threshold) AS reason
+           coalesce(CASE WHEN r.hidden THEN 'group cell suppressed: ' || r.cell_reason END,
+                    CASE WHEN k.unknown_hidden THEN 'the unknown-race cell is suppressed' END,
+                    suppression_reason(r.n, k.total, $threshold)) AS reason
     FROM referrals r
     JOIN known k USING (scope, scope_id, period_start)
     JOIN population g ON g.scope = r.scope AND g.scope_id = r.scope_id AND g.race = r.race

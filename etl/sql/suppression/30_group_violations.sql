@@ -1,0 +1,50 @@
+-- One pass over the groups that hold a cell hidden since the last pass (`touched`): a group is unsafe when
+--   (1) exactly one of its cells is hidden and total = sum of parts: that cell's counts follow exactly;
+--   (2) its total is shown and the total minus the shown parts (what is hidden, summed) is a small count:
+--       numerator, denominator or the rest of the denominator (for a rate per 100,000: the numerator only).
+-- Each unsafe group hides one more cell: the shown part that closes the gap with the fewest cases (a part
+-- that adds to the small count first), else the total. Returns (cell_id, reason).
+WITH candidate AS (
+    SELECT DISTINCT m.group_id FROM suppression_member m JOIN touched t USING (cell_id)
+),
+cells AS (
+    SELECT m.group_id, m.kind, m.is_total, m.cell_id, c.hidden, c.unit, c.numerator AS x, c.denominator AS n
+    FROM suppression_member m JOIN candidate USING (group_id) JOIN metric_cell c ON c.cell_id = m.cell_id
+),
+summary AS (
+    SELECT group_id, any_value(kind) AS kind, any_value(unit) AS unit,
+           count(*) FILTER (WHERE hidden) AS hidden_cells, count(*) FILTER (WHERE is_total) AS totals,
+           bool_or(hidden AND is_total) AS total_hidden,
+           any_value(x) FILTER (WHERE is_total) AS tx, any_value(n) FILTER (WHERE is_total) AS tn,
+           coalesce(sum(x) FILTER (WHERE NOT is_total), 0) AS all_x,
+           coalesce(sum(n) FILTER (WHERE NOT is_total), 0) AS all_n,
+           coalesce(sum(x) FILTER (WHERE NOT is_total AND NOT hidden), 0) AS shown_x,
+           coalesce(sum(n) FILTER (WHERE NOT is_total AND NOT hidden), 0) AS shown_n
+    FROM cells GROUP BY group_id
+),
+unsafe AS (
+    SELECT *, tx - shown_x AS gap_x, tn - shown_n AS gap_n, (tn - shown_n) - (tx - shown_x) AS gap_rest
+    FROM summary
+    WHERE totals = 1 AND (
+        (hidden_cells = 1 AND abs(tx - all_x) < 0.5 AND (unit = 'per_100k' OR abs(tn - all_n) < 0.5))
+        OR (NOT total_hidden AND (is_small(tx - shown_x, $threshold)
+            OR (unit <> 'per_100k' AND (is_small(tn - shown_n, $threshold)
+                OR is_small((tn - shown_n) - (tx - shown_x), $threshold))))))
+),
+choice AS (
+    SELECT u.group_id, u.kind,
+           arg_min(c.cell_id, (
+               -- a part that adds to each small gap first, then the fewest cases, then a stable order
+               CASE WHEN c.is_total THEN 2
+                    WHEN (is_small(u.gap_x, $threshold) AND c.x = 0)
+                      OR (u.unit <> 'per_100k' AND is_small(u.gap_rest, $threshold) AND c.n - c.x = 0) THEN 1
+                    ELSE 0 END,
+               c.n, c.cell_id)) AS cell_id
+    FROM unsafe u JOIN cells c ON c.group_id = u.group_id AND NOT c.hidden
+    GROUP BY u.group_id, u.kind
+)
+SELECT cell_id, 'hidden so that a suppressed count cannot be worked out from the '
+       || CASE any_value(kind) WHEN 1 THEN 'breakdown''s total'
+                               WHEN 2 THEN 'total of the counties'
+                               ELSE 'term''s total over its years' END AS reason
+FROM choice GROUP BY cell_id;

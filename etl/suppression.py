@@ -1,0 +1,203 @@
+"""Complementary suppression: hide more cells until no hidden count can be worked out from what is shown.
+
+Hiding each small cell on its own is not enough. A reader can subtract: a breakdown's total minus the groups
+shown, a state minus its counties shown, a term minus its years shown, or, in one county and year, the
+referrals minus the declined and the diverted (two measures with one denominator) to get the charged. The
+loop below alternates two checks until neither hides anything more:
+
+- groups tied by addition (etl/sql/suppression/): no group may have exactly one hidden cell, and what is
+  hidden in a group, summed, may not be a small count;
+- measures of one stage in one cell (this module): any total of outcomes that follows from the shown
+  numerators and denominators by linear algebra may not be a small count, and a hidden measure's numerator
+  may not follow from the others.
+
+Each unsafe case hides one more cell, the one that closes the gap with the fewest cases. Hiding only ever
+grows, so the loop ends; the statistical agencies' cell-suppression practice does the same, greedily.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from functools import cache
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from etl import sqlfiles
+from etl.config import SQL_DIR
+
+SUPPRESSION_SQL = SQL_DIR / "suppression"
+MAX_PASSES = 200
+POPULATION_OUTCOMES = frozenset({"adult_population"})  # census figures, not counts of anyone
+STAGE_REASON = "hidden so that a suppressed count cannot be worked out from this cell's other measures"
+PLACE = 1 << 39  # cell_id = measure * PLACE + place (etl/sql/suppression/10_cells.sql)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage's measures, as sets of the outcomes in their numerators and denominators."""
+
+    name: str
+    metrics: tuple[str, ...]
+    numerators: tuple[frozenset[str], ...]
+    denominators: tuple[frozenset[str], ...]
+
+    @property
+    def outcomes(self) -> tuple[str, ...]:
+        return tuple(sorted(set().union(*self.numerators, *self.denominators)))
+
+
+def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, int]:
+    """Run the loop on `metric_cell`; returns how many cells each kind of check hid and the passes taken."""
+    sqlfiles.run_folder(con, SUPPRESSION_SQL, threshold, pattern="[12]*.sql")
+    violations = (SUPPRESSION_SQL / "30_group_violations.sql").read_text(encoding="utf-8")
+    stages = _stages(con)
+    con.execute("CREATE OR REPLACE TEMP TABLE touched AS SELECT cell_id FROM metric_cell WHERE hidden")
+    counts = {"primary": con.execute("SELECT count(*) FROM touched").fetchone()[0], "groups": 0, "stages": 0}
+    everything = True
+    for passes in range(1, MAX_PASSES + 1):
+        by_group = con.execute(violations, {"threshold": threshold}).df()
+        by_stage = _stage_violations(con, stages, threshold, everything=everything)
+        everything = False
+        hides = pd.concat([by_group, by_stage]).drop_duplicates("cell_id")
+        if hides.empty:
+            counts["passes"] = passes
+            return counts
+        counts["groups"] += len(by_group)
+        counts["stages"] += len(hides) - len(by_group)
+        con.register("hides_frame", hides)
+        con.execute("CREATE OR REPLACE TEMP TABLE touched AS SELECT cell_id::BIGINT AS cell_id, reason "
+                    "FROM hides_frame")
+        con.unregister("hides_frame")
+        con.execute("""UPDATE metric_cell SET hidden = TRUE, reason = t.reason FROM touched t
+                       WHERE metric_cell.cell_id = t.cell_id AND NOT metric_cell.hidden""")
+    raise RuntimeError(f"complementary suppression did not settle in {MAX_PASSES} passes")
+
+
+def _stages(con: duckdb.DuckDBPyConnection) -> dict[str, Stage]:
+    rows = con.execute("""SELECT stage, metric_id, numerator_outcomes, denominator_outcomes FROM metric_definition
+                          ORDER BY stage, sort_order""").fetchall()
+    out = {}
+    for stage, group in itertools.groupby(rows, key=lambda r: r[0]):
+        items = list(group)
+        out[stage] = Stage(stage, tuple(r[1] for r in items), tuple(frozenset(r[2]) for r in items),
+                           tuple(frozenset(r[3]) for r in items))
+    return out
+
+
+# --- measures of one stage in one cell -----------------------------------------------------------------------------
+
+
+def _stage_violations(con: duckdb.DuckDBPyConnection, stages: dict[str, Stage], threshold: int, *,
+                      everything: bool) -> pd.DataFrame:
+    """Cells to hide so that no stage cell lets a small or hidden count be worked out across its measures."""
+    # a cell's place (scope, year, breakdown group) is its key below the measure's bits (etl/sql/suppression/)
+    touched = "" if everything else """
+        SEMI JOIN (SELECT DISTINCT c.stage, c.cell_id % $place AS place FROM metric_cell c JOIN touched USING (cell_id))
+        USING (stage, place)"""
+    frame = con.execute(f"""
+        SELECT * FROM (SELECT stage, metric_id, cell_id % $place AS place, cell_id, hidden, numerator, denominator
+                       FROM metric_cell) {touched}""", {"place": PLACE}).df()
+    found = [_violations_in(stages[name], part, threshold) for name, part in frame.groupby("stage", sort=True)
+             if len(stages[name].metrics) > 1]
+    found = [f for f in found if not f.empty]
+    if not found:
+        return pd.DataFrame({"cell_id": pd.Series(dtype="int64"), "reason": pd.Series(dtype="object")})
+    return pd.concat(found, ignore_index=True)
+
+
+def _violations_in(stage: Stage, frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """One stage's cells as arrays (a row per cell, a column per measure); one hide per unsafe cell."""
+    places, row = np.unique(frame["place"].to_numpy(), return_inverse=True)
+    col = frame["metric_id"].map({m: i for i, m in enumerate(stage.metrics)}).to_numpy()
+    shape = (len(places), len(stage.metrics))
+    present, hidden = np.zeros(shape, bool), np.zeros(shape, bool)
+    num, den, cell = np.zeros(shape), np.zeros(shape), np.full(shape, -1, dtype=np.int64)
+    present[row, col] = True
+    hidden[row, col] = frame["hidden"].to_numpy(bool)
+    num[row, col] = frame["numerator"].to_numpy(float)
+    den[row, col] = frame["denominator"].to_numpy(float)
+    cell[row, col] = frame["cell_id"].to_numpy()
+    shown = present & ~hidden
+    masks = (shown * (1 << np.arange(len(stage.metrics)))).sum(axis=1)
+    hides: list[int] = []
+    for mask in np.unique(masks):
+        rows = np.flatnonzero(masks == mask)
+        plan = _plan(stage, int(mask))
+        if not plan.sets:
+            continue
+        values = np.stack([num[rows, m] if part == "num" else den[rows, m] for m, part in plan.values], axis=1)
+        derived = np.round(values @ plan.weights.T, 6)  # rows x derivable sets
+        unsafe = (derived >= 0.5) & (derived < threshold - 0.5)
+        for i, measures in enumerate(plan.hidden_revealed):  # a hidden measure's numerator follows from the others
+            unsafe[:, i] |= np.any(hidden[rows][:, measures], axis=1)
+        bad = np.flatnonzero(unsafe.any(axis=1))
+        if bad.size == 0:
+            continue
+        first = unsafe[bad].argmax(axis=1)
+        for r, s in zip(rows[bad], first, strict=True):
+            breakers = plan.breakers[s] or plan.shown
+            m = min(breakers, key=lambda j: (num[r, j], den[r, j], j))
+            hides.append(int(cell[r, m]))
+    return pd.DataFrame({"cell_id": pd.Series(hides, dtype="int64"), "reason": STAGE_REASON})
+
+
+@dataclass(frozen=True)
+class Plan:
+    """For one set of shown measures: the outcome totals that follow from them and how."""
+
+    shown: tuple[int, ...]
+    values: tuple[tuple[int, str], ...]  # the shown numbers: (measure, "num" | "den"), one per distinct set
+    sets: tuple[frozenset[str], ...]  # derivable outcome sets worth checking
+    weights: np.ndarray  # sets x values
+    hidden_revealed: tuple[np.ndarray, ...]  # per set: the measures (when hidden) whose numerator it is
+    breakers: tuple[tuple[int, ...], ...]  # per set: the shown measures whose hiding makes it underivable
+
+
+@cache
+def _plan(stage: Stage, mask: int) -> Plan:
+    shown = tuple(i for i in range(len(stage.metrics)) if mask >> i & 1)
+    values, vectors = _shown_vectors(stage, shown)
+    outcomes = stage.outcomes
+    sets, weights, revealed, breakers = [], [], [], []
+    for size in range(1, len(outcomes) + 1):
+        for subset in itertools.combinations(outcomes, size):
+            target = frozenset(subset)
+            w = _solve(vectors, stage, target)
+            if w is None:
+                continue
+            numerator_of = np.array([target == stage.numerators[i] and i not in shown
+                                     for i in range(len(stage.metrics))])
+            if target & POPULATION_OUTCOMES and not numerator_of.any():
+                continue
+            sets.append(target)
+            weights.append(w if not target & POPULATION_OUTCOMES else np.zeros_like(w))
+            revealed.append(numerator_of)
+            breakers.append(tuple(m for m in shown
+                                  if _solve(_shown_vectors(stage, tuple(x for x in shown if x != m))[1], stage,
+                                            target) is None))
+    return Plan(shown, tuple(values), tuple(sets),
+                np.array(weights).reshape(len(sets), len(values)), tuple(revealed), tuple(breakers))
+
+
+def _shown_vectors(stage: Stage, shown: tuple[int, ...]) -> tuple[list[tuple[int, str]], list[frozenset[str]]]:
+    values, vectors = [], []
+    for m in shown:
+        for part, outcomes in (("num", stage.numerators[m]), ("den", stage.denominators[m])):
+            if outcomes not in vectors:
+                values.append((m, part))
+                vectors.append(outcomes)
+    return values, vectors
+
+
+def _solve(vectors: list[frozenset[str]], stage: Stage, target: frozenset[str]) -> np.ndarray | None:
+    """Weights that add the shown sets up to `target`, or None when no combination does."""
+    if not vectors:
+        return None
+    outcomes = stage.outcomes
+    matrix = np.array([[o in v for o in outcomes] for v in vectors], dtype=float)
+    goal = np.array([o in target for o in outcomes], dtype=float)
+    w, *_ = np.linalg.lstsq(matrix.T, goal, rcond=None)
+    return w if np.allclose(matrix.T @ w, goal, atol=1e-9) else None
