@@ -6,6 +6,9 @@ and every websocket frame at its payload size, both directions, per phase; a pha
 browser has received `script_finished` (the frames are parsed with Streamlit's own protobufs) and the
 page has been quiet for a moment. Goals: first load under 2 MB; a change of measure under 300 KB.
 
+The map's county polygons are a static file (dashboard/static/map-shapes.json) the browser fetches once and
+keeps; each phase reports how many times it was fetched (`geometry_fetches`: 1 on the first load, 0 after).
+
 Results: test-artifacts/bench/wire.json (with the largest items of each phase, to show what dominates).
 """
 
@@ -29,6 +32,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-s
 TIMEOUT_MS = 180_000
 QUIET_MS = 1500
 CHANGES = 3
+GEOMETRY_FILE = "map-shapes.json"  # dashboard.charts.maps.SHAPES_FILE
 
 
 class Meter:
@@ -88,6 +92,7 @@ class Meter:
 
     def summary(self, phase: str) -> dict[str, Any]:
         http_bytes, items = 0, []
+        geometry = sum(1 for r in self.http.get(phase, []) if r.url.split("?")[0].endswith("/" + GEOMETRY_FILE))
         for request in self.http.get(phase, []):
             try:
                 sizes = request.sizes()
@@ -111,7 +116,7 @@ class Meter:
         return {"kb_total": round(total / 1024, 1), "kb_total_ws_deflated": round(deflated / 1024, 1),
                 "kb_http": round(http_bytes / 1024, 1),
                 "kb_ws_in": round(ws_in / 1024, 1), "kb_ws_out": round(ws_out / 1024, 1),
-                "http_requests": len(self.http.get(phase, [])), "ws_frames": len(frames),
+                "http_requests": len(self.http.get(phase, [])), "geometry_fetches": geometry, "ws_frames": len(frames),
                 "largest": [{"kb": round(n / 1024, 1), "what": what} for n, what in items[:6]]}
 
 

@@ -5,17 +5,21 @@ Colours: viridis, not the cividis used by the line charts. Cividis runs through 
 could take for the grey of "no data"; viridis has no grey at all, so "no data" (light grey) and
 "suppressed" (darker grey) can never be mistaken for a value. Both are colour-blind safe.
 
-Tooltips: deck.gl puts an `html` tooltip into the page as HTML. The deck below uses a *text* tooltip
-(deck.gl sets it with `innerText`, so a county name such as `<img src=x onerror=...>` shows as those
-characters and never runs), built from one pre-formatted property; the plotly figure escapes every data
-text because plotly renders a subset of HTML in hover labels.
+Tooltips: the map's tooltip is an HTML *template* made here from the view's shared words (label, year, source
+titles, suppression reasons: HTML-escaped here, braces as entities); each county's own texts (its name, its
+prosecutor, its numbers) fill the template's placeholders in the browser, which inserts them HTML-escaped, so a
+county name such as `<img src=x onerror=...>` shows as those characters and never runs (the hostile-data
+browser test checks this). The plotly figure escapes every data text because plotly renders a subset of HTML
+in hover labels.
 """
 
 from __future__ import annotations
 
-import copy
+import hashlib
+import html
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -38,7 +42,6 @@ STATE_LINE_RGBA = (40, 40, 40, 200)
 HIGHLIGHT_RGBA = (213, 94, 0, 255)  # Okabe-Ito vermillion
 COUNTY_LAYER_ID = "counties"
 MARKER_LAYER_ID = "markers"
-PICKABLE_LAYERS = (COUNTY_LAYER_ID, MARKER_LAYER_ID)
 MARKERS_UP_TO = 300  # counties with data; beyond that the polygons speak for themselves
 US_VIEW = {"latitude": 38.5, "longitude": -96.5, "zoom": 3.2}
 LOWER_48 = (-124.8, 24.5, -66.9, 49.4)
@@ -55,7 +58,7 @@ class CompactDeck(pdk.Deck):
     browser on every rerun) about seven times larger than the geometry it carries."""
 
     def to_json(self) -> str:
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
 
 EXPORT_COLUMNS = ["fips", "county", "state", "year", "measure", "value", "ci_low", "ci_high", "numerator",
                   "denominator", "suppressed", "suppression_reason", "prosecutor_in_office", "source"]
@@ -210,13 +213,17 @@ def domain_labels(domain: tuple[float, float], values: Iterable[float], unit: st
     return low, high
 
 
+def _lut_index(value: float, domain: tuple[float, float]) -> int:
+    low, high = domain
+    t = 0.5 if high <= low else min(1.0, max(0.0, (float(value) - low) / (high - low)))
+    return int(round(t * 255))
+
+
 def color_for(value: float | None, domain: tuple[float, float] | None) -> tuple[int, int, int, int]:
     """The fill of one county: viridis for a value, grey for none (the caller decides suppressed)."""
     if value is None or domain is None or (isinstance(value, float) and math.isnan(value)):
         return NO_DATA_RGBA
-    low, high = domain
-    t = 0.5 if high <= low else min(1.0, max(0.0, (float(value) - low) / (high - low)))
-    r, g, b = _LUT[int(round(t * 255))]
+    r, g, b = _LUT[_lut_index(value, domain)]
     return (r, g, b, 255)
 
 
@@ -237,8 +244,28 @@ def _flag(value: object) -> bool:
     return not _is_missing(value) and bool(value)
 
 
+def _value_lines(row: Mapping, unit: str) -> list[str]:
+    """A shown value as the tooltip words it: the value with its 95% range, then the counts behind it."""
+    value = format_value(float(row["value"]), unit)
+    low, high = row.get("ci_low"), row.get("ci_high")
+    interval = ""
+    if not _is_missing(low) and not _is_missing(high):
+        interval = f" (95% range {format_value(float(low), unit)} to {format_value(float(high), unit)})"
+    lines = [f"{value}{interval}"]
+    numerator, denominator = row.get("numerator"), row.get("denominator")
+    if not _is_missing(denominator):
+        part = "" if _is_missing(numerator) else f"{round(float(numerator)):,} "
+        if unit == "per_100k":
+            jailed = f"{part}people in jail, of " if part else ""
+            lines.append(f"n = {jailed}{round(float(denominator)):,} adults")
+        else:
+            lines.append(f"n = {part}{'of ' if part else ''}{round(float(denominator)):,} cases")
+    return lines
+
+
 def tooltip_text(row: Mapping, *, label: str, unit: str, year: int | None, for_export: bool = False) -> str:
-    """The hover text of one county, plain text (shown with innerText, so markup stays characters)."""
+    """The hover text of one county, plain text (the export figure escapes it; the map's tooltip template
+    puts the same words together, see county_deck)."""
     place = _clean(row.get("county_name")) + (f", {_clean(row.get('state_abbr'))}" if row.get("state_abbr") else "")
     lines = [place]
     prosecutor = _clean(row.get("prosecutor"))
@@ -250,20 +277,8 @@ def tooltip_text(row: Mapping, *, label: str, unit: str, year: int | None, for_e
     elif _is_missing(row.get("value")):
         lines.append(f"{_clean(label)}{when}: no public data")
     else:
-        value = format_value(float(row["value"]), unit)
-        low, high = row.get("ci_low"), row.get("ci_high")
-        interval = ""
-        if not _is_missing(low) and not _is_missing(high):
-            interval = f" (95% range {format_value(float(low), unit)} to {format_value(float(high), unit)})"
-        lines.append(f"{_clean(label)}{when}: {value}{interval}")
-        numerator, denominator = row.get("numerator"), row.get("denominator")
-        if not _is_missing(denominator):
-            part = "" if _is_missing(numerator) else f"{round(float(numerator)):,} "
-            if unit == "per_100k":
-                jailed = f"{part}people in jail, of " if part else ""
-                lines.append(f"n = {jailed}{round(float(denominator)):,} adults")
-            else:
-                lines.append(f"n = {part}{'of ' if part else ''}{round(float(denominator)):,} cases")
+        first, *rest = _value_lines(row, unit)
+        lines += [f"{_clean(label)}{when}: {first}", *rest]
     source = _clean(row.get("source"))
     if for_export:  # the exported figure names its sources in its footer, and has no county pages to open
         return "\n".join(lines)
@@ -273,123 +288,278 @@ def tooltip_text(row: Mapping, *, label: str, unit: str, year: int | None, for_e
     return "\n".join(lines)
 
 
-def county_features(geometry: Mapping, frame: pd.DataFrame, *, label: str, unit: str, year: int | None,
-                    domain: tuple[float, float] | None, keep=lambda fips: True, tooltips: bool = True) -> dict:
-    """The county polygons (those whose FIPS `keep` accepts) with each county's fill colour and, when
-    `tooltips`, its tooltip text in its properties."""
-    rows = {str(r["fips"]): r for r in frame.to_dict("records")} if not frame.empty else {}
-    features = []
-    for feature in geometry.get("features", []):
-        fips = str(feature.get("properties", {}).get("fips", ""))
-        if not keep(fips):
-            continue
-        row = rows.get(fips, {"fips": fips})
-        suppressed = _flag(row.get("suppressed"))
-        if suppressed:
-            fill = SUPPRESSED_RGBA
-        else:
-            value = row.get("value")
-            fill = color_for(None if _is_missing(value) else float(value), domain)
-        features.append({
-            "type": "Feature",
-            "geometry": feature.get("geometry"),
-            "properties": {"fips": fips, "fill": list(fill)} | (
-                {"tooltip": tooltip_text(row, label=label, unit=unit, year=year)} if tooltips else {}),
-        })
-    return {"type": "FeatureCollection", "features": features}
+# --- the interactive map: geometry by URL, values by rerun ---------------------------------------------
+#
+# The county polygons are 1.4 MB of JSON. They travel once, as dashboard/static/map-shapes.json (served by
+# Streamlit at app/static/, gzipped, fetched by deck.gl and kept in its resource cache across reruns); each
+# rerun sends only the values. deck.gl's JSON converter (used by st.pydeck_chart) turns any "@@=" string into
+# a function evaluated by a small expression language (no function calls, no object literals, but array
+# literals, string literals and computed member access). A layer's `dataTransform` is such a function of the
+# loaded file, so "@@=[[P[17],'f','Cook, IL','Kim Foxx',C[173],'40.0',...],...]" builds one row per polygon
+# that joins the cached geometry (`P[17]`) with this view's tooltip texts and colour. deck.gl applies the
+# transform when the data load resolves, not when only the transform changes: the layer id carries a digest of
+# the rows, so a new view is a new layer (the geometry comes from the resource cache, not the network). The
+# converter keeps every expression it parsed for the life of the page, so each view a reader visits stays in
+# that tab's memory (a few hundred KB each).
+
+SHAPES_FILE = "map-shapes.json"
+_SUPPRESSED_RGB = list(SUPPRESSED_RGBA[:3])
+_NO_DATA_RGB = list(NO_DATA_RGBA[:3])
+_FILL = f"@@=this[4]||(this[1][0]=='n'?{_NO_DATA_RGB}:{_SUPPRESSED_RGB})".replace(" ", "")
+_CONTEXT_FILL = f"@@=this[1]=='n'?{_NO_DATA_RGB}:this[1]=='s'?{_SUPPRESSED_RGB}:this[1]".replace(" ", "")
+_PLACEHOLDER = re.compile(r"\{(?=[0-9]+\})")
 
 
-def county_deck(geometry: Mapping, frame: pd.DataFrame, *, label: str, unit: str, year: int | None,
-                view: Mapping[str, float] | None = None, states: Mapping | None = None,
+def _polygons(geometry: Mapping | None) -> list[list]:
+    if not geometry:
+        return []
+    if geometry.get("type") == "Polygon":
+        return [geometry.get("coordinates") or []]
+    if geometry.get("type") == "MultiPolygon":
+        return list(geometry.get("coordinates") or [])
+    return []
+
+
+def shapes_document(counties: Mapping, states: Mapping) -> dict:
+    """What dashboard/static/map-shapes.json holds: every county polygon as [fips, rings] in "P" (a county
+    of several islands has several entries, in the county file's order), the state outlines in "S", both
+    with the western Aleutians already moved west of -180 (give it geometry from load_geometry), and the
+    colour scale's 256 colours in "C" (a county's colour is then `C[173]`, shorter than `[33,145,140]`)."""
+    parts = [[str(feature.get("properties", {}).get("fips", "")), polygon]
+             for feature in counties.get("features", []) for polygon in _polygons(feature.get("geometry"))]
+    outlines = [{"type": "Feature", "properties": {"fips": str(f.get("properties", {}).get("fips", ""))},
+                 "geometry": f.get("geometry")} for f in states.get("features", [])]
+    return {"P": parts, "S": {"type": "FeatureCollection", "features": outlines}, "C": [list(c) for c in _LUT]}
+
+
+def shapes_json(counties: Mapping, states: Mapping) -> str:
+    """The static file's exact text (compact, so the one download is small)."""
+    return json.dumps(shapes_document(counties, states), separators=(",", ":"))
+
+
+def part_indices(document: Mapping) -> dict[str, list[int]]:
+    """FIPS -> the positions of that county's polygons in the static file's "P" list."""
+    out: dict[str, list[int]] = {}
+    for j, part in enumerate(document.get("P", [])):
+        out.setdefault(str(part[0]), []).append(j)
+    return out
+
+
+def _js(text: str) -> str:
+    """A string literal for deck.gl's expression parser (jsep knows backslash escapes, not \\u escapes).
+
+    A "{3}" inside data would be taken by the tooltip for its own placeholder (Streamlit fills each
+    placeholder at its first occurrence, data included): a word joiner after the brace keeps it as text."""
+    text = _PLACEHOLDER.sub("{\u2060", text)
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'"
+
+
+def _html(text: object) -> str:
+    """The view's shared words in the tooltip template (label, source titles, reasons) as HTML text, with
+    the braces as entities so none can be read as a placeholder."""
+    return html.escape(str(text), quote=True).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def _number(value: object, unit: str) -> str:
+    """format_value without its unit (the tooltip template writes the unit once)."""
+    value = float(value)  # type: ignore[arg-type]
+    if unit == "share":
+        return f"{value * 100:.1f}"
+    if unit == "per_100k":
+        return f"{value:,.0f}"
+    return f"{value:,.3g}"
+
+
+def _literal(text: str) -> str:
+    """A shown number as the shortest literal that prints the same: 212 bare, '1,234' and '40.0' quoted."""
+    return text if re.fullmatch(r"-?[1-9][0-9]{0,14}|0", text) else _js(text)
+
+
+_UNIT_SUFFIX = {"share": "%", "per_100k": " per 100,000"}
+
+
+class _Tooltips:
+    """The view's tooltip: one HTML template holding our words (escaped), and per county a class token that
+    shows the template's variant for that county (kind: f a value with all its numbers, w a value in words,
+    s0/s1... too few cases for one of the view's reasons, n no data; then which source title, none meaning
+    the view's most common one) plus the county's own texts and numbers, which Streamlit inserts HTML-escaped
+    in place of {2}, {3}, {5}... The colour ({4}) is not shown."""
+
+    def __init__(self, frame: pd.DataFrame, *, label: str, unit: str, year: int | None):
+        self.label, self.unit, self.year = label, unit, year
+        self.reasons: dict[str, int] = {}
+        counts = frame["source"].dropna().map(_clean).value_counts() if "source" in frame.columns else pd.Series()
+        self.sources: dict[str, int] = {str(s): i for i, s in enumerate(counts.index) if s}
+        self.tokens: dict[str, tuple[str, int | None]] = {}
+
+    def token(self, kind: str, source: str, reason: str = "") -> str:
+        if kind == "s":
+            kind += str(self.reasons.setdefault(reason, len(self.reasons)))
+        index = self.sources.setdefault(source, len(self.sources)) if source else None
+        token = kind if index == 0 else f"{kind}_{'x' if index is None else index}"
+        self.tokens[token] = (kind, index)
+        return token
+
+    def template(self) -> str:
+        shown = []
+        for token, (kind, index) in self.tokens.items():
+            shown.append(f".pad-tt.{token} .pad-{kind}")
+            if index is not None:
+                shown.append(f".pad-tt.{token} .pad-c{index}")
+        year = f" ({int(self.year)})" if self.year else ""
+        when = f" in {int(self.year)}" if self.year else ""
+        unit = _html(_UNIT_SUFFIX.get(self.unit, ""))
+        counts = "n = {8} people in jail, of {9} adults" if self.unit == "per_100k" else "n = {8} of {9} cases"
+        parts = [f"<style>.pad-tt .pad-x{{display:none}}{','.join(shown) or '.pad-none'}{{display:inline}}</style>",
+                 "<div class='pad-tt {1}'>{2}<br>",
+                 f"Prosecutor in office{year}: {{3}}<br>",
+                 f"{_html(_clean(self.label))}{when}: ",
+                 f"<span class='pad-x pad-f'>{{5}}{unit} (95% range {{6}}{unit} to {{7}}{unit})<br>{counts}</span>",
+                 "<span class='pad-x pad-w'>{5}</span>",
+                 "<span class='pad-x pad-n'>no public data</span>"]
+        parts += [f"<span class='pad-x pad-s{i}'>not shown ({_html(reason)})</span>"
+                  for reason, i in self.reasons.items()]
+        parts += [f"<span class='pad-x pad-c{i}'><br>Source: {_html(source)}</span>"
+                  for source, i in self.sources.items()]
+        parts.append("<br>Click to open the county's page</div>")
+        return "".join(parts)
+
+    def row(self, ref: str, row: Mapping, *, domain: tuple[float, float] | None) -> str:
+        """One county (or one of its polygons) as the expression's array literal: [geometry, token, place,
+        prosecutor] and, with a value, its colour (C[i], from the static file) and either [value, 95% low,
+        95% high, numerator, denominator] (all present) or [the value in words]."""
+        place = _clean(row.get("county_name")) + (f", {_clean(row.get('state_abbr'))}" if row.get("state_abbr")
+                                                  else "")
+        head = f"{_js(place)},{_js(_clean(row.get('prosecutor')) or 'not in the data')}"
+        source = _clean(row.get("source"))
+        if _flag(row.get("suppressed")):
+            reason = _clean(row.get("suppression_reason")) or "too few cases"
+            return f"[{ref},{_js(self.token('s', source, reason))},{head}]"
+        if _is_missing(row.get("value")):
+            return f"[{ref},{_js(self.token('n', source))},{head}]"
+        fill = f"C[{_lut_index(float(row['value']), domain)}]" if domain is not None else json.dumps(_NO_DATA_RGB)
+        numbers = [row.get(k) for k in ("value", "ci_low", "ci_high", "numerator", "denominator")]
+        if any(_is_missing(n) for n in numbers):
+            words = "\n".join(_value_lines(row, self.unit))
+            return f"[{ref},{_js(self.token('w', source))},{head},{fill},{_js(words)}]"
+        shown = [_number(n, self.unit) for n in numbers[:3]] + [f"{round(float(n)):,}" for n in numbers[3:]]
+        return f"[{ref},{_js(self.token('f', source))},{head},{fill}," + ",".join(map(_literal, shown)) + "]"
+
+
+def _context_row(ref: str, row: Mapping, *, domain: tuple[float, float] | None) -> str:
+    """A county outside the state in view: its colour only ('s' suppressed, 'n' no data, else C[i])."""
+    if _flag(row.get("suppressed")):
+        return f"[{ref},'s']"
+    if _is_missing(row.get("value")) or domain is None:
+        return f"[{ref},'n']"
+    return f"[{ref},C[{_lut_index(float(row['value']), domain)}]]"
+
+
+def _transformed_layer(kind: str, layer_id: str, url: str, rows: list[str], **props: object) -> pdk.Layer:
+    """A layer whose data is the static file and whose rows this view's expression builds; the id carries a
+    digest of the rows, so a changed view is a new layer and deck.gl runs the new transform."""
+    expression = "[" + ",".join(rows) + "]"
+    digest = hashlib.sha1(expression.encode("utf-8")).hexdigest()[:12]
+    layer = pdk.Layer(kind, id=f"{layer_id}-{digest}", data=url, **props)
+    layer.data_transform = "@@=" + expression  # set directly: pydeck would prefix or reinterpret the string
+    return layer
+
+
+def is_pickable_layer(layer_id: str) -> bool:
+    """The layers whose click opens a county: the counties (id with its view digest) and the dots."""
+    return layer_id.startswith((COUNTY_LAYER_ID + "-", MARKER_LAYER_ID + "-"))
+
+
+def picked_fips(picked: object) -> str:
+    """The FIPS code of a clicked map object (a row: its first element is [fips, ...])."""
+    if isinstance(picked, list) and picked and isinstance(picked[0], list) and picked[0]:
+        return str(picked[0][0])
+    if isinstance(picked, dict):
+        return str((picked.get("properties") or picked).get("fips", ""))
+    return ""
+
+
+def county_deck(frame: pd.DataFrame, *, shapes_url: str, parts: Mapping[str, list[int]], label: str, unit: str,
+                year: int | None, view: Mapping[str, float] | None = None, states: bool = True,
                 highlight: str | None = None, domain: tuple[float, float] | None = None,
                 markers: bool | None = None, focus: str | None = None) -> pdk.Deck:
-    """A basemap-free county map: counties coloured by value, state outlines on top, a text tooltip.
+    """A basemap-free county map: counties coloured by value, state outlines on top, a tooltip per county.
 
-    `states` is the state outline GeoJSON; `highlight` outlines one county (e.g. the one in the link);
-    `domain` is the colour scale's range (by default: from the frame's shown values).
-    (The outlines travel inside the deck, not as a URL for deck.gl to fetch from dashboard/static/, so the map
-    also works under any base URL path and in AppTest.)
+    `shapes_url` is where the browser fetches dashboard/static/map-shapes.json (relative to the page) and
+    `parts` maps each FIPS to its polygons in that file (part_indices). `highlight` outlines one county,
+    `focus` (a state FIPS) makes only that state's counties hoverable and clickable (the rest are drawn as
+    context), `domain` is the colour scale's range (by default: from the frame's shown values).
     """
     if domain is None:
         domain = scale_domain(shown_values(frame), unit)
+    records = {str(r["fips"]): r for r in frame.to_dict("records")} if not frame.empty else {}
+    tooltips = _Tooltips(frame, label=label, unit=unit, year=year)
+    rows, context = [], []
+    for fips, indices in parts.items():
+        row = records.get(fips, {"fips": fips})
+        for j in indices:
+            if focus and not fips.startswith(focus):
+                context.append(_context_row(f"P[{j}]", row, domain=domain))
+            else:
+                rows.append(tooltips.row(f"P[{j}]", row, domain=domain))
+    outline = {"stroked": True, "get_line_color": list(LINE_RGBA), "line_width_min_pixels": 0.3}
     layers = []
-    in_focus = (lambda fips: fips.startswith(focus)) if focus else (lambda fips: True)
-    if focus:
-        layers.append(pdk.Layer(
-            "GeoJsonLayer", id="context", stroked=True, filled=True, pickable=False,
-            data=county_features(geometry, frame, label=label, unit=unit, year=year, domain=domain,
-                                 keep=lambda fips: not in_focus(fips), tooltips=False),
-            get_fill_color="properties.fill", get_line_color=list(LINE_RGBA), line_width_min_pixels=0.3,
-        ))
-    layers.append(pdk.Layer(
-        "GeoJsonLayer",
-        id=COUNTY_LAYER_ID,
-        data=county_features(geometry, frame, label=label, unit=unit, year=year, domain=domain, keep=in_focus),
-        get_fill_color="properties.fill",
-        get_line_color=list(LINE_RGBA),
-        line_width_min_pixels=0.3,
-        stroked=True,
-        filled=True,
-        pickable=True,
-        auto_highlight=True,
-        highlight_color=[213, 94, 0, 160],
-    ))
-    with_data = _marker_rows(frame, label=label, unit=unit, year=year, domain=domain)
+    if context:
+        layer = _transformed_layer("PolygonLayer", "context", shapes_url, context, filled=True, pickable=False,
+                                   **outline)
+        layer.get_polygon, layer.get_fill_color = "@@=this[0][1]", _CONTEXT_FILL
+        layers.append(layer)
+    layer = _transformed_layer("PolygonLayer", COUNTY_LAYER_ID, shapes_url, rows, filled=True, pickable=True,
+                               auto_highlight=True, highlight_color=[213, 94, 0, 160], **outline)
+    layer.get_polygon, layer.get_fill_color = "@@=this[0][1]", _FILL
+    layers.append(layer)
+    with_data = _marker_rows(frame, tooltips, domain=domain)
     if markers is None:
         markers = 0 < len(with_data) <= MARKERS_UP_TO
     if states:
-        layers.append(pdk.Layer(
-            "GeoJsonLayer",
-            id="states",
-            data=states,
-            stroked=True,
-            filled=False,
-            get_line_color=list(STATE_LINE_RGBA),
-            line_width_min_pixels=1,
-            pickable=False,
-        ))
-    if highlight:
-        chosen = [f for f in geometry.get("features", []) if f.get("properties", {}).get("fips") == highlight]
-        if chosen:
-            layers.append(pdk.Layer(
-                "GeoJsonLayer", id="highlight", data={"type": "FeatureCollection", "features": copy.deepcopy(chosen)},
-                stroked=True, filled=False, get_line_color=list(HIGHLIGHT_RGBA), line_width_min_pixels=3,
-                pickable=False,
-            ))
+        layer = pdk.Layer("GeoJsonLayer", id="states", data=shapes_url, stroked=True, filled=False,
+                          get_line_color=list(STATE_LINE_RGBA), line_width_min_pixels=1, pickable=False)
+        layer.data_transform = "@@=S"
+        layers.append(layer)
+    if highlight and parts.get(highlight):
+        layer = _transformed_layer("PolygonLayer", "highlight", shapes_url, [f"P[{j}]" for j in parts[highlight]],
+                                   stroked=True, filled=False, get_line_color=list(HIGHLIGHT_RGBA),
+                                   line_width_min_pixels=3, pickable=False)
+        layer.get_polygon = "@@=this[1]"
+        layers.append(layer)
     if markers and with_data:
-        layers.append(pdk.Layer(
-            "ScatterplotLayer", id=MARKER_LAYER_ID, data=with_data, get_position=["lon", "lat"],
-            get_fill_color="fill", get_line_color=[30, 30, 30, 230], stroked=True, filled=True,
-            get_radius=1, radius_units="pixels", radius_min_pixels=6, radius_max_pixels=6,
-            line_width_min_pixels=1.5, pickable=True, auto_highlight=True, highlight_color=[213, 94, 0, 200],
-        ))
+        layer = _transformed_layer("ScatterplotLayer", MARKER_LAYER_ID, shapes_url, with_data,
+                                   get_line_color=[30, 30, 30, 230], stroked=True, filled=True, get_radius=1,
+                                   radius_units="pixels", radius_min_pixels=6, radius_max_pixels=6,
+                                   line_width_min_pixels=1.5, pickable=True, auto_highlight=True,
+                                   highlight_color=[213, 94, 0, 200])
+        layer.get_position, layer.get_fill_color = "@@=this[0][1]", _FILL
+        layers.append(layer)
     state = dict(view or US_VIEW)
     return CompactDeck(
         layers=layers,
         views=[pdk.View("MapView", controller=True)],
         initial_view_state=pdk.ViewState(min_zoom=1, max_zoom=12, **state),
         map_provider=None,  # with the default map_style: no basemap, nothing fetched from a tile server
-        tooltip={"text": "{tooltip}", "style": {"backgroundColor": "#ffffff", "color": "#1a1a1a",
-                                                "fontFamily": FONT, "fontSize": "13px", "whiteSpace": "pre-line",
-                                                "border": "1px solid #999", "maxWidth": "320px"}},
+        tooltip={"html": tooltips.template(),
+                 "style": {"backgroundColor": "#ffffff", "color": "#1a1a1a", "fontFamily": FONT, "fontSize": "13px",
+                           "whiteSpace": "pre-line", "border": "1px solid #999", "maxWidth": "320px"}},
     )
 
 
-def _marker_rows(frame: pd.DataFrame, *, label: str, unit: str, year: int | None,
-                 domain: tuple[float, float] | None) -> list[dict]:
-    """One dot per county with data (a value or a suppressed cell) that has a centre point."""
+def _marker_rows(frame: pd.DataFrame, tooltips: _Tooltips, *, domain: tuple[float, float] | None) -> list[str]:
+    """One dot per county with data (a value or a suppressed cell) that has a centre point, as rows shaped
+    like the counties' (the tooltip template is shared): [[fips, [lon, lat]], token, place, ...]."""
     if frame.empty or not {"lat", "lon"} <= set(frame.columns):
         return []
     rows = []
     for row in frame.to_dict("records"):
-        suppressed = _flag(row.get("suppressed"))
-        if (_is_missing(row.get("value")) and not suppressed) or _is_missing(row.get("lat")) \
+        if (_is_missing(row.get("value")) and not _flag(row.get("suppressed"))) or _is_missing(row.get("lat")) \
                 or _is_missing(row.get("lon")):
             continue
-        fill = SUPPRESSED_RGBA if suppressed else color_for(float(row["value"]), domain)
         lon = float(row["lon"])
-        rows.append({"fips": str(row["fips"]), "lon": lon - 360.0 if lon > 0 else lon, "lat": float(row["lat"]),
-                     "fill": list(fill), "tooltip": tooltip_text(row, label=label, unit=unit, year=year)})
+        where = json.dumps([lon - 360.0 if lon > 0 else lon, float(row["lat"])], separators=(",", ":"))
+        rows.append(tooltips.row(f"[{_js(str(row['fips']))},{where}]", row, domain=domain))
     return rows
 
 
@@ -626,3 +796,16 @@ def choropleth_figure(geometry: Mapping, frame: pd.DataFrame, *, label: str, uni
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.19, "x": 0.0, "xanchor": "left"},
                       margin={"l": 24, "r": 16, "b": 150})
     return fig
+
+
+def write_shapes(geo_dir: Path, static_dir: Path) -> Path:
+    """Rewrite dashboard/static/map-shapes.json from data/geo (after the geography changes)."""
+    out = static_dir / SHAPES_FILE
+    out.write_text(shapes_json(load_geometry(geo_dir / "counties.geojson"), load_geometry(geo_dir / "states.geojson")),
+                   encoding="utf-8")
+    return out
+
+
+if __name__ == "__main__":  # python -m dashboard.charts.maps
+    _root = Path(__file__).resolve().parents[2]
+    print(write_shapes(_root / "data" / "geo", _root / "dashboard" / "static"))

@@ -6,6 +6,8 @@ check it against the warehouse, query, hand frames to dashboard/charts/maps.py, 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -13,9 +15,11 @@ import streamlit as st
 
 from dashboard import components, db, permalinks
 from dashboard.charts import maps
+from dashboard.charts.common import safe_filename
 from dashboard.charts.tables import md_escape
 
 GEO = Path(__file__).resolve().parents[2] / "data" / "geo"
+SHAPES = Path(__file__).resolve().parents[1] / "static" / maps.SHAPES_FILE
 COUNTY_PAGE = Path(__file__).resolve().parent / "county.py"
 
 
@@ -24,6 +28,14 @@ def _bounds(path: str, mtime_ns: int) -> tuple[dict, dict]:
     """Each state's and each county's extent, from the county polygons (read once per file version)."""
     geometry = maps.load_geometry(path)
     return maps.bounds_by_prefix(geometry, 2), maps.bounds_by_prefix(geometry, 5)
+
+
+@st.cache_resource(show_spinner=False)
+def _shapes(path: str, mtime_ns: int) -> tuple[dict[str, list[int]], str]:
+    """Where each county's polygons sit in the static shapes file the browser loads, and the file's digest
+    (its URL carries it, so a changed file is fetched anew rather than taken from the browser's cache)."""
+    data = Path(path).read_bytes()
+    return maps.part_indices(json.loads(data)), hashlib.sha1(data).hexdigest()[:12]
 
 
 def _default_metric(metrics: pd.DataFrame) -> str:
@@ -127,7 +139,6 @@ if n_suppressed:
 st.markdown(summary)
 
 geometry_path = GEO / "counties.geojson"
-geometry = maps.load_geometry(geometry_path)
 state_bounds, county_bounds = _bounds(str(geometry_path), geometry_path.stat().st_mtime_ns)
 highlight = view.fips[0] if view.fips else None
 phone = _is_phone()
@@ -146,18 +157,22 @@ with_data = int((frame["value"].notna() | maps.suppressed_mask(frame)).sum())
 markers = 0 < with_data <= maps.MARKERS_UP_TO
 st.html(maps.legend_html(domain, label=label, unit=unit, year=year, show_suppressed=n_suppressed > 0,
                          values=values, markers=markers))
-deck = maps.county_deck(geometry, frame, label=label, unit=unit, year=year, view=map_view,
-                        states=maps.load_geometry(GEO / "states.geojson"), highlight=highlight, domain=domain,
-                        markers=markers, focus=str(state_rows.at[state, "state_fips"]) if state else None)
+parts, digest = _shapes(str(SHAPES), SHAPES.stat().st_mtime_ns)
+# relative to the page (/ or /map, under any base path): the browser fetches the polygons once and keeps them
+deck = maps.county_deck(frame, shapes_url=f"app/static/{maps.SHAPES_FILE}?v={digest}", parts=parts, label=label,
+                        unit=unit, year=year, view=map_view, highlight=highlight, domain=domain, markers=markers,
+                        focus=str(state_rows.at[state, "state_fips"]) if state else None)
 alt = (f"Map of US counties coloured by {label.lower()} in {year}"
        + (f", zoomed to {where}" if state else "")
        + f". {n_shown:,} counties have a value; grey counties have no public data.")
 event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="county-map",
                         height=maps.MAP_HEIGHT_PHONE if phone else maps.MAP_HEIGHT, alt=alt)
 selection = (event or {}).get("selection") or {}
-for layer_id in maps.PICKABLE_LAYERS:
-    for picked in (selection.get("objects") or {}).get(layer_id) or []:
-        fips = str((picked.get("properties") or picked).get("fips", "")) if isinstance(picked, dict) else ""
+for layer_id, picked_objects in (selection.get("objects") or {}).items():
+    if not maps.is_pickable_layer(str(layer_id)):
+        continue
+    for picked in picked_objects or []:
+        fips = maps.picked_fips(picked)
         if fips in labels:
             st.switch_page(COUNTY_PAGE, query_params={"fips": fips})
 
@@ -172,13 +187,32 @@ components.copy_link(view)
 st.subheader("Download this map")
 st.markdown("The same view as a printable map with its title, source and date, and the numbers behind it "
             "as a table (counties with too few cases show no counts).")
-demo = db.is_demo()
-sources = "; ".join(sorted({s for s in frame["source"].dropna()})) or "see the methods page"
-figure = maps.choropleth_figure(geometry, frame, label=label, unit=unit, year=year, state=state or None,
-                                state_name=where if state else None, source=sources, built=components.built_date(),
-                                demo=demo, states=maps.load_geometry(GEO / "states.geojson"), domain=domain)
 table = maps.export_table(frame, metric_label=label, year=year, state=state or None)
-scope_name = state or "us"
-components.chart_block(figure, table, alt=alt, filename=f"{metric}-{year}-{scope_name}", key="map-export")
+filename = f"{metric}-{year}-{state or 'us'}"
+# The printable figure (all the county polygons again, as plotly shapes) is built and sent only when asked
+# for, and only for the view it was asked for: otherwise every change of measure would carry it.
+asked = st.session_state.get("map-export-view") == filename
+if not asked and st.button("Show the printable map (PNG and SVG downloads)", key="prepare-map-export",
+                           icon=":material/image:"):
+    st.session_state["map-export-view"] = filename
+    asked = True
+if asked:
+    st.session_state["images-map-export"] = True  # components.chart_block renders the images straight away
+    sources = "; ".join(sorted({s for s in frame["source"].dropna()})) or "see the methods page"
+    figure = maps.choropleth_figure(maps.load_geometry(GEO / "counties.geojson"), frame, label=label, unit=unit,
+                                    year=year, state=state or None, state_name=where if state else None,
+                                    source=sources, built=components.built_date(), demo=db.is_demo(),
+                                    states=maps.load_geometry(GEO / "states.geojson"), domain=domain)
+    components.chart_block(figure, table, alt=alt, filename=filename, key="map-export")
+else:
+    left, right = st.columns([1, 1])
+    with left:
+        as_table = st.toggle("Show as table", key="table-map-export")
+    with right:  # the CSV is made when the button is pressed, not sent with every rerun
+        st.download_button("Download data (CSV)", data=lambda: components.csv_bytes(table),
+                           file_name=f"{safe_filename(filename)}.csv", mime="text/csv", key="csv-map-export",
+                           icon=":material/download:")
+    if as_table:
+        st.dataframe(table, hide_index=True, width="stretch")
 if n_shown == 0:
     st.caption("No county in this view has a published value, so the download lists only suppressed counties.")

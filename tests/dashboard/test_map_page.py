@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.charts import maps
+from tests.dashboard import map_spec
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 TIMEOUT = 180
@@ -100,10 +101,32 @@ def test_default_view(warehouse: Path) -> None:
     if suppressed:
         assert f"{suppressed:,} more have too few cases" in summary
     spec = deck_spec(at)
-    assert spec["layers"][0]["id"] == maps.COUNTY_LAYER_ID
+    assert list(map_spec.layers(spec))[0] == maps.COUNTY_LAYER_ID
     assert spec["initialViewState"]["zoom"] == maps.US_VIEW["zoom"]
     assert any("linear-gradient" in h.proto.body for h in at.get("html"))  # the colour key
     assert any("Demo data" in e.value for e in at.warning)  # the demo banner
+
+
+def test_the_geometry_is_fetched_by_url_and_the_printable_map_built_only_when_asked(warehouse: Path) -> None:
+    """What a rerun sends: the values, not the polygons (a static file the browser fetches once), and not the
+    printable plotly map of the same polygons until the reader asks for it."""
+    at = open_map()
+    spec = deck_spec(at)
+    counties = map_spec.layers(spec)[maps.COUNTY_LAYER_ID]
+    assert re.fullmatch(r"app/static/map-shapes\.json\?v=[0-9a-f]{12}", counties["data"])
+    assert (Path(maps.__file__).resolve().parents[1] / "static" / maps.SHAPES_FILE).exists()
+    assert "coordinates" not in at.get("deck_gl_json_chart")[0].proto.json
+    assert not at.get("plotly_chart")
+    assert any(b.label == "Download data (CSV)" for b in at.get("download_button"))
+    at.button(key="prepare-map-export").click().run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 1
+    assert any(b.label == "Download data (CSV)" for b in at.get("download_button"))
+    other = next(m for m in at.selectbox(key="map-metric").options if m != at.selectbox(key="map-metric").value)
+    other_id = sql(warehouse, "SELECT metric_id FROM metric_definition WHERE label = ?", [other])[0][0]
+    at.selectbox(key="map-metric").select(other_id).run()
+    assert not at.exception
+    assert not at.get("plotly_chart")  # asked for one view, not for every later one
 
 
 def test_table_and_csv_behind_the_map_match_the_warehouse(warehouse: Path) -> None:
@@ -192,7 +215,7 @@ def test_a_county_in_the_link_is_outlined_with_a_link_to_its_page(warehouse: Pat
     at = open_map(fips="17031")
     assert not at.exception
     spec = deck_spec(at)
-    assert [layer["id"] for layer in spec["layers"]][-1] == "highlight"
+    assert list(map_spec.layers(spec))[-1] == "highlight"
     assert spec["initialViewState"]["zoom"] >= 6
     links = [link.proto.label for link in at.get("page_link")]
     assert "Open the page of Cook, IL" in links
@@ -231,7 +254,7 @@ def test_bad_and_hostile_links_get_a_friendly_message(warehouse: Path, params: d
     assert not at.exception
     assert at.title[0].value == "What do prosecutors do in your county?"
     assert messages(at), "a link problem must be explained"
-    assert deck_spec(at)["layers"][0]["id"] == maps.COUNTY_LAYER_ID  # and the map still shows
+    assert maps.COUNTY_LAYER_ID in map_spec.layers(deck_spec(at))  # and the map still shows
     assert "DROP" not in json.dumps(at.query_params)  # the cleaned view replaced the bad link
     for message in messages(at):
         assert "Traceback" not in message and "<script>" not in message
@@ -267,9 +290,12 @@ def test_real_warehouse_map(real_warehouse: Path, monkeypatch: pytest.MonkeyPatc
     with_rows = {r[0] for r in sql(real_warehouse, """
         SELECT scope_id FROM metric_value WHERE metric_id = ? AND scope = 'county' AND period_grain = 'year'
         AND dimension = 'all' AND year(period_start) = ?""", [metric, year])}
-    props = {f["properties"]["fips"]: f["properties"] for f in deck_spec(at)["layers"][0]["data"]["features"]}
-    for fips, prop in props.items():
+    spec = deck_spec(at)
+    template = json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip)["html"]
+    shapes = json.loads((Path(maps.__file__).resolve().parents[1] / "static" / maps.SHAPES_FILE).read_text())
+    rows = {shapes["P"][row[0][1]][0]: row for row in map_spec.rows(map_spec.layers(spec)[maps.COUNTY_LAYER_ID])}
+    for fips, row in rows.items():
         if fips not in with_rows:  # no public data: grey, and the tooltip says so
-            assert prop["fill"] == list(maps.NO_DATA_RGBA), fips
-            assert "no public data" in prop["tooltip"]
-    assert len(props) - len(with_rows & set(props)) > 2500  # most of the country has no public data yet
+            assert map_spec.fill(row, shapes["C"]) == list(maps.NO_DATA_RGBA[:3]), fips
+            assert "no public data" in map_spec.tooltip(template, row)
+    assert len(rows) - len(with_rows & set(rows)) > 2500  # most of the country has no public data yet

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +13,7 @@ import pytest
 
 from dashboard.charts import maps
 from dashboard.charts.common import DEMO_TEXT, NO_DATA_COLOR
+from tests.dashboard import map_spec
 
 GEO = Path(__file__).resolve().parents[2] / "data" / "geo"
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -48,64 +51,164 @@ FRAME = _frame([
 ])
 
 
-def _props(deck) -> dict[str, dict]:
-    spec = json.loads(deck.to_json())
-    layer = next(layer for layer in spec["layers"] if layer["id"] == maps.COUNTY_LAYER_ID)
-    return {f["properties"]["fips"]: f["properties"] for f in layer["data"]["features"]}
+SHAPES = maps.shapes_document(GEOMETRY, GEOMETRY)
+PARTS = maps.part_indices(SHAPES)
+URL = "app/static/map-shapes.json?v=test"
 
 
-def test_deck_is_a_pickable_geojson_layer_without_a_basemap() -> None:
-    deck = maps.county_deck(GEOMETRY, FRAME, label="Dismissal rate", unit="share", year=2019, states=GEOMETRY)
+def _deck(frame: pd.DataFrame = FRAME, **kwargs: object):
+    options = {"label": "Dismissal rate", "unit": "share", "year": 2019} | kwargs
+    return maps.county_deck(frame, shapes_url=URL, parts=PARTS, **options)
+
+
+def _counties(deck) -> dict[str, list]:
+    """fips -> the county's row in the pickable layer (each test county has one polygon)."""
+    layer = map_spec.layers(json.loads(deck.to_json()))[maps.COUNTY_LAYER_ID]
+    return {SHAPES["P"][row[0][1]][0]: row for row in map_spec.rows(layer)}
+
+
+def _tooltips(deck) -> dict[str, str]:
+    return {fips: map_spec.tooltip(deck._tooltip["html"], row) for fips, row in _counties(deck).items()}
+
+
+def test_deck_loads_the_geometry_by_url_and_sends_only_values() -> None:
+    deck = _deck(states=True)
     spec = json.loads(deck.to_json())
-    counties = spec["layers"][0]
-    assert counties["@@type"] == "GeoJsonLayer"
-    assert counties["id"] == maps.COUNTY_LAYER_ID
-    assert counties["pickable"] is True
-    assert counties["getFillColor"] == "@@=properties.fill"
-    assert [layer["id"] for layer in spec["layers"]] == ["counties", "states"]
-    assert spec["layers"][1]["filled"] is False and spec["layers"][1]["pickable"] is False
+    layers = map_spec.layers(spec)
+    assert list(layers) == ["counties", "states"]
+    counties, states = layers["counties"], layers["states"]
+    assert counties["@@type"] == "PolygonLayer" and counties["pickable"] is True
+    assert counties["data"] == URL and counties["getPolygon"] == "@@=this[0][1]"
+    assert counties["dataTransform"].startswith("@@=[[P[")
+    assert states["data"] == URL and states["dataTransform"] == "@@=S" and states["pickable"] is False
     # no tile server: Streamlit drops the placeholder style and adds no CARTO / Mapbox map
     assert "mapProvider" not in spec
     assert spec["mapStyle"] == "__MAP_STYLE__"
     text = deck.to_json()
     assert "cartocdn" not in text and "mapbox" not in text.lower()
+    assert "coordinates" not in text and "-88.0" not in text  # no polygon travels with the view
     assert "\n" not in text  # compact: the spec travels to the browser on every rerun
 
 
+def test_a_changed_view_is_a_new_layer_and_the_same_view_the_same_layer() -> None:
+    """deck.gl reruns a transform only for new data or a new layer: the id follows the rows (the words shared
+    by all counties live in the tooltip template, which the browser takes afresh on every rerun)."""
+    changed = FRAME.assign(value=[0.41, 0.20, None, None])
+    ids = [json.loads(_deck(frame).to_json())["layers"][0]["id"] for frame in (FRAME, FRAME, changed)]
+    assert ids[0] == ids[1] != ids[2] and all(maps.is_pickable_layer(i) for i in ids)
+    assert json.loads(_deck(year=2020).to_json())["layers"][0]["id"] == ids[0]
+    assert not maps.is_pickable_layer("states") and not maps.is_pickable_layer("context-0123456789ab")
+
+
+def test_the_static_file_holds_every_polygon_and_the_palette() -> None:
+    assert [part[0] for part in SHAPES["P"]] == ["17031", "17043", "06075", "02016", "99999"]
+    assert SHAPES["P"][0][1] == GEOMETRY["features"][0]["geometry"]["coordinates"]
+    assert len(SHAPES["C"]) == 256 and SHAPES["C"][0] == [68, 1, 84] and SHAPES["C"][-1] == [253, 231, 37]
+    assert len(SHAPES["S"]["features"]) == len(GEOMETRY["features"])
+    multi = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"fips": "15001"},
+             "geometry": {"type": "MultiPolygon", "coordinates": [[[[0, 0], [1, 0], [1, 1], [0, 0]]],
+                                                                  [[[5, 5], [6, 5], [6, 6], [5, 5]]]]}}]}
+    assert maps.part_indices(maps.shapes_document(multi, multi)) == {"15001": [0, 1]}  # islands: one row each
+
+
 def test_colours_for_values_no_data_and_suppressed() -> None:
-    deck = maps.county_deck(GEOMETRY, FRAME, label="Dismissal rate", unit="share", year=2019, domain=(0.2, 0.4))
-    props = _props(deck)
-    assert props["17031"]["fill"] == list(maps.color_for(0.4, (0.2, 0.4)))
-    assert props["17031"]["fill"][:3] == [253, 231, 37]  # top of viridis
-    assert props["17043"]["fill"][:3] == [68, 1, 84]  # bottom of viridis
-    assert props["06075"]["fill"] == list(maps.SUPPRESSED_RGBA)
-    assert props["02016"]["fill"] == list(maps.NO_DATA_RGBA)  # a row without a value
-    assert props["99999"]["fill"] == list(maps.NO_DATA_RGBA)  # a county missing from the frame
+    rows = _counties(_deck(domain=(0.2, 0.4)))
+    fills = {fips: map_spec.fill(row, SHAPES["C"]) for fips, row in rows.items()}
+    assert fills["17031"] == list(maps.color_for(0.4, (0.2, 0.4))[:3]) == [253, 231, 37]  # top of viridis
+    assert fills["17043"] == [68, 1, 84]  # bottom of viridis
+    assert fills["06075"] == list(maps.SUPPRESSED_RGBA[:3])
+    assert fills["02016"] == list(maps.NO_DATA_RGBA[:3])  # a row without a value
+    assert fills["99999"] == list(maps.NO_DATA_RGBA[:3])  # a county missing from the frame
     assert maps.NO_DATA_RGBA[:3] == tuple(int(NO_DATA_COLOR[i:i + 2], 16) for i in (1, 3, 5))
-    assert len({tuple(p["fill"]) for p in props.values()}) == 4
+    counties = json.loads(_deck().to_json())["layers"][0]
+    assert counties["getFillColor"] == "@@=this[4]||(this[1][0]=='n'?[217,217,217]:[140,140,140])"
 
 
-def test_tooltip_is_text_so_markup_in_data_stays_characters() -> None:
-    deck = maps.county_deck(GEOMETRY, FRAME, label="Dismissal rate", unit="share", year=2019)
-    spec_tooltip = deck._tooltip  # what st.pydeck_chart sends to the browser
-    assert set(spec_tooltip) == {"text", "style"}, "an html tooltip would put data into the page as HTML"
-    assert spec_tooltip["text"] == "{tooltip}"
-    text = _props(deck)["17043"]["tooltip"]
-    assert text.startswith(HOSTILE + ", IL")  # shown literally by innerText, never parsed
-    assert "Bob <b>Berlin</b>" in text
+def test_tooltip_template_holds_no_data_so_markup_in_data_stays_characters() -> None:
+    hostile = FRAME.assign(source=["Cook <b>SA</b>", "A & B", None, None],
+                           suppression_reason=[None, None, "<i>few</i> {2}", None])
+    deck = _deck(hostile, label="Rate <script>x</script> {4}")
+    template = deck._tooltip["html"]
+    assert set(deck._tooltip) == {"html", "style"}
+    for data in (HOSTILE, "Bob <b>Berlin</b>", "Kim Foxx"):
+        assert data not in template and html.escape(data) not in template  # county texts are not in it
+    assert "<script>" not in template and "<b>SA" not in template and "<i>few" not in template
+    assert "Rate &lt;script&gt;x&lt;/script&gt; &#123;4&#125; in 2019" in template  # shared words, escaped
+    assert re.findall(r"{(\d+)}", template) == ["1", "2", "3", "5", "6", "7", "8", "9", "5"]
+    tips = _tooltips(deck)
+    assert tips["17043"].startswith(HOSTILE + ", IL\n")  # filled in as escaped text, shown as typed
+    assert "Prosecutor in office (2019): Bob <b>Berlin</b>" in tips["17043"]
+    assert "Source: A & B" in tips["17043"] and "Source: Cook <b>SA</b>" in tips["17031"]
+    assert "Rate <script>x</script> {4} in 2019: not shown (<i>few</i> {2})" in tips["06075"]
+
+
+def test_placeholders_inside_data_stay_text() -> None:
+    """The browser fills each {n} at its first occurrence, data included: a name holding "{5}" must not take
+    the county's value (nor leave the value's placeholder unfilled)."""
+    frame = FRAME.assign(county_name=["{5} {9}", "x", "y", "z"], prosecutor=["{3}", None, None, None])
+    tip = _tooltips(_deck(frame))["17031"]
+    lines = tip.split("\n")
+    assert lines[0].replace("\u2060", "") == "{5} {9}, IL"
+    assert lines[1].replace("\u2060", "") == "Prosecutor in office (2019): {3}"
+    assert lines[2] == "Dismissal rate in 2019: 40.0% (95% range 38.0% to 42.0%)"
+    assert lines[3] == "n = 400 of 1,000 cases"
 
 
 def test_tooltip_says_value_interval_n_prosecutor_and_source() -> None:
-    props = _props(maps.county_deck(GEOMETRY, FRAME, label="Dismissal rate", unit="share", year=2019))
-    cook = props["17031"]["tooltip"].split("\n")
+    tips = _tooltips(_deck())
+    cook = tips["17031"].split("\n")
     assert cook[0] == "Cook, IL"
     assert cook[1] == "Prosecutor in office (2019): Kim Foxx"
     assert cook[2] == "Dismissal rate in 2019: 40.0% (95% range 38.0% to 42.0%)"
     assert cook[3] == "n = 400 of 1,000 cases"
     assert cook[4] == "Source: Cook County State's Attorney"
-    assert "not shown (fewer than 10 cases in all)" in props["06075"]["tooltip"]
-    assert "no public data" in props["02016"]["tooltip"]
-    assert "no public data" in props["99999"]["tooltip"]
+    assert cook[5] == "Click to open the county's page"
+    assert "not shown (fewer than 10 cases in all)" in tips["06075"]
+    assert "no public data" in tips["02016"]
+    assert "no public data" in tips["99999"]
+    assert "Source" not in tips["99999"]
+
+
+def test_the_browser_tooltip_reads_exactly_like_tooltip_text() -> None:
+    """Every kind of county (full numbers, missing interval or counts, per 100,000, suppressed, no data, two
+    sources, no prosecutor) reads the same in the map as tooltip_text words it for the export."""
+    frame = _frame([
+        {"fips": "17031", "county_name": "Cook", "value": 212.4, "ci_low": 200.0, "ci_high": 225.0,
+         "numerator": 8123.4, "denominator": 3_800_000, "prosecutor": "Kim Foxx", "source": "Vera"},
+        {"fips": "17043", "county_name": "DuPage", "value": 1234.5, "denominator": 90_000, "source": "Census"},
+        {"fips": "06075", "county_name": "San Francisco", "state_abbr": "CA", "suppressed": True,
+         "suppression_reason": "fewer than 10 people", "prosecutor": "Chesa Boudin", "source": "Vera"},
+        {"fips": "02016", "county_name": "Aleutians West", "state_abbr": "AK", "value": 0.5},
+    ])
+    for unit in ("per_100k", "share", "ratio"):
+        deck = _deck(frame, unit=unit, label="Jail population", year=2020)
+        tips = _tooltips(deck)
+        records = {r["fips"]: r for r in frame.to_dict("records")} | {"99999": {"fips": "99999"}}
+        for fips, tip in tips.items():
+            assert tip == maps.tooltip_text(records[fips], label="Jail population", unit=unit, year=2020), fips
+    no_year = _deck(frame, year=None)
+    assert _tooltips(no_year)["02016"] == maps.tooltip_text(frame.iloc[3].to_dict(), label="Dismissal rate",
+                                                            unit="share", year=None)
+
+
+def test_the_real_countrys_view_is_small() -> None:
+    """A change of measure sends this spec (the polygons alone are 1.4 MB and never travel with it). The worst
+    case: every county with a value, its interval, counts, a prosecutor and a source, about 330 KB. Real views
+    are smaller (the demo's busiest measure, 2,800 values: about 270 KB; a sparse measure: about 190 KB); the
+    300 KB goal itself is measured in the browser by bench/wire.py."""
+    counties = maps.load_geometry(GEO / "counties.geojson")
+    states = maps.load_geometry(GEO / "states.geojson")
+    parts = maps.part_indices(maps.shapes_document(counties, states))
+    names = pd.read_csv(GEO / "counties.csv", dtype=str).set_index("fips")
+    frame = _frame([{"fips": f, "county_name": names.at[f, "county_name"], "state_abbr": names.at[f, "state_abbr"],
+                     "value": (i % 1000) / 1000, "ci_low": (i % 1000) / 1100, "ci_high": min(1, (i % 1000) / 900),
+                     "numerator": i % 5000, "denominator": 5000 + i, "prosecutor": f"Avery Whitfield {i % 10} (demo)",
+                     "source": "Synthetic demo data (fictional prosecutors, generated counts: NOT REAL)"}
+                    for i, f in enumerate(sorted(set(parts) & set(names.index)))])
+    text = maps.county_deck(frame, shapes_url=URL, parts=parts, label="Dismissal rate", unit="share", year=2022,
+                            markers=False).to_json()
+    assert len(text.encode("utf-8")) < 340 * 1024, len(text)
+    assert "coordinates" not in text
 
 
 def test_tooltip_for_rates_per_100k() -> None:
@@ -236,27 +339,44 @@ def test_albers_usa_insets() -> None:
 
 
 def test_a_state_view_makes_only_its_counties_clickable() -> None:
-    deck = maps.county_deck(GEOMETRY, FRAME, label="Dismissal rate", unit="share", year=2019, focus="17")
-    spec = json.loads(deck.to_json())
-    by_id = {layer["id"]: layer for layer in spec["layers"]}
+    spec = json.loads(_deck(focus="17", domain=(0.2, 0.4)).to_json())
+    by_id = map_spec.layers(spec)
     assert by_id["context"]["pickable"] is False
     assert by_id[maps.COUNTY_LAYER_ID]["pickable"] is True
-    clickable = {f["properties"]["fips"] for f in by_id[maps.COUNTY_LAYER_ID]["data"]["features"]}
-    context = {f["properties"]["fips"] for f in by_id["context"]["data"]["features"]}
+    clickable = {SHAPES["P"][row[0][1]][0] for row in map_spec.rows(by_id[maps.COUNTY_LAYER_ID])}
+    context = {SHAPES["P"][row[0][1]][0]: row[1] for row in map_spec.rows(by_id["context"])}
     assert clickable == {"17031", "17043"}
-    assert context == {"06075", "02016", "99999"}
-    assert all("tooltip" not in f["properties"] for f in by_id["context"]["data"]["features"])
+    assert context == {"06075": "s", "02016": "n", "99999": "n"}  # colours only, no tooltip texts
+    assert by_id["context"]["getFillColor"] == "@@=this[1]=='n'?[217,217,217]:this[1]=='s'?[140,140,140]:this[1]"
+
+
+def test_a_county_in_the_link_is_outlined() -> None:
+    by_id = map_spec.layers(json.loads(_deck(highlight="17043").to_json()))
+    assert list(by_id)[-1] == "highlight"
+    assert map_spec.rows(by_id["highlight"]) == [("P", PARTS["17043"][0])]
+    assert by_id["highlight"]["filled"] is False and by_id["highlight"]["pickable"] is False
 
 
 def test_markers_keep_a_few_counties_visible() -> None:
     frame = FRAME.assign(lat=[41.8, 41.8, 37.7, 52.0], lon=[-87.7, -88.1, -122.4, 179.0])
-    spec = json.loads(maps.county_deck(GEOMETRY, frame, label="Dismissal rate", unit="share", year=2019).to_json())
-    markers = next(layer for layer in spec["layers"] if layer["id"] == maps.MARKER_LAYER_ID)
+    deck = _deck(frame)
+    markers = map_spec.layers(json.loads(deck.to_json()))[maps.MARKER_LAYER_ID]
     assert markers["@@type"] == "ScatterplotLayer" and markers["pickable"] is True
-    assert {d["fips"] for d in markers["data"]} == {"17031", "17043", "06075"}  # value or suppressed, not no data
-    assert all(d["lon"] < 0 for d in markers["data"])
-    many = maps.county_deck(GEOMETRY, frame, label="x", unit="share", year=2019, markers=False)
-    assert maps.MARKER_LAYER_ID not in [layer["id"] for layer in json.loads(many.to_json())["layers"]]
+    rows = map_spec.rows(markers)
+    assert {row[0][0] for row in rows} == {"17031", "17043", "06075"}  # value or suppressed, not no data
+    assert all(row[0][1][0] < 0 for row in rows)
+    assert {maps.picked_fips(row) for row in rows} == {"17031", "17043", "06075"}
+    assert map_spec.tooltip(deck._tooltip["html"], rows[0]).startswith("Cook, IL\n")  # same tooltip as the polygons
+    many = _deck(frame, markers=False)
+    assert maps.MARKER_LAYER_ID not in map_spec.layers(json.loads(many.to_json()))
+
+
+def test_a_clicked_object_gives_its_county() -> None:
+    row = next(iter(_counties(_deck()).values()))
+    assert maps.picked_fips([["17031", [[[0, 0]]]], "f", "Cook, IL"]) == "17031"
+    assert maps.picked_fips(row[:1] and [[SHAPES["P"][row[0][1]][0]]]) == "17031"
+    assert maps.picked_fips({"properties": {"fips": "06075"}}) == "06075"
+    assert maps.picked_fips("nonsense") == maps.picked_fips([]) == maps.picked_fips({}) == ""
 
 
 def test_the_phone_view_fits_the_lower_48_into_a_narrow_screen() -> None:
@@ -268,9 +388,15 @@ def test_the_phone_view_fits_the_lower_48_into_a_narrow_screen() -> None:
 
 def test_static_geometry_is_a_copy_of_data_geo() -> None:
     """dashboard/static/ serves the geometry at /app/static/ (Streamlit serves no symlink leading outside that
-    folder, so these are copies): they must stay byte-identical to data/geo/."""
+    folder, so these are copies): they must stay byte-identical to data/geo/, and map-shapes.json must be
+    exactly what data/geo gives (`python -m dashboard.charts.maps` rewrites it)."""
     static = Path(maps.__file__).resolve().parents[1] / "static"
     for name in ("counties.geojson", "states.geojson"):
         served = static / name
         assert not served.is_symlink()
         assert served.read_bytes() == (GEO / name).read_bytes(), f"copy data/geo/{name} to dashboard/static/"
+    shapes = static / maps.SHAPES_FILE
+    assert not shapes.is_symlink()
+    counties, states = (maps.load_geometry(GEO / name) for name in ("counties.geojson", "states.geojson"))
+    expected = maps.shapes_json(counties, states)
+    assert shapes.read_text(encoding="utf-8") == expected, "run `python -m dashboard.charts.maps`"

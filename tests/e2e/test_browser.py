@@ -65,6 +65,8 @@ def test_map_opens_without_tiles_or_errors(server: str, page) -> None:
     assert set(params) == {"metric", "year"}  # the default view is written into the address bar
     served = page.request.get(server + "/app/static/counties.geojson")  # the geometry, as a static file
     assert served.ok and len(served.json()["features"]) > 3000
+    shapes = [u for u in requests if f"/app/static/{maps.SHAPES_FILE}?v=" in u]
+    assert len(shapes) == 1, shapes  # the map's polygons come by URL, once
 
 
 def test_open_a_county_from_the_search_box(server: str, page) -> None:
@@ -104,6 +106,48 @@ def test_open_a_county_by_clicking_the_map(server: str, page) -> None:
     assert re.search(r"/county\?fips=17031$", page.url), page.url
     wait_for_app(page)
     assert "Cook" in title_text(page)
+
+
+def _hover_centre(page) -> str:
+    """The tooltip over the middle of the map (nudged off a border if needed)."""
+    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
+    canvas.wait_for(state="visible")
+    canvas.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)  # deck.gl draws, then picking works
+    box = canvas.bounding_box()
+    tooltip = page.locator(".deck-tooltip")
+    for dx in (0, 4, -4, 8):
+        page.mouse.move(box["x"] + box["width"] / 2 + dx, box["y"] + box["height"] / 2 + dx)
+        try:
+            tooltip.first.wait_for(state="visible", timeout=20_000)
+            return tooltip.first.inner_text()
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError("no tooltip over the map")
+
+
+def test_a_change_of_measure_recolours_the_map_without_fetching_the_geometry_again(server: str, page,
+                                                                                   demo_warehouse: Path) -> None:
+    shapes: list[str] = []
+    page.on("request", lambda request: shapes.append(request.url) if maps.SHAPES_FILE in request.url else None)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server + "/?state=IL&fips=17031")
+    wait_for_app(page)
+    before = _hover_centre(page)
+    assert before.startswith("Cook, IL\nProsecutor in office")
+    current = query(page.url)["metric"][0]
+    label, metric = next(row for row in sql(demo_warehouse, """
+        SELECT label, metric_id FROM metric_definition ORDER BY sort_order""") if row[1] != current)
+    page.mouse.move(1, 1)
+    choose(page, "Measure", label)
+    page.wait_for_url(re.compile(rf"metric={metric}"))
+    wait_for_app(page)
+    after = _hover_centre(page)
+    assert after.startswith("Cook, IL\nProsecutor in office")
+    assert f"\n{label} in " in after and after != before  # the new measure's words and numbers
+    assert len(shapes) == 1, shapes  # the polygons came once, with the first view
+    assert not errors, errors
 
 
 def test_a_changed_metric_is_in_the_url_and_reopens_in_a_new_browser(server: str, browser, page,
