@@ -41,6 +41,7 @@ class Stage:
 
     name: str
     metrics: tuple[str, ...]
+    codes: tuple[int, ...]  # metric_definition.sort_order, ascending: the measure's bits in a cell key
     numerators: tuple[frozenset[str], ...]
     denominators: tuple[frozenset[str], ...]
 
@@ -77,13 +78,13 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
 
 
 def _stages(con: duckdb.DuckDBPyConnection) -> dict[str, Stage]:
-    rows = con.execute("""SELECT stage, metric_id, numerator_outcomes, denominator_outcomes FROM metric_definition
-                          ORDER BY stage, sort_order""").fetchall()
+    rows = con.execute("""SELECT stage, metric_id, sort_order, numerator_outcomes, denominator_outcomes
+                          FROM metric_definition ORDER BY stage, sort_order""").fetchall()
     out = {}
     for stage, group in itertools.groupby(rows, key=lambda r: r[0]):
         items = list(group)
-        out[stage] = Stage(stage, tuple(r[1] for r in items), tuple(frozenset(r[2]) for r in items),
-                           tuple(frozenset(r[3]) for r in items))
+        out[stage] = Stage(stage, tuple(r[1] for r in items), tuple(r[2] for r in items),
+                           tuple(frozenset(r[3]) for r in items), tuple(frozenset(r[4]) for r in items))
     return out
 
 
@@ -95,31 +96,34 @@ def _stage_violations(con: duckdb.DuckDBPyConnection, stages: dict[str, Stage], 
     """Cells to hide so that no stage cell lets a small or hidden count be worked out across its measures."""
     # a cell's place (scope, year, breakdown group) is its key below the measure's bits (etl/sql/suppression/)
     touched = "" if everything else """
-        SEMI JOIN (SELECT DISTINCT c.stage, c.cell_id % $place AS place FROM metric_cell c JOIN touched USING (cell_id))
-        USING (stage, place)"""
-    frame = con.execute(f"""
-        SELECT * FROM (SELECT stage, metric_id, cell_id % $place AS place, cell_id, hidden, numerator, denominator
-                       FROM metric_cell) {touched}""", {"place": PLACE}).df()
-    found = [_violations_in(stages[name], part, threshold) for name, part in frame.groupby("stage", sort=True)
-             if len(stages[name].metrics) > 1]
-    found = [f for f in found if not f.empty]
-    if not found:
-        return pd.DataFrame({"cell_id": pd.Series(dtype="int64"), "reason": pd.Series(dtype="object")})
-    return pd.concat(found, ignore_index=True)
+        SEMI JOIN (SELECT DISTINCT c.cell_id % $place AS place FROM metric_cell c JOIN touched USING (cell_id)
+                   WHERE c.stage = $stage) USING (place)"""
+    found = []
+    for stage in stages.values():
+        if len(stage.metrics) < 2:
+            continue
+        arrays = con.execute(f"""
+            SELECT * FROM (SELECT metric_code, cell_id % $place AS place, cell_id, hidden, numerator, denominator
+                           FROM metric_cell WHERE stage = $stage) {touched}""",
+                             {"place": PLACE, "stage": stage.name}).fetchnumpy()
+        if len(arrays["cell_id"]):
+            found.append(_violations_in(stage, arrays, threshold))
+    hides = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    return pd.DataFrame({"cell_id": pd.Series(hides, dtype="int64"), "reason": STAGE_REASON})
 
 
-def _violations_in(stage: Stage, frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """One stage's cells as arrays (a row per cell, a column per measure); one hide per unsafe cell."""
-    places, row = np.unique(frame["place"].to_numpy(), return_inverse=True)
-    col = frame["metric_id"].map({m: i for i, m in enumerate(stage.metrics)}).to_numpy()
+def _violations_in(stage: Stage, arrays: dict[str, np.ndarray], threshold: int) -> np.ndarray:
+    """One stage's cells as arrays (a row per place, a column per measure); one hide per unsafe place."""
+    places, row = np.unique(arrays["place"], return_inverse=True)
+    col = np.searchsorted(np.array(stage.codes), arrays["metric_code"])
     shape = (len(places), len(stage.metrics))
     present, hidden = np.zeros(shape, bool), np.zeros(shape, bool)
     num, den, cell = np.zeros(shape), np.zeros(shape), np.full(shape, -1, dtype=np.int64)
     present[row, col] = True
-    hidden[row, col] = frame["hidden"].to_numpy(bool)
-    num[row, col] = frame["numerator"].to_numpy(float)
-    den[row, col] = frame["denominator"].to_numpy(float)
-    cell[row, col] = frame["cell_id"].to_numpy()
+    hidden[row, col] = np.asarray(arrays["hidden"], dtype=bool)
+    num[row, col] = np.asarray(arrays["numerator"], dtype=float)
+    den[row, col] = np.asarray(arrays["denominator"], dtype=float)
+    cell[row, col] = np.asarray(arrays["cell_id"], dtype=np.int64)
     shown = present & ~hidden
     masks = (shown * (1 << np.arange(len(stage.metrics)))).sum(axis=1)
     hides: list[int] = []
@@ -141,7 +145,7 @@ def _violations_in(stage: Stage, frame: pd.DataFrame, threshold: int) -> pd.Data
             breakers = plan.breakers[s] or plan.shown
             m = min(breakers, key=lambda j: (num[r, j], den[r, j], j))
             hides.append(int(cell[r, m]))
-    return pd.DataFrame({"cell_id": pd.Series(hides, dtype="int64"), "reason": STAGE_REASON})
+    return np.array(hides, dtype=np.int64)
 
 
 @dataclass(frozen=True)
