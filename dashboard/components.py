@@ -37,13 +37,17 @@ def show_messages(view: permalinks.View) -> None:
 
 
 def copy_link(view: permalinks.View) -> None:
-    """A visible link to exactly this view, with a copy button (st.code has one)."""
+    """A visible link to exactly this view, ready to select and copy.
+
+    Text inputs, not st.code: st.code's copy button pulls a 0.5 MB syntax-highlighting bundle into every page's
+    first load (docs/PERFORMANCE.md); the address bar holds the same link anyway.
+    """
     permalinks.write(view)
     with st.expander("Share this view", icon=":material/link:"):
-        st.code(permalinks.absolute(view), language=None, wrap_lines=True)
-        embed = view.with_(embed=True)
-        st.caption("To embed it in a web page, use an iframe with this link:")
-        st.code(permalinks.absolute(embed), language=None, wrap_lines=True)
+        st.text_input("Link to this view", value=permalinks.absolute(view),
+                      help="Select it and copy; the address bar holds the same link.")
+        st.text_input("To embed it in a web page, use an iframe with this link",
+                      value=permalinks.absolute(view.with_(embed=True)))
 
 
 def built_date() -> str:

@@ -127,6 +127,9 @@ def test_changing_the_measure_updates_the_url(warehouse: Path) -> None:
     assert not at.exception
     assert at.query_params["metric"] == "conviction_rate"
     assert "Conviction rate over time" in texts(at)
+    shared = {box.label: box.value for box in at.text_input}  # the share box follows the view
+    assert "metric=conviction_rate" in shared["Link to this view"] and f"fips={COOK}" in shared["Link to this view"]
+    assert "embed=true" in shared["To embed it in a web page, use an iframe with this link"]
 
 
 def test_no_fips_offers_a_county_search(warehouse: Path) -> None:
