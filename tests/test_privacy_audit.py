@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.dashboard import map_spec
 from tests.dashboard.apptest_pages import charts, open_page
 from tests.figures import once_per_run, record
 
@@ -162,9 +163,10 @@ class Downloads:
         original = streamlit.download_button
 
         def capture(label, data=None, *args, **kwargs):
-            if isinstance(data, str | bytes):
-                self.files.append((str(label), str(kwargs.get("file_name") or ""), data if isinstance(data, bytes)
-                                   else data.encode("utf-8")))
+            content = data() if callable(data) else data  # made on click (the map's CSV): what a click gives
+            if isinstance(content, str | bytes):
+                self.files.append((str(label), str(kwargs.get("file_name") or ""),
+                                   content if isinstance(content, bytes) else content.encode("utf-8")))
             return original(label, data, *args, **kwargs)
 
         mp.setattr(streamlit, "download_button", capture)
@@ -194,8 +196,14 @@ def look(page: str, params: dict, seen: Seen, downloads: Downloads, units: dict,
         for annotation in chart.get("layout", {}).get("annotations", []):
             seen.text(annotation.get("text", ""), f"{where} chart note")
     for deck in at.get("deck_gl_json_chart"):
-        for text in _strings(json.loads(deck.proto.json)):
-            seen.text(text, f"{where} map tooltip")
+        spec = json.loads(deck.proto.json)
+        for text in _strings(spec):
+            seen.text(text, f"{where} map spec")
+        template = json.loads(deck.proto.tooltip or "{}").get("html", "")
+        for layer in map_spec.layers(spec).values():
+            if template and "dataTransform" in layer:  # every county's tooltip, as the browser fills it
+                for row in map_spec.rows(layer):
+                    seen.text(map_spec.tooltip(template, row), f"{where} map tooltip")
     for _label, filename, data in downloads.files:
         seen.downloads += 1
         if filename.endswith(".csv"):
