@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dashboard.charts import maps
 from tests.dashboard import map_spec
 from tests.dashboard.apptest_pages import charts, open_page
 from tests.figures import once_per_run, record
@@ -200,10 +201,10 @@ def look(page: str, params: dict, seen: Seen, downloads: Downloads, units: dict,
         for text in _strings(spec):
             seen.text(text, f"{where} map spec")
         template = json.loads(deck.proto.tooltip or "{}").get("html", "")
-        for layer in map_spec.layers(spec).values():
-            if template and "dataTransform" in layer:  # every county's tooltip, as the browser fills it
-                for row in map_spec.rows(layer):
-                    seen.text(map_spec.tooltip(template, row), f"{where} map tooltip")
+        counties = map_spec.layers(spec).get(maps.COUNTY_LAYER_ID)
+        assert template and counties, f"{where}: no county layer or tooltip on the map"
+        for row in map_spec.rows(counties):  # every county's tooltip, as the browser fills it
+            seen.text(map_spec.tooltip(template, row), f"{where} map tooltip")
     for _label, filename, data in downloads.files:
         seen.downloads += 1
         if filename.endswith(".csv"):
