@@ -58,7 +58,15 @@ def run_metric_checks(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def identifier_problems(con: duckdb.DuckDBPyConnection) -> list[tuple[str]]:
-    """Every text column of every table, scanned for identifier shapes; and no column named like one."""
+    """Every text column of every table, scanned for identifier shapes; and no column named like one.
+
+    One query per column: its distinct values (codes and names: a few hundred, however many rows) are
+    matched against every pattern at once, and only the matches are attributed to a pattern. Scanning
+    the rows once per pattern instead took 54 scans of `case_counts` (docs/PERFORMANCE.md). The
+    distinct values are collected as a list and unnested, which keeps the optimiser from pushing the
+    regexp filter below the DISTINCT (back onto every row): 0.2 s -> 0.015 s per column at 1 million
+    cases. Up to SHOWN_PER_PATTERN distinct examples are reported per column and pattern.
+    """
     found: list[tuple[str]] = []
     columns = con.execute(
         "SELECT table_name, column_name, data_type FROM information_schema.columns "
@@ -69,12 +77,35 @@ def identifier_problems(con: duckdb.DuckDBPyConnection) -> list[tuple[str]]:
             found.append((f"{table}.{column}: column name suggests a personal identifier",))
         if data_type != "VARCHAR" or (table, column) in UNSCANNED or table not in tables:
             continue
-        for pattern in IDENTIFIER_PATTERNS:
-            rows = con.execute(
-                f'SELECT "{column}" FROM "{table}" WHERE regexp_matches("{column}", ?) LIMIT 3',
-                [pattern.pattern]).fetchall()
-            found.extend((f"{table}.{column}: identifier-shaped text {row[0][:80]!r}",) for row in rows)
+        rows = con.execute(_identifier_scan(table, column)).fetchall()
+        found.extend((f"{table}.{column}: identifier-shaped text {value[:80]!r}",) for _, value in rows)
     return found
+
+
+SHOWN_PER_PATTERN = 3
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# The patterns are inlined as constants (DuckDB compiles each once), and matched by DuckDB's RE2 as
+# before: Python's `re` reads \b and \d differently for non-ASCII text.
+_ANY_PATTERN = _sql_literal("|".join(f"(?:{p.pattern})" for p in IDENTIFIER_PATTERNS))
+_WHICH_PATTERNS = ", ".join(f"CASE WHEN regexp_matches(v, {_sql_literal(p.pattern)}) THEN {i} END"
+                            for i, p in enumerate(IDENTIFIER_PATTERNS))
+
+
+def _identifier_scan(table: str, column: str) -> str:
+    """(pattern index, value) for up to SHOWN_PER_PATTERN distinct matching values of each pattern."""
+    table, column = table.replace('"', '""'), column.replace('"', '""')
+    return (f'SELECT pattern, v FROM ('
+            f'SELECT v, unnest([{_WHICH_PATTERNS}]) AS pattern '
+            f'FROM (SELECT unnest(list(DISTINCT "{column}")) AS v FROM "{table}") '
+            f'WHERE regexp_matches(v, {_ANY_PATTERN})'
+            f') WHERE pattern IS NOT NULL '
+            f'QUALIFY row_number() OVER (PARTITION BY pattern ORDER BY v) <= {SHOWN_PER_PATTERN} '
+            f'ORDER BY pattern, v')
 
 
 def content_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
