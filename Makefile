@@ -37,7 +37,7 @@ browser:
 	  else echo "chromium is missing: run 'sudo apt-get install chromium'"; fi; }
 
 test: venv browser
-	$(PY) -m ruff check etl dashboard tests
+	$(PY) -m ruff check etl dashboard tests bench
 	$(PY) -m pytest -n 2 -m "not slow"
 
 test-slow: venv browser
@@ -46,7 +46,7 @@ test-slow: venv browser
 test-all: test test-slow
 
 lint: venv
-	$(PY) -m ruff check etl dashboard tests
+	$(PY) -m ruff check etl dashboard tests bench
 
 bench: venv browser
 	$(PY) -m bench
