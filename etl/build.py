@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -29,6 +30,15 @@ from etl.errors import BuildError
 from etl.sources.base import TABLE_COLUMNS, FileResult, SourceError
 
 REFERENCE_SOURCES = ("us_atlas",)  # every build needs the county list
+# DuckDB's memory for the whole build, every stage (docs/PERFORMANCE.md). Unbounded, DuckDB takes up to
+# 80% of the machine's memory and keeps every intermediate in it (5.7 GB at 1 million demo cases); with a
+# limit it spills large groupings, joins and sorts to a directory beside the new warehouse instead, with
+# the same results. 3 GB, measured at 1 million demo cases with complementary suppression: 155 s and a
+# 3.7 GB peak (the suppression step's numpy arrays are outside DuckDB's limit); 1.5 GB spilled so much
+# that the build took 400 s and still peaked at 2.5 GB. PAD_ETL_MEMORY_LIMIT overrides it (a DuckDB size
+# such as "1536MB" or "8GB").
+MEMORY_LIMIT = "3GB"
+MEMORY_LIMIT_ENV = "PAD_ETL_MEMORY_LIMIT"
 
 
 @dataclass
@@ -109,7 +119,7 @@ def build(
     _remove_stale(out)
     _remove(tmp)
     try:
-        con = duckdb.connect(str(tmp))
+        con = _connect(tmp)
         try:
             con.execute("SET preserve_insertion_order = false")
             con.execute(_sql("schema.sql"))
@@ -131,6 +141,7 @@ def build(
             con.execute("CHECKPOINT")
         finally:
             con.close()
+            shutil.rmtree(_spill_dir(tmp), ignore_errors=True)
         _stage(progress, "publish")
         _publish(tmp, out)
     except (duckdb.Error, OSError) as error:
@@ -163,10 +174,27 @@ def _sql(name: str) -> str:
     return (SQL_DIR / name).read_text(encoding="utf-8")
 
 
+def _connect(tmp: Path) -> duckdb.DuckDBPyConnection:
+    """The build's connection: memory bounded for every stage, spilling beside the new warehouse."""
+    limit = os.environ.get(MEMORY_LIMIT_ENV, "").strip() or MEMORY_LIMIT
+    try:
+        return duckdb.connect(str(tmp), config={"memory_limit": limit, "temp_directory": str(_spill_dir(tmp))})
+    except (duckdb.ParserException, duckdb.InvalidInputException) as error:
+        raise BuildError(f"{MEMORY_LIMIT_ENV}={limit!r} is not a memory size DuckDB accepts, such as 4GB "
+                         f"({_first_line(error)})") from error
+
+
+def _spill_dir(tmp: Path) -> Path:
+    """Where DuckDB spills what does not fit in the memory limit (it starts with the build's file name)."""
+    return tmp.with_name(tmp.name + ".tmp")
+
+
 def _remove(path: Path) -> None:
+    """Delete a build's file, its write-ahead log and its spill directory."""
     for candidate in (path, path.with_name(path.name + ".wal")):
         with contextlib.suppress(FileNotFoundError):
             candidate.unlink()
+    shutil.rmtree(_spill_dir(path), ignore_errors=True)
 
 
 WRITE_FAILURES = ("could not write", "no space left", "file too large", "disk full", "could not truncate")
@@ -184,9 +212,9 @@ def _first_line(error: BaseException) -> str:
 def _remove_stale(out: Path) -> None:
     """Delete temporary files of builds that died (killed, power cut) before they could clean up."""
     for path in out.parent.glob(f"{out.name}.building-*"):
-        pid_text = path.name.rsplit("-", 1)[-1].removesuffix(".wal")
+        pid_text = path.name.rsplit("-", 1)[-1].split(".", 1)[0]  # "123", "123.wal", "123.tmp"
         if pid_text.isdigit() and not _alive(int(pid_text)):
-            _remove(path)
+            _remove(out.with_name(f"{out.name}.building-{pid_text}"))
 
 
 def _alive(pid: int) -> bool:

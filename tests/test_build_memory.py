@@ -1,0 +1,64 @@
+"""The build's DuckDB connection is memory-bounded for every stage and spills beside the new warehouse.
+
+Why: unbounded, DuckDB took 4-10 GB for 1-5 million demo cases (docs/PERFORMANCE.md). The spill
+directory of a killed build must not outlive it, as its file and write-ahead log do not.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from etl import build
+from etl.errors import BuildError
+
+
+def _dead_pid() -> int:
+    """The id of a process that has exited (and been reaped)."""
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    return int(done.stdout)
+
+
+def test_the_connection_has_the_limit_and_spills_beside_the_new_file(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(build.MEMORY_LIMIT_ENV, raising=False)
+    tmp = tmp_path / "warehouse.duckdb.building-1"
+    con = build._connect(tmp)
+    try:
+        limit, spill = con.execute(
+            "SELECT current_setting('memory_limit'), current_setting('temp_directory')").fetchone()
+    finally:
+        con.close()
+    assert limit == "2.7 GiB"  # DuckDB's own spelling of build.MEMORY_LIMIT, 3GB
+    assert Path(spill) == tmp_path / "warehouse.duckdb.building-1.tmp"
+
+
+def test_the_limit_can_be_raised_and_a_bad_one_is_a_clear_error(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(build.MEMORY_LIMIT_ENV, "1536MB")
+    con = build._connect(tmp_path / "a.duckdb")
+    try:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "1.4 GiB"
+    finally:
+        con.close()
+    monkeypatch.setenv(build.MEMORY_LIMIT_ENV, "lots")
+    with pytest.raises(BuildError, match="PAD_ETL_MEMORY_LIMIT='lots' is not a memory size"):
+        build._connect(tmp_path / "b.duckdb")
+
+
+def test_a_dead_builds_file_log_and_spill_directory_are_removed(tmp_path: Path) -> None:
+    out = tmp_path / "warehouse.duckdb"
+    dead = tmp_path / f"warehouse.duckdb.building-{_dead_pid()}"
+    dead.write_bytes(b"partial")
+    dead.with_name(dead.name + ".wal").write_bytes(b"log")
+    spill = dead.with_name(dead.name + ".tmp")
+    spill.mkdir()
+    (spill / "duckdb_temp_storage-0.tmp").write_bytes(b"spilled")
+    alive = tmp_path / "warehouse.duckdb.building-1"  # pid 1 is alive: a build still running is left alone
+    alive.with_name(alive.name + ".tmp").mkdir()
+    build._remove_stale(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["warehouse.duckdb.building-1.tmp"]
