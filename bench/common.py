@@ -150,6 +150,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class PortTaken(RuntimeError):
+    """Another process took the free port between free_port() and the server's listen (machine shared)."""
+
+
 @dataclass
 class Server:
     """A `streamlit run` server on loopback, started and stopped by the benchmark (never anything else)."""
@@ -165,7 +169,18 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 90) -> Server:
+    def start(self, timeout: float = 90, attempts: int = 3) -> Server:
+        """Start and wait until healthy; a port taken meanwhile by another process means a new free port."""
+        for attempt in range(attempts):
+            try:
+                return self._start(timeout)
+            except PortTaken:
+                if attempt == attempts - 1:
+                    raise
+                self.port = free_port()
+        return self
+
+    def _start(self, timeout: float) -> Server:
         WORK_DIR.mkdir(parents=True, exist_ok=True)
         self.log_path = WORK_DIR / f"server-{self.script.stem}-{self.port}.log"
         args = [PYTHON, "-m", "streamlit", "run", str(self.script), "--server.port", str(self.port),
@@ -180,6 +195,9 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                handle.close()
+                if f"Port {self.port} is not available" in self.log_path.read_text(errors="replace"):
+                    raise PortTaken(f"port {self.port} was taken before streamlit could listen on it")
                 raise RuntimeError(f"streamlit exited with {self.proc.returncode}; see {self.log_path}")
             with contextlib.suppress(OSError), \
                     urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:

@@ -21,7 +21,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 
-@st.cache_resource
+# No spinner: a slow first load of the trace would add a spinner element the real app never sent.
+@st.cache_resource(show_spinner=False)
 def _trace(path: str) -> dict[str, list[bytes]]:
     return pickle.loads(Path(path).read_bytes())
 
