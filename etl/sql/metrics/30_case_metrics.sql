@@ -5,7 +5,7 @@
 -- hide part of it (`conviction`, plea or trial not known, hides the plea share and the trial rate).
 CREATE OR REPLACE TEMP TYPE metric_key AS ENUM (SELECT metric_id FROM metric_definition);
 
--- The steps are temp tables, not one query's CTEs: under the memory limit (00_memory.sql) DuckDB can spill a
+-- The steps are temp tables, not one query's CTEs: under the build's memory limit (etl/build.py) DuckDB can spill a
 -- table and a grouping, but not a CTE that 18 groupings read (it ran out of memory at 5 million cases).
 CREATE OR REPLACE TEMP TABLE metric_joined AS
 WITH reported AS (
