@@ -13,12 +13,25 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from bench import common, etl, load, report, scale, wire
 from bench.common import APP, FLOOR_APP, PYTHON, Server, free_port
+
+T = TypeVar("T")
+
+
+def in_own_thread(work: Callable[[], T]) -> T:
+    """Run where no event loop runs: a browser test earlier in this worker may hold Playwright's sync loop open
+    on the main thread, and neither asyncio.run (the load generator) nor Playwright's sync API (the wire meter)
+    may start inside it."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 @pytest.fixture()
@@ -35,7 +48,7 @@ def test_load_generator_drives_every_step_and_the_floor_replays_them(demo_wareho
     chosen = load.targets(demo_warehouse, 1)
     assert chosen, "the demo warehouse has a county with cases and a prosecutor"
     with Server(APP, free_port(), env={"PAD_WAREHOUSE": str(demo_warehouse)}, options=load.SERVER_OPTIONS) as app:
-        level = load.run_level(app.url, 1, chosen, record=True, on_open=app.rss)
+        level = in_own_thread(lambda: load.run_level(app.url, 1, chosen, record=True, on_open=app.rss))
         assert level["errors"] == 0, level["error_samples"]
         assert set(level["steps"]) == set(load.STEPS)
         for name, step in level["steps"].items():
@@ -49,7 +62,7 @@ def test_load_generator_drives_every_step_and_the_floor_replays_them(demo_wareho
         recorded = load.record_trace(level["_results"], trace)
     assert set(recorded) == set(load.STEPS) and all(recorded.values())
     with Server(FLOOR_APP, free_port(), env={"BENCH_FLOOR_TRACE": str(trace)}) as floor:
-        replay = load.run_level(floor.url, 1, chosen, floor=True)
+        replay = in_own_thread(lambda: load.run_level(floor.url, 1, chosen, floor=True))
     assert replay["errors"] == 0, replay["error_samples"]
     for name in load.STEPS:  # the same number and kind of elements as the real page
         assert replay["steps"][name]["elements"] == level["steps"][name]["elements"], name
@@ -62,7 +75,7 @@ def test_wire_meter_counts_the_maps_first_load_and_a_change_in_chromium(demo_war
         pytest.skip(f"{wire.CHROMIUM} is missing: `make browser` installs Debian's chromium")
     monkeypatch.setattr(wire, "CHANGES", 1)  # one change of measure proves the meter; the benchmark makes three
     with Server(APP, free_port(), env={"PAD_WAREHOUSE": str(demo_warehouse)}) as app:
-        measured = wire.measure(app.url, demo_warehouse)
+        measured = in_own_thread(lambda: wire.measure(app.url, demo_warehouse))
     first = measured["first_load"]
     assert first["kb_http"] > 0 and first["kb_ws_in"] > 0 and first["largest"]
     assert measured["metric_changes"], "the measure could be changed"
