@@ -34,7 +34,7 @@ def streamlit_server(warehouse: Path, log: Path) -> Iterator[str]:
                 raise RuntimeError(f"streamlit exited with {process.returncode}:\n{log.read_text()[-3000:]}")
             try:
                 with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
+                    if response.status == 200 and response.read().strip() == b"ok":
                         break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
