@@ -67,7 +67,7 @@ def chart_block(fig: go.Figure, data: pd.DataFrame, *, alt: str, filename: str, 
     with right:
         st.download_button("Download data (CSV)", data=csv_bytes(data),
                            file_name=f"{safe_filename(filename)}.csv", mime="text/csv", key=f"csv-{key}",
-                           icon=":material/download:")
+                           icon=":material/download:", on_click="ignore")
     if as_table:
         st.dataframe(data, hide_index=True, width="stretch")
     if image_export_available():
@@ -92,7 +92,8 @@ def _image_downloads(fig: go.Figure, filename: str, key: str) -> None:
                 continue
             st.download_button(f"{fmt.upper()} with title and source", data=image,
                                file_name=f"{safe_filename(filename)}.{fmt}",
-                               mime="image/png" if fmt == "png" else "image/svg+xml", key=f"{fmt}-{key}")
+                               mime="image/png" if fmt == "png" else "image/svg+xml", key=f"{fmt}-{key}",
+                               on_click="ignore")
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

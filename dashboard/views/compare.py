@@ -136,7 +136,7 @@ def main() -> None:
         st.dataframe(wide, hide_index=True, width="stretch", height=36 * (len(wide) + 1) + 4)
         st.download_button("Download this table (CSV)", data=components.csv_bytes(table),
                            file_name=f"compare-{'-'.join(chosen)}-{t0}-{t1}.csv"[:120], mime="text/csv",
-                           key="compare-table-csv", icon=":material/download:")
+                           key="compare-table-csv", icon=":material/download:", on_click="ignore")
     with share_box:
         components.copy_link(view)
 

@@ -208,10 +208,12 @@ else:
     left, right = st.columns([1, 1])
     with left:
         as_table = st.toggle("Show as table", key="table-map-export")
-    with right:  # the CSV is made when the button is pressed, not sent with every rerun
+    # The CSV is made when the button is pressed, not sent with every rerun. A click must not rerun the page:
+    # the rerun registers a new generator for the button and drops the one the click asked for.
+    with right:
         st.download_button("Download data (CSV)", data=lambda: components.csv_bytes(table),
                            file_name=f"{safe_filename(filename)}.csv", mime="text/csv", key="csv-map-export",
-                           icon=":material/download:")
+                           icon=":material/download:", on_click="ignore")
     if as_table:
         st.dataframe(table, hide_index=True, width="stretch")
 if n_shown == 0:
