@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import pickle
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -50,6 +54,32 @@ def copy_link(view: permalinks.View) -> None:
                       value=permalinks.absolute(view.with_(embed=True)))
 
 
+CHARTS_KEPT = 256  # per chart function, in each server process: a chart takes 20-300 KB
+Chart = TypeVar("Chart")
+
+
+def cached_chart(builder: Callable[..., Chart], *args: object, **kwargs: object) -> Chart:
+    """`builder(*args, **kwargs)`, built once per distinct input and shared by every session and rerun.
+
+    Building the charts was most of a page's rerun (docs/PERFORMANCE.md): plotly validates every property it
+    is given, and the map writes a row per county. Chart functions are pure, so the same frames and options
+    give the same chart, and a new warehouse gives new frames and so new charts. Shared, not copied: nothing
+    may change a chart after this.
+    """
+    return _cached(builder)(*args, **kwargs)
+
+
+@functools.cache
+def _cached(builder: Callable[..., Chart]) -> Callable[..., Chart]:
+    return st.cache_resource(builder, max_entries=CHARTS_KEPT, show_spinner=False,
+                             hash_funcs={pd.DataFrame: _frame_bytes})
+
+
+def _frame_bytes(frame: pd.DataFrame) -> bytes:
+    """What Streamlit falls back to, with a warning, for frames with list cells (sources are lists)."""
+    return pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def built_date() -> str:
     return db.build_info().get("built_at", "")[:10] or date.today().isoformat()
 
@@ -65,7 +95,7 @@ def chart_block(fig: go.Figure, data: pd.DataFrame, *, alt: str, filename: str, 
     with left:
         as_table = st.toggle("Show as table", key=f"table-{key}")
     with right:
-        st.download_button("Download data (CSV)", data=csv_bytes(data),
+        st.download_button("Download data (CSV)", data=functools.partial(csv_bytes, data),  # made on click
                            file_name=f"{safe_filename(filename)}.csv", mime="text/csv", key=f"csv-{key}",
                            icon=":material/download:", on_click="ignore")
     if as_table:

@@ -104,9 +104,10 @@ def main() -> None:
         subtitle = "95% intervals as bands"
         if mode == "prosecutors":
             subtitle += "; each prosecutor's line: the years attributed to them (in office most of the year)"
-        fig = trends.trend_chart(shown, unit=unit_of[metric], title=f"{label_of[metric]}, {span}", subtitle=subtitle,
-                                 source=sources_text(shown["source_ids"], titles), built=built, demo=demo,
-                                 y_title=label_of[metric], mark_suppressed=False)
+        fig = components.cached_chart(
+            trends.trend_chart, shown, unit=unit_of[metric], title=f"{label_of[metric]}, {span}", subtitle=subtitle,
+            source=sources_text(shown["source_ids"], titles), built=built, demo=demo,
+            y_title=label_of[metric], mark_suppressed=False)
         keep = [c for c in ("series", "year", "value", "ci_low", "ci_high", "numerator", "denominator", "suppressed",
                             "suppression_reason", "source") if c in shown]
         components.chart_block(fig, shown[keep].reset_index(drop=True),

@@ -136,8 +136,8 @@ def main() -> None:
         series = series[(series["metric_id"] == metric) & series["year"].between(y0, y1)].copy()
         series["source"] = series["source_ids"].map(lambda s: sources_text(s, titles))
         series["series"] = [trends.group_label(by, v) for v in series["dimension_value"]]
-        fig = trends.trend_chart(
-            series, unit=unit_of[metric], terms=term_frame, title=f"{label_of[metric]}, {short}",
+        fig = components.cached_chart(
+            trends.trend_chart, series, unit=unit_of[metric], terms=term_frame, title=f"{label_of[metric]}, {short}",
             subtitle=f"95% intervals as bands; shaded: {attribution}" + (
                 f"; by {trends.DIMENSION_LABELS[by].lower()}" if by != "all" else ""),
             source=sources_text(series["source_ids"], titles), built=built, demo=demo, y_title=label_of[metric])
@@ -149,10 +149,10 @@ def main() -> None:
     st.subheader("From arrest to sentence")
     counts = flow.flow_counts(series_all, y0, y1)
     span = f"{y0}" if y0 == y1 else f"{y0}–{y1}"
-    fig = flow.flow_chart(counts, title=f"Cases at each stage, {short}, {span}",
-                          subtitle="Decisions made in these years at each stage; not one group of cases followed "
-                                   "through",
-                          source=sources_text(series_all["source_ids"], titles), built=built, demo=demo)
+    fig = components.cached_chart(
+        flow.flow_chart, counts, title=f"Cases at each stage, {short}, {span}",
+        subtitle="Decisions made in these years at each stage; not one group of cases followed through",
+        source=sources_text(series_all["source_ids"], titles), built=built, demo=demo)
     components.chart_block(fig, counts.assign(years=counts["years"].map(trends.year_list),
                                               withheld=counts["withheld"].map(trends.year_list)),
                            alt=flow.flow_alt(counts, place, span), filename=f"{short}-case-flow-{span}", key="flow")
@@ -280,9 +280,10 @@ def _disparity_section(fips: str, metric: str, label_of: dict, unit_of: dict, y0
         explain = ("1.0 means the same rate as for white defendants; 2.0, twice the rate"
                    if measure == "relative_rate" else
                    "1.0 means a group's share of referrals equals its share of the population; 2.0, twice it")
-        fig = disparity.disparity_chart(rows, measure=measure, title=f"{heading}, {short}, {year}",
-                                        subtitle=explain + "; lines: 95% intervals",
-                                        source=sources_text(rows["source_ids"], titles), built=built, demo=demo)
+        fig = components.cached_chart(
+            disparity.disparity_chart, rows, measure=measure, title=f"{heading}, {short}, {year}",
+            subtitle=explain + "; lines: 95% intervals",
+            source=sources_text(rows["source_ids"], titles), built=built, demo=demo)
         data = rows[["year", "race", "reference", "value", "ci_low", "ci_high", "suppressed", "suppression_reason"]]
         components.chart_block(fig, data, alt=disparity.disparity_alt(rows, measure=measure, place=place, year=year),
                                filename=f"{short}-{measure}-{metric}-{year}", key=f"disparity-{measure}")
@@ -303,11 +304,12 @@ def _detention_section(series_all: pd.DataFrame, jail: pd.DataFrame, progress: d
             continue
         shown_any = True
         rows["series"] = label_of[metric]
-        fig = trends.trend_chart(rows, unit="per_100k" if metric == "jail_rate_per_100k" else "share",
-                                 terms=term_frame, title=f"{label_of[metric]}, {short}",
-                                 subtitle=f"95% intervals as bands; shaded: {attribution}",
-                                 source=sources_text(rows["source_ids"], titles), built=built, demo=demo,
-                                 y_title=label_of[metric])
+        fig = components.cached_chart(
+            trends.trend_chart, rows, unit="per_100k" if metric == "jail_rate_per_100k" else "share",
+            terms=term_frame, title=f"{label_of[metric]}, {short}",
+            subtitle=f"95% intervals as bands; shaded: {attribution}",
+            source=sources_text(rows["source_ids"], titles), built=built, demo=demo,
+            y_title=label_of[metric])
         components.chart_block(fig, _csv(rows, "all"), alt=trends.alt_text(
             rows, measure=label_of[metric].lower(), unit="per_100k" if metric == "jail_rate_per_100k" else "share",
             place=place, terms=term_frame), filename=f"{short}-{metric}-{y0}-{y1}", key=f"detention-{metric}")
@@ -315,10 +317,11 @@ def _detention_section(series_all: pd.DataFrame, jail: pd.DataFrame, progress: d
     if not bail.empty:
         shown_any = True
         bail["series"] = bail["metric_id"].map(label_of)
-        fig = trends.trend_chart(bail, unit="share", terms=term_frame, title=f"Bail decisions at first appearance, "
-                                 f"{short}", subtitle="Share of release decisions; 95% intervals as bands",
-                                 source=sources_text(bail["source_ids"], titles), built=built, demo=demo,
-                                 y_title="share of decisions")
+        fig = components.cached_chart(
+            trends.trend_chart, bail, unit="share", terms=term_frame, title=f"Bail decisions at first appearance, "
+            f"{short}", subtitle="Share of release decisions; 95% intervals as bands",
+            source=sources_text(bail["source_ids"], titles), built=built, demo=demo,
+            y_title="share of decisions")
         components.chart_block(fig, _csv(bail, "all"), alt=trends.alt_text(
             bail, measure="bail decisions", unit="share", place=place, terms=term_frame),
             filename=f"{short}-bail-{y0}-{y1}", key="detention-bail")
@@ -329,11 +332,12 @@ def _detention_section(series_all: pd.DataFrame, jail: pd.DataFrame, progress: d
     st.markdown("**Halving the jail population**")
     chosen = st.selectbox("Baseline year", options=jail_years, index=jail_years.index(baseline),
                           key=f"baseline-{fips}")
-    fig = detention.halving_chart(jail, progress, title=f"Jail population against half of {chosen}, {short}",
-                                  subtitle=f"Pace: average yearly change over the last {detention.PACE_YEARS} years",
-                                  source=sources_text(series_all.loc[series_all["metric_id"] == "jail_rate_per_100k",
-                                                                     "source_ids"], titles),
-                                  built=built, demo=demo)
+    fig = components.cached_chart(
+        detention.halving_chart, jail, progress, title=f"Jail population against half of {chosen}, {short}",
+        subtitle=f"Pace: average yearly change over the last {detention.PACE_YEARS} years",
+        source=sources_text(series_all.loc[series_all["metric_id"] == "jail_rate_per_100k",
+        "source_ids"], titles),
+        built=built, demo=demo)
     components.chart_block(fig, jail, alt=detention.halving_alt(progress, place), filename=f"{short}-jail-halving-"
                            f"{chosen}", key="detention-halving")
     st.markdown(_md(detention.progress_sentence(progress)))

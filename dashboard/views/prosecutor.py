@@ -107,8 +107,8 @@ def main() -> None:
             st.markdown(f"**{_md(office_name)}**")
         predecessor = rows.loc[rows["comparison"] == "predecessor", "other_label"].dropna()
         who = predecessor.iloc[0] if not predecessor.empty else "the predecessor"
-        fig = disparity.difference_chart(
-            rows, unit_of=unit_of, labels=label_of, title=f"{name} vs {who} and the state",
+        fig = components.cached_chart(
+            disparity.difference_chart, rows, unit_of=unit_of, labels=label_of, title=f"{name} vs {who} and the state",
             subtitle="Difference in percentage points (their value minus the other); lines: 95% intervals",
             source=sources_text(rows["source_ids"], titles), built=built, demo=demo)
         table = _comparison_table(rows, label_of)
@@ -131,8 +131,9 @@ def main() -> None:
             rows = rows.copy()
             rows["series"] = [trends.group_label(by, v) for v in rows["dimension_value"]]
             shading = terms[terms["office_id"] == office_id].assign(highlight=lambda f: f["mine"].astype(bool))
-            fig = trends.trend_chart(
-                rows, unit=unit_of[metric], terms=shading, title=f"{label_of[metric]}, {office_name}",
+            fig = components.cached_chart(
+                trends.trend_chart, rows, unit=unit_of[metric], terms=shading,
+                title=f"{label_of[metric]}, {office_name}",
                 subtitle=f"{name}'s time in office highlighted; {trends.YEAR_ATTRIBUTION}" + (
                     f"; by {trends.DIMENSION_LABELS[by].lower()}" if by != "all" else ""),
                 source=sources_text(rows["source_ids"], titles), built=built, demo=demo, y_title=label_of[metric])
