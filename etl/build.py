@@ -33,11 +33,10 @@ REFERENCE_SOURCES = ("us_atlas",)  # every build needs the county list
 # DuckDB's memory for the whole build, every stage (docs/PERFORMANCE.md). Unbounded, DuckDB takes up to
 # 80% of the machine's memory and keeps every intermediate in it (5.7 GB at 1 million demo cases); with a
 # limit it spills large groupings, joins and sorts to a directory beside the new warehouse instead, with
-# the same results. 3 GB, measured at 1 million demo cases with complementary suppression: 155 s and a
-# 3.7 GB peak (the suppression step's numpy arrays are outside DuckDB's limit); 1.5 GB spilled so much
-# that the build took 400 s and still peaked at 2.5 GB. PAD_ETL_MEMORY_LIMIT overrides it (a DuckDB size
-# such as "1536MB" or "8GB").
-MEMORY_LIMIT = "3GB"
+# the same results. Measured at 1 million demo cases: 1500MB gives 129 s and a 2.0 GB peak for the whole
+# process, 3GB gives 90 s and 3.5 GB. The smaller is the default, so a build fits beside other work on an
+# ordinary machine; PAD_ETL_MEMORY_LIMIT overrides it (a DuckDB size such as "1536MB" or "8GB").
+MEMORY_LIMIT = "1500MB"
 MEMORY_LIMIT_ENV = "PAD_ETL_MEMORY_LIMIT"
 
 

@@ -98,13 +98,15 @@ def _stage_violations(con: duckdb.DuckDBPyConnection, stages: dict[str, Stage], 
     touched = "" if everything else """
         SEMI JOIN (SELECT DISTINCT c.cell_id % $place AS place FROM metric_cell c JOIN touched USING (cell_id)
                    WHERE c.stage = $stage) USING (place)"""
+    # only places with a shown measure when the loop began (etl/sql/suppression/20_groups.sql)
+    shown = "SEMI JOIN (SELECT place FROM shown_place WHERE stage = $stage) USING (place)"
     found = []
     for stage in stages.values():
         if len(stage.metrics) < 2:
             continue
         arrays = con.execute(f"""
             SELECT * FROM (SELECT metric_code, cell_id % $place AS place, cell_id, hidden, numerator, denominator
-                           FROM metric_cell WHERE stage = $stage) {touched}""",
+                           FROM metric_cell WHERE stage = $stage) {touched} {shown}""",
                              {"place": PLACE, "stage": stage.name}).fetchnumpy()
         if len(arrays["cell_id"]):
             found.append(_violations_in(stage, arrays, threshold))

@@ -33,16 +33,16 @@ def test_the_connection_has_the_limit_and_spills_beside_the_new_file(tmp_path: P
             "SELECT current_setting('memory_limit'), current_setting('temp_directory')").fetchone()
     finally:
         con.close()
-    assert limit == "2.7 GiB"  # DuckDB's own spelling of build.MEMORY_LIMIT, 3GB
+    assert limit == "1.3 GiB"  # DuckDB's own spelling of build.MEMORY_LIMIT, 1500MB
     assert Path(spill) == tmp_path / "warehouse.duckdb.building-1.tmp"
 
 
 def test_the_limit_can_be_raised_and_a_bad_one_is_a_clear_error(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(build.MEMORY_LIMIT_ENV, "1536MB")
+    monkeypatch.setenv(build.MEMORY_LIMIT_ENV, "4GB")
     con = build._connect(tmp_path / "a.duckdb")
     try:
-        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "1.4 GiB"
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "3.7 GiB"
     finally:
         con.close()
     monkeypatch.setenv(build.MEMORY_LIMIT_ENV, "lots")

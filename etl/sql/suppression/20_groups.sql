@@ -36,7 +36,14 @@ SELECT 3, (3::BIGINT << 45) + cell_key(c.metric_code, 3, p.term_sid, 0, c.dimens
 FROM metric_cell c JOIN term_parent p ON p.office_sid = c.sid AND p.yr = c.yr
 WHERE c.scope = 'office' AND c.period_grain = 'year';
 
--- A group matters only with both a total and at least one part.
+-- A group matters only with both a total and at least one part, and only while one of its cells is shown:
+-- a group whose cells are all hidden reveals nothing, and hiding only grows, so it never will. Most groups
+-- are such (most cells are hidden by the first rule), so they go now rather than being read in every pass.
 DELETE FROM suppression_member WHERE group_id IN (
-    SELECT group_id FROM suppression_member GROUP BY group_id
-    HAVING NOT bool_or(is_total) OR bool_and(is_total));
+    SELECT m.group_id FROM suppression_member m JOIN metric_cell c ON c.cell_id = m.cell_id GROUP BY m.group_id
+    HAVING NOT bool_or(m.is_total) OR bool_and(m.is_total) OR bool_and(c.hidden));
+
+-- The same for the measures of one stage in one place (etl/suppression.py): only a place with a shown
+-- measure can reveal anything. A place is a cell's key below the measure's bits.
+CREATE OR REPLACE TEMP TABLE shown_place AS
+SELECT DISTINCT stage, cell_id % (1::BIGINT << 39) AS place FROM metric_cell WHERE NOT hidden;

@@ -44,7 +44,7 @@ choice AS (
     GROUP BY u.group_id, u.kind
 )
 SELECT cell_id, 'hidden so that a suppressed count cannot be worked out from the '
-       || CASE any_value(kind) WHEN 1 THEN 'breakdown''s total'
+       || CASE min(kind) WHEN 1 THEN 'breakdown''s total'
                                WHEN 2 THEN 'total of the counties'
                                ELSE 'term''s total over its years' END AS reason
 FROM choice GROUP BY cell_id;
