@@ -33,10 +33,11 @@ REFERENCE_SOURCES = ("us_atlas",)  # every build needs the county list
 # DuckDB's memory for the whole build, every stage (docs/PERFORMANCE.md). Unbounded, DuckDB takes up to
 # 80% of the machine's memory and keeps every intermediate in it (5.7 GB at 1 million demo cases); with a
 # limit it spills large groupings, joins and sorts to a directory beside the new warehouse instead, with
-# the same results. Measured at 1 million demo cases: 1500MB gives 129 s and a 2.0 GB peak for the whole
-# process, 3GB gives 90 s and 3.5 GB. The smaller is the default, so a build fits beside other work on an
-# ordinary machine; PAD_ETL_MEMORY_LIMIT overrides it (a DuckDB size such as "1536MB" or "8GB").
-MEMORY_LIMIT = "1500MB"
+# the same results. Measured with the demo: 3GB gives 90 s and a 3.5 GB peak for the whole process at 1
+# million cases, 318 s and 3.9 GB at 5 million; 1500MB gives 129 s and 2.0 GB at 1 million but runs out of
+# memory at 5 million (in complementary suppression's second pass), so 3GB is the default. Running out is
+# a one-line error that names PAD_ETL_MEMORY_LIMIT, which overrides it (a DuckDB size such as "8GB").
+MEMORY_LIMIT = "3GB"
 MEMORY_LIMIT_ENV = "PAD_ETL_MEMORY_LIMIT"
 
 
@@ -145,6 +146,10 @@ def build(
         _publish(tmp, out)
     except (duckdb.Error, OSError) as error:
         _remove(tmp)
+        if isinstance(error, duckdb.OutOfMemoryException):
+            raise BuildError(f"the build needed more memory than its limit of {_memory_limit()}: set "
+                             f"{MEMORY_LIMIT_ENV} higher (such as 4GB) and build again. Nothing was "
+                             "published.") from error
         if isinstance(error, duckdb.Error) and not _is_write_failure(error):
             raise
         raise BuildError(f"could not write the new warehouse beside {out} ({_first_line(error)}); is the disk "
@@ -175,12 +180,16 @@ def _sql(name: str) -> str:
 
 def _connect(tmp: Path) -> duckdb.DuckDBPyConnection:
     """The build's connection: memory bounded for every stage, spilling beside the new warehouse."""
-    limit = os.environ.get(MEMORY_LIMIT_ENV, "").strip() or MEMORY_LIMIT
+    limit = _memory_limit()
     try:
         return duckdb.connect(str(tmp), config={"memory_limit": limit, "temp_directory": str(_spill_dir(tmp))})
     except (duckdb.ParserException, duckdb.InvalidInputException) as error:
         raise BuildError(f"{MEMORY_LIMIT_ENV}={limit!r} is not a memory size DuckDB accepts, such as 4GB "
                          f"({_first_line(error)})") from error
+
+
+def _memory_limit() -> str:
+    return os.environ.get(MEMORY_LIMIT_ENV, "").strip() or MEMORY_LIMIT
 
 
 def _spill_dir(tmp: Path) -> Path:

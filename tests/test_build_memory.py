@@ -33,7 +33,7 @@ def test_the_connection_has_the_limit_and_spills_beside_the_new_file(tmp_path: P
             "SELECT current_setting('memory_limit'), current_setting('temp_directory')").fetchone()
     finally:
         con.close()
-    assert limit == "1.3 GiB"  # DuckDB's own spelling of build.MEMORY_LIMIT, 1500MB
+    assert limit == "2.7 GiB"  # DuckDB's own spelling of build.MEMORY_LIMIT, 3GB
     assert Path(spill) == tmp_path / "warehouse.duckdb.building-1.tmp"
 
 
@@ -62,3 +62,12 @@ def test_a_dead_builds_file_log_and_spill_directory_are_removed(tmp_path: Path) 
     alive.with_name(alive.name + ".tmp").mkdir()
     build._remove_stale(out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["warehouse.duckdb.building-1.tmp"]
+
+
+def test_running_out_of_the_limit_is_a_clear_error_and_publishes_nothing(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(build.MEMORY_LIMIT_ENV, "8MB")
+    out = tmp_path / "warehouse.duckdb"
+    with pytest.raises(BuildError, match=r"more memory than its limit of 8MB: set PAD_ETL_MEMORY_LIMIT higher"):
+        build.build(out, raw_dir=tmp_path / "raw", demo=True, progress=False)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("warehouse.duckdb")]
