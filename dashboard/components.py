@@ -91,17 +91,26 @@ def chart_block(fig: go.Figure, data: pd.DataFrame, *, alt: str, filename: str, 
     """
     st.plotly_chart(fig, config=download_config(filename), key=f"chart-{key}", width="stretch")
     st.caption(f"Chart description: {md_escape(alt)}")  # names in it are data: shown as typed
+    table_and_csv(data, filename=filename, key=key)
+    if image_export_available():
+        _image_downloads(fig, filename, key)
+
+
+def table_and_csv(data: pd.DataFrame, *, filename: str, key: str) -> None:
+    """A 'show as table' switch and a CSV download of `data`.
+
+    The CSV is made when the button is pressed, not on every rerun. A click must not rerun the page: the
+    rerun would register a new generator for the button and drop the one the click asked for.
+    """
     left, right = st.columns([1, 1])
     with left:
         as_table = st.toggle("Show as table", key=f"table-{key}")
     with right:
-        st.download_button("Download data (CSV)", data=functools.partial(csv_bytes, data),  # made on click
+        st.download_button("Download data (CSV)", data=functools.partial(csv_bytes, data),
                            file_name=f"{safe_filename(filename)}.csv", mime="text/csv", key=f"csv-{key}",
                            icon=":material/download:", on_click="ignore")
     if as_table:
         st.dataframe(data, hide_index=True, width="stretch")
-    if image_export_available():
-        _image_downloads(fig, filename, key)
 
 
 def _image_downloads(fig: go.Figure, filename: str, key: str) -> None:

@@ -55,6 +55,11 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
     sqlfiles.run_folder(con, SUPPRESSION_SQL, threshold, pattern="[12]*.sql")
     violations = (SUPPRESSION_SQL / "30_group_violations.sql").read_text(encoding="utf-8")
     stages = _stages(con)
+    # As with the groups (20_groups.sql): only a place with a shown measure can reveal anything, and hiding only
+    # grows, so the places read in every pass are those with one now.
+    con.execute("""CREATE OR REPLACE TEMP TABLE shown_place AS
+                   SELECT DISTINCT stage, cell_id % $place AS place FROM metric_cell WHERE NOT hidden""",
+                {"place": PLACE})
     con.execute("CREATE OR REPLACE TEMP TABLE touched AS SELECT cell_id FROM metric_cell WHERE hidden")
     counts = {"primary": con.execute("SELECT count(*) FROM touched").fetchone()[0], "groups": 0, "stages": 0}
     everything = True
@@ -98,7 +103,7 @@ def _stage_violations(con: duckdb.DuckDBPyConnection, stages: dict[str, Stage], 
     touched = "" if everything else """
         SEMI JOIN (SELECT DISTINCT c.cell_id % $place AS place FROM metric_cell c JOIN touched USING (cell_id)
                    WHERE c.stage = $stage) USING (place)"""
-    # only places with a shown measure when the loop began (etl/sql/suppression/20_groups.sql)
+    # only places with a shown measure when the loop began (complement)
     shown = "SEMI JOIN (SELECT place FROM shown_place WHERE stage = $stage) USING (place)"
     found = []
     for stage in stages.values():

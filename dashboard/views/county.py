@@ -335,8 +335,7 @@ def _detention_section(series_all: pd.DataFrame, jail: pd.DataFrame, progress: d
     fig = components.cached_chart(
         detention.halving_chart, jail, progress, title=f"Jail population against half of {chosen}, {short}",
         subtitle=f"Pace: average yearly change over the last {detention.PACE_YEARS} years",
-        source=sources_text(series_all.loc[series_all["metric_id"] == "jail_rate_per_100k",
-        "source_ids"], titles),
+        source=sources_text(series_all.loc[series_all["metric_id"] == "jail_rate_per_100k", "source_ids"], titles),
         built=built, demo=demo)
     components.chart_block(fig, jail, alt=detention.halving_alt(progress, place), filename=f"{short}-jail-halving-"
                            f"{chosen}", key="detention-halving")

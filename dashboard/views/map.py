@@ -16,7 +16,6 @@ import streamlit as st
 
 from dashboard import components, db, permalinks
 from dashboard.charts import maps
-from dashboard.charts.common import safe_filename
 from dashboard.charts.tables import md_escape
 
 GEO = Path(__file__).resolve().parents[2] / "data" / "geo"
@@ -213,16 +212,6 @@ if asked:
                                     states=maps.load_geometry(GEO / "states.geojson"), domain=domain)
     components.chart_block(figure, table, alt=alt, filename=filename, key="map-export")
 else:
-    left, right = st.columns([1, 1])
-    with left:
-        as_table = st.toggle("Show as table", key="table-map-export")
-    # The CSV is made when the button is pressed, not sent with every rerun. A click must not rerun the page:
-    # the rerun registers a new generator for the button and drops the one the click asked for.
-    with right:
-        st.download_button("Download data (CSV)", data=lambda: components.csv_bytes(table),
-                           file_name=f"{safe_filename(filename)}.csv", mime="text/csv", key="csv-map-export",
-                           icon=":material/download:", on_click="ignore")
-    if as_table:
-        st.dataframe(table, hide_index=True, width="stretch")
+    components.table_and_csv(table, filename=filename, key="map-export")
 if n_shown == 0:
     st.caption("No county in this view has a published value, so the download lists only suppressed counties.")

@@ -42,8 +42,3 @@ WHERE c.scope = 'office' AND c.period_grain = 'year';
 DELETE FROM suppression_member WHERE group_id IN (
     SELECT m.group_id FROM suppression_member m JOIN metric_cell c ON c.cell_id = m.cell_id GROUP BY m.group_id
     HAVING NOT bool_or(m.is_total) OR bool_and(m.is_total) OR bool_and(c.hidden));
-
--- The same for the measures of one stage in one place (etl/suppression.py): only a place with a shown
--- measure can reveal anything. A place is a cell's key below the measure's bits.
-CREATE OR REPLACE TEMP TABLE shown_place AS
-SELECT DISTINCT stage, cell_id % (1::BIGINT << 39) AS place FROM metric_cell WHERE NOT hidden;
