@@ -8,7 +8,7 @@ SHARED_DATA ?= ../shared/data
 
 .PHONY: run test test-slow test-all venv dev warehouse demo real lint bench browser clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt deploy/requirements-static.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
@@ -37,7 +37,7 @@ browser:
 	  else echo "chromium is missing: run 'sudo apt-get install chromium'"; fi; }
 
 test: venv browser
-	$(PY) -m ruff check etl dashboard tests bench
+	$(PY) -m ruff check etl dashboard tests bench deploy
 	$(PY) -m pytest -n 2 -m "not slow"
 
 test-slow: venv browser
@@ -46,7 +46,7 @@ test-slow: venv browser
 test-all: test test-slow
 
 lint: venv
-	$(PY) -m ruff check etl dashboard tests bench
+	$(PY) -m ruff check etl dashboard tests bench deploy
 
 bench: venv browser
 	$(PY) -m bench

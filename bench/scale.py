@@ -33,6 +33,7 @@ from bench.protocol import Session
 
 COOKIE = "pad_route"
 NGINX_TEMPLATE = """
+{modules}
 worker_processes 1;
 pid {work}/nginx.pid;
 error_log {work}/nginx-error.log warn;
@@ -58,6 +59,11 @@ http {{
 {proxy}
             add_header X-Pad-Upstream $upstream_addr always;
         }}
+        location @app {{
+            proxy_pass http://streamlit;
+{proxy}
+        }}
+{static}
     }}
 }}
 """
@@ -73,6 +79,30 @@ COMMON = """
     map $cookie_pad_route $pad_route { "" $request_id; default $cookie_pad_route; }
     map $cookie_pad_route $pad_route_cookie { "" "pad_route=$request_id; Path=/; HttpOnly; SameSite=Lax"; default ""; }
 """
+# Shared with deploy/nginx.conf: the files deploy/static_files.py wrote, sent from disk, precompressed (the types
+# are Debian's /etc/nginx/mime.types, which deploy/nginx.conf gets from the http block it is included in).
+STATIC = """
+        types {{ text/html html; text/css css; application/javascript js mjs; application/json json;
+                 font/woff2 woff2; font/ttf ttf; image/png png; image/svg+xml svg; image/x-icon ico; }}
+        location /static/ {{
+            root {root};
+            {brotli}
+            gzip_static on;
+            gzip_vary on;
+            add_header Cache-Control "public, max-age=31536000, immutable";
+            try_files $uri @app;
+        }}
+        location /app/static/ {{
+            root {root};
+            {brotli}
+            gzip_static on;
+            gzip_vary on;
+            add_header Cache-Control "public, max-age=86400";
+            try_files $uri @app;
+        }}
+"""
+BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
+BROTLI_PACKAGE = "libnginx-mod-http-brotli-static"
 PROXY = """
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
@@ -89,14 +119,17 @@ def find_nginx() -> tuple[str | None, str]:
     """nginx's path, installing Debian's package when missing and allowed; else None and why."""
     found = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx")
                                            if Path(p).exists()), None)
-    if found:
+    missing = ([] if found else ["nginx"]) + ([] if BROTLI_MODULE.exists() else [BROTLI_PACKAGE])
+    if not missing:
         return found, ""
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        return None, "nginx is not installed (install Debian's package: sudo apt-get install nginx)"
-    log("scale: installing nginx (apt-get install nginx)")
+        if found:  # served without brotli: gzip only, said in the wire results
+            return found, ""
+        return None, f"nginx is not installed (install Debian's packages: sudo apt-get install nginx {BROTLI_PACKAGE})"
+    log(f"scale: installing {' '.join(missing)} (apt-get install)")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, timeout=600, check=False)
-    done = subprocess.run(["apt-get", "install", "-y", "-qq", "nginx"], env=env, capture_output=True, text=True,
+    done = subprocess.run(["apt-get", "install", "-y", "-qq", *missing], env=env, capture_output=True, text=True,
                           timeout=900, check=False)
     found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if not found:
@@ -107,8 +140,10 @@ def find_nginx() -> tuple[str | None, str]:
 class Nginx:
     """A private nginx (own config, pid, logs and temp dirs under the work dir) in front of the replicas."""
 
-    def __init__(self, binary: str, ports: list[int], work: Path):
-        self.binary, self.ports, self.work = binary, ports, work
+    def __init__(self, binary: str, ports: list[int], work: Path, public: Path | None = None):
+        """public: a folder deploy/static_files.py wrote, served from disk as deploy/nginx.conf does."""
+        self.binary, self.ports, self.work, self.public = binary, ports, work, public
+        self.brotli = public is not None and BROTLI_MODULE.exists()
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
 
@@ -116,14 +151,20 @@ class Nginx:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def config(self) -> str:
+        servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in self.ports)
+        static = "" if self.public is None else STATIC.format(
+            root=self.public, brotli="brotli_static on;" if self.brotli else "")
+        modules = f"load_module {BROTLI_MODULE};" if self.brotli else ""
+        return NGINX_TEMPLATE.format(work=self.work, cookie=COOKIE, common=COMMON, servers=servers, port=self.port,
+                                     proxy=PROXY, static=static, modules=modules)
+
     def start(self) -> Nginx:
         if self.work.exists():
             shutil.rmtree(self.work)
         self.work.mkdir(parents=True)
-        servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in self.ports)
         conf = self.work / "nginx.conf"
-        conf.write_text(NGINX_TEMPLATE.format(work=self.work, cookie=COOKIE, common=COMMON, servers=servers,
-                                              port=self.port, proxy=PROXY), encoding="utf-8")
+        conf.write_text(self.config(), encoding="utf-8")
         check = subprocess.run([self.binary, "-t", "-c", str(conf), "-p", str(self.work)], capture_output=True,
                                text=True, check=False)
         if check.returncode != 0:

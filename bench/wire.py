@@ -15,6 +15,7 @@ Results: test-artifacts/bench/wire.json (with the largest items of each phase, t
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 import zlib
 from collections import defaultdict
@@ -24,7 +25,7 @@ from typing import Any
 import duckdb
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.common import APP, WORK_DIR, Server, free_port, log, write_result
+from bench.common import APP, PROJECT, PYTHON, WORK_DIR, Server, free_port, log, write_result
 
 CHROMIUM = Path(os.environ.get("PAD_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
@@ -173,18 +174,27 @@ def measure(base_url: str, warehouse: Path) -> dict[str, Any]:
 
 
 def _through_nginx(warehouse: Path) -> dict[str, Any]:
-    """The production path of deploy/: nginx with gzip in front, Streamlit's websocket compression on."""
+    """The production path of deploy/: nginx sending the static files deploy/static_files.py wrote (precompressed,
+    the icon font cut down) and proxying the rest, Streamlit's websocket compression on."""
     from bench import scale
 
     binary, why = scale.find_nginx()
     if binary is None:
         return {"skipped": why}
+    public = WORK_DIR / "public"
+    log("wire: writing the static files nginx serves (deploy/static_files.py)")
+    written = subprocess.run([PYTHON, "-m", "deploy.static_files", str(public)], cwd=PROJECT, capture_output=True,
+                             text=True, check=False)
+    if written.returncode != 0:
+        raise RuntimeError(f"python -m deploy.static_files failed: {written.stderr[-500:]}")
     options = {"server.enableWebsocketCompression": "true"}
     with Server(APP, free_port(), env={"PAD_WAREHOUSE": str(warehouse)}, options=options) as server, \
-            scale.Nginx(binary, [server.port], WORK_DIR / "nginx-wire") as proxy:
-        log("wire: the same through nginx (gzip) with websocket compression")
+            scale.Nginx(binary, [server.port], WORK_DIR / "nginx-wire", public=public) as proxy:
+        log(f"wire: the same through nginx ({'brotli and ' if proxy.brotli else ''}gzip, static files from disk) "
+            "with websocket compression")
         measured = measure(proxy.url, warehouse)
         measured["nginx_bytes_sent_kb"] = round(proxy.bytes_sent() / 1024, 1)
+        measured["static_files"] = {"written": written.stdout.strip(), "brotli": proxy.brotli}
     return measured
 
 

@@ -112,12 +112,23 @@ def test_results_table_and_nginx_configuration(results: Path) -> None:
     binary = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if binary is None:
         pytest.skip("nginx is not installed: `make bench` installs it (as root) or skips the scale-out part")
-    proxy = scale.Nginx(binary, [free_port(), free_port()], results / "nginx")
+    proxy = scale.Nginx(binary, [free_port(), free_port()], results / "nginx", public=results / "public")
     proxy.work.mkdir(parents=True)
     conf = proxy.work / "nginx.conf"
-    conf.write_text(scale.NGINX_TEMPLATE.format(work=proxy.work, cookie=scale.COOKIE, common=scale.COMMON,
-                                                servers="        server 127.0.0.1:1;", port=proxy.port,
-                                                proxy=scale.PROXY), encoding="utf-8")
+    conf.write_text(proxy.config(), encoding="utf-8")
     check = subprocess.run([binary, "-t", "-c", str(conf), "-p", str(proxy.work)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    # deploy/nginx.conf as Debian's nginx includes it (inside http, beside mime.types)
+    main = proxy.work / "deploy-main.conf"
+    brotli = f"load_module {scale.BROTLI_MODULE};" if scale.BROTLI_MODULE.exists() else ""
+    deploy_conf = Path(__file__).resolve().parents[1] / "deploy" / "nginx.conf"
+    text = deploy_conf.read_text(encoding="utf-8")
+    if not brotli:  # the module is installed by `make bench` (as root); without it, check the rest
+        text = text.replace("brotli_static on;", "")
+    (proxy.work / "dashboard.conf").write_text(text, encoding="utf-8")
+    main.write_text(f"{brotli}\npid {proxy.work}/deploy.pid;\nerror_log {proxy.work}/deploy-error.log;\n"
+                    f"events {{}}\nhttp {{ include /etc/nginx/mime.types; include {proxy.work}/dashboard.conf; }}\n",
+                    encoding="utf-8")
+    check = subprocess.run([binary, "-t", "-c", str(main), "-p", str(proxy.work)], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
     assert json.loads((results / "results" / "etl.json").read_text())["benchmark"] == "etl"
