@@ -94,7 +94,10 @@ def rows() -> list[tuple[str, str, str, str]]:
         if "first_load" in deployed:
             first = deployed["first_load"]["kb_total_ws_deflated"]
             changes = [c["kb_total_ws_deflated"] for c in deployed.get("metric_changes", [])]
-            out.append(("Map first load via deploy/ (nginx gzip, websocket deflate)", "< 2,048 KB",
+            static = deployed.get("static_files") or {}
+            how = "static files precompressed" + (" (brotli)" if static.get("brotli") else " (gzip only)") \
+                if static else "nginx gzip"
+            out.append((f"Map first load via deploy/ ({how}, websocket deflate)", "< 2,048 KB",
                         f"{_fmt(first)} KB (nginx sent {_fmt(deployed.get('nginx_bytes_sent_kb'))} KB in all)",
                         _mark(first < 2048)))
             out.append(("Map change of measure via deploy/", "< 300 KB", f"{_fmt(max(changes, default=None))} KB",

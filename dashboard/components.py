@@ -65,7 +65,13 @@ def cached_chart(builder: Callable[..., Chart], *args: object, **kwargs: object)
     is given, and the map writes a row per county. Chart functions are pure, so the same frames and options
     give the same chart, and a new warehouse gives new frames and so new charts. Shared, not copied: nothing
     may change a chart after this.
+
+    The builder must be defined in an imported module: one defined in a page script is a new function on every
+    rerun, and each would be kept here with the page's data it can see (the leak this check stops).
     """
+    if builder.__module__ == "__main__":
+        raise ValueError(f"cached_chart({builder.__qualname__}): define chart builders in dashboard/charts/, "
+                         "not in a page script (a new function each rerun would be kept forever)")
     return _cached(builder)(*args, **kwargs)
 
 

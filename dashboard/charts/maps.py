@@ -345,6 +345,20 @@ def part_indices(document: Mapping) -> dict[str, list[int]]:
     return out
 
 
+@lru_cache(maxsize=4)
+def static_part_indices(path: str, digest: str) -> dict[str, list[int]]:
+    """part_indices of the static shapes file at `path`, read once per version of it (`digest`)."""
+    return part_indices(json.loads(Path(path).read_bytes()))
+
+
+def static_county_deck(frame: pd.DataFrame, *, shapes_path: str, digest: str, **options: object) -> pdk.Deck:
+    """county_deck over the static shapes file, named by its digest: a cache of decks then hashes a short
+    string per rerun instead of 3,142 counties' parts, and the URL's digest makes browsers fetch a changed
+    file anew rather than keep the old one."""
+    return county_deck(frame, shapes_url=f"app/static/{SHAPES_FILE}?v={digest}",
+                       parts=static_part_indices(shapes_path, digest), **options)  # type: ignore[arg-type]
+
+
 def _js(text: str) -> str:
     """A string literal for deck.gl's expression parser (jsep knows backslash escapes, not \\u escapes).
 

@@ -7,11 +7,9 @@ check it against the warehouse, query, hand frames to dashboard/charts/maps.py, 
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import pandas as pd
-import pydeck as pdk
 import streamlit as st
 
 from dashboard import components, db, permalinks
@@ -31,19 +29,10 @@ def _bounds(path: str, mtime_ns: int) -> tuple[dict, dict]:
 
 
 @st.cache_resource(show_spinner=False)
-def _shapes(path: str, mtime_ns: int) -> tuple[dict[str, list[int]], str]:
-    """Where each county's polygons sit in the static shapes file the browser loads, and the file's digest
-    (its URL carries it, so a changed file is fetched anew rather than taken from the browser's cache)."""
-    data = Path(path).read_bytes()
-    return maps.part_indices(json.loads(data)), hashlib.sha1(data).hexdigest()[:12]
-
-
-def _county_deck(frame: pd.DataFrame, *, digest: str, **options: object) -> pdk.Deck:
-    """The map for these values, keyed by the shapes file's digest rather than its part list (hashing 3,142
-    counties' parts on every rerun would cost what the cache saves)."""
-    parts, _ = _shapes(str(SHAPES), SHAPES.stat().st_mtime_ns)
-    # relative to the page (/ or /map, under any base path): the browser fetches the polygons once and keeps them
-    return maps.county_deck(frame, shapes_url=f"app/static/{maps.SHAPES_FILE}?v={digest}", parts=parts, **options)
+def _shapes_digest(path: str, mtime_ns: int) -> str:
+    """The static shapes file's digest: its URL carries it (a changed file is fetched anew, not taken from the
+    browser's cache) and the deck cache is keyed by it."""
+    return hashlib.sha1(Path(path).read_bytes()).hexdigest()[:12]
 
 
 def _default_metric(metrics: pd.DataFrame) -> str:
@@ -165,10 +154,10 @@ with_data = int((frame["value"].notna() | maps.suppressed_mask(frame)).sum())
 markers = 0 < with_data <= maps.MARKERS_UP_TO
 st.html(maps.legend_html(domain, label=label, unit=unit, year=year, show_suppressed=n_suppressed > 0,
                          values=values, markers=markers))
-_, digest = _shapes(str(SHAPES), SHAPES.stat().st_mtime_ns)
-deck = components.cached_chart(_county_deck, frame, digest=digest, label=label, unit=unit, year=year,
-                               view=map_view, highlight=highlight, domain=domain, markers=markers,
-                               focus=str(state_rows.at[state, "state_fips"]) if state else None)
+deck = components.cached_chart(maps.static_county_deck, frame, shapes_path=str(SHAPES),
+                               digest=_shapes_digest(str(SHAPES), SHAPES.stat().st_mtime_ns), label=label,
+                               unit=unit, year=year, view=map_view, highlight=highlight, domain=domain,
+                               markers=markers, focus=str(state_rows.at[state, "state_fips"]) if state else None)
 alt = (f"Map of US counties coloured by {label.lower()} in {year}"
        + (f", zoomed to {where}" if state else "")
        + f". {n_shown:,} counties have a value; grey counties have no public data.")

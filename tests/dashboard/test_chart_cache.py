@@ -35,3 +35,29 @@ def test_the_same_input_builds_once_and_new_data_builds_again(caplog: pytest.Log
     assert other_title.layout.title.text == "Declined"
     assert BUILT == ["Charged", "Charged", "Declined"]
     assert "falling back to pickling" not in caplog.text
+
+
+def test_a_builder_defined_in_a_page_script_is_refused() -> None:
+    """A page script's functions are new on every rerun (module "__main__"): caching one per function would keep
+    every rerun's function, and with it the page's data, for the life of the server."""
+
+    def page_builder(frame: pd.DataFrame) -> go.Figure:
+        return go.Figure()
+
+    page_builder.__module__ = "__main__"
+    with pytest.raises(ValueError, match="not in a page script"):
+        components.cached_chart(page_builder, _frame(1.0))
+
+
+def test_map_reruns_keep_no_new_chart_functions(demo_warehouse, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The leak the check above stops, on the real map page: reruns add no cached builder."""
+    from tests.dashboard.apptest_pages import open_page
+
+    monkeypatch.setenv("PAD_WAREHOUSE", str(demo_warehouse))
+    at = open_page("map")
+    assert not at.exception
+    kept = components._cached.cache_info().currsize
+    for _ in range(3):
+        at.run()
+        assert not at.exception
+    assert components._cached.cache_info().currsize == kept
