@@ -43,6 +43,9 @@ TARGETS = 10
 SESSION_TTL = 5
 STEP_TIMEOUT = 180
 SERVER_OPTIONS = {"server.disconnectedSessionTTL": str(SESSION_TTL)}
+# The app servers run as deploy/Containerfile runs them: glibc keeps one malloc arena per thread otherwise
+# (every session's script runs in a thread), which holds memory closed sessions freed.
+SERVER_ENV = {"MALLOC_ARENA_MAX": "2"}
 
 
 @dataclass(frozen=True)
@@ -213,7 +216,7 @@ def run(warehouse: Path) -> dict[str, Any]:
     chosen = targets(warehouse)
     if not chosen:
         raise RuntimeError(f"no county with cases and a prosecutor in {warehouse}")
-    env = {"PAD_WAREHOUSE": str(warehouse)}
+    env = {"PAD_WAREHOUSE": str(warehouse), **SERVER_ENV}
     trace = WORK_DIR / "floor_trace.pkl"
     result: dict[str, Any] = {"warehouse": str(warehouse), "targets": [t.__dict__ for t in chosen],
                               "goals": {"ratio_to_floor_max_at_1_user": 1.5, "p95_seconds_max_at_50_users": 1.0,

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import APP, PYTHON, WORK_DIR, Server, free_port, log, quick, rounded, write_result
-from bench.load import SERVER_OPTIONS, Target, run_level, targets
+from bench.load import SERVER_ENV, SERVER_OPTIONS, Target, run_level, targets
 from bench.protocol import Session
 
 COOKIE = "pad_route"
@@ -292,7 +292,7 @@ def run(warehouse: Path) -> dict[str, Any]:
     served_dir.mkdir(parents=True, exist_ok=True)
     served = served_dir / "warehouse.duckdb"
     shutil.copyfile(warehouse, served)
-    env = {"PAD_WAREHOUSE": str(served)}
+    env = {"PAD_WAREHOUSE": str(served), **SERVER_ENV}
     result: dict[str, Any] = {"nginx": subprocess.run([binary, "-v"], capture_output=True, text=True).stderr.strip(),
                               "users": users, "replica_counts": counts, "runs": []}
     for count in counts:
