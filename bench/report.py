@@ -80,8 +80,12 @@ def rows() -> list[tuple[str, str, str, str]]:
         summary = load["summary"]
         out.append(("Errors in all load runs", "0", _fmt(summary["errors"]), _mark(summary["errors"] == 0)))
         drift = summary["mb_after_close_vs_baseline"]
-        out.append(("Server memory after sessions close, vs baseline", "back to baseline (< 50 MB drift)",
-                    f"{_fmt(drift)} MB", _mark(drift is not None and drift < 50)))
+        held = summary.get("mb_closed_until_next_visitor_vs_baseline")
+        out.append(("Server memory after sessions close, vs baseline (once Streamlit drops them)",
+                    "back to baseline (< 50 MB drift)", f"{_fmt(drift)} MB", _mark(drift is not None and drift < 50)))
+        if held is not None:
+            out.append(("Server memory while closed sessions wait for the next visitor (Streamlit's TTL cache)",
+                        "(reference)", f"{_fmt(held)} MB", "-"))
     wire = _result("wire", out)
     if wire and "skipped" not in wire:
         first = wire["first_load"]["kb_total"]

@@ -60,6 +60,10 @@ def test_load_generator_drives_every_step_and_the_floor_replays_them(demo_wareho
         assert level["steps"]["metric"]["elements"]["selectbox"] >= 2
         trace = results / "work" / "trace.pkl"
         recorded = load.record_trace(level["_results"], trace)
+        # memory after the sessions close: as they left it, and after the next visitors (their closes let
+        # Streamlit drop the expired sessions)
+        held, after = in_own_thread(lambda: load._settle(app, 0))
+        assert held > 0 and after > 0
     assert set(recorded) == set(load.STEPS) and all(recorded.values())
     with Server(FLOOR_APP, free_port(), env={"BENCH_FLOOR_TRACE": str(trace)}) as floor:
         replay = in_own_thread(lambda: load.run_level(floor.url, 1, chosen, floor=True))
