@@ -3,6 +3,9 @@
 --   geography (2): a state's or an office's cell and its counties' cells (same measure, year and group);
 --   term (3):      a term's whole-term cell and its office's years that belong wholly to it.
 -- A group's id is its total's cell key with the kind above it (and, for a breakdown, the group bits zero).
+-- A group matters only with both a total and at least one part, and only while one of its cells is shown:
+-- a group whose cells are all hidden reveals nothing, and hiding only grows, so it never will. Most groups
+-- are such (most cells are hidden by the first rule), so only the others are kept, to be read in every pass.
 CREATE OR REPLACE TEMP TABLE suppression_member AS
 WITH county_parent AS (
     SELECT c.code AS county_sid, m.scope, p.code AS parent_sid
@@ -11,34 +14,36 @@ WITH county_parent AS (
 term_parent AS (
     SELECT o.code AS office_sid, year(ty.year_start) - 1900 AS yr, t.code AS term_sid
     FROM term_year ty JOIN scope_code o ON o.scope_id = ty.office_id JOIN scope_code t ON t.scope_id = ty.term_id
-)
+),
+member AS NOT MATERIALIZED (
 SELECT 1 AS kind, (1::BIGINT << 45) + cell_key(metric_code, scope_code, sid, yr, dimension_code, 0) AS group_id,
-       cell_id, FALSE AS is_total
+       cell_id, FALSE AS is_total, hidden
 FROM metric_cell WHERE dimension_code <> 0
 UNION ALL
-SELECT 1, (1::BIGINT << 45) + cell_key(t.metric_code, t.scope_code, t.sid, t.yr, b.dimension_code, 0), t.cell_id, TRUE
+SELECT 1, (1::BIGINT << 45) + cell_key(t.metric_code, t.scope_code, t.sid, t.yr, b.dimension_code, 0), t.cell_id,
+       TRUE, t.hidden
 FROM metric_cell t
 JOIN (SELECT DISTINCT metric_code, scope_code, sid, yr, dimension_code FROM metric_cell WHERE dimension_code <> 0) b
   USING (metric_code, scope_code, sid, yr)
 WHERE t.dimension_code = 0
 UNION ALL
-SELECT 2, (2::BIGINT << 45) + cell_id, cell_id, TRUE FROM metric_cell WHERE scope IN ('office', 'state')
+SELECT 2, (2::BIGINT << 45) + cell_id, cell_id, TRUE, hidden FROM metric_cell WHERE scope IN ('office', 'state')
 UNION ALL
 SELECT 2, (2::BIGINT << 45) + cell_key(c.metric_code, CASE p.scope WHEN 'office' THEN 1 ELSE 2 END, p.parent_sid,
-                                       c.yr, c.dimension_code, c.value_code), c.cell_id, FALSE
+                                       c.yr, c.dimension_code, c.value_code), c.cell_id, FALSE, c.hidden
 FROM metric_cell c JOIN county_parent p ON p.county_sid = c.sid
 WHERE c.scope = 'county'
 UNION ALL
-SELECT 3, (3::BIGINT << 45) + cell_id, cell_id, TRUE FROM metric_cell WHERE scope = 'term'
+SELECT 3, (3::BIGINT << 45) + cell_id, cell_id, TRUE, hidden FROM metric_cell WHERE scope = 'term'
 UNION ALL
 SELECT 3, (3::BIGINT << 45) + cell_key(c.metric_code, 3, p.term_sid, 0, c.dimension_code, c.value_code), c.cell_id,
-       FALSE
+       FALSE, c.hidden
 FROM metric_cell c JOIN term_parent p ON p.office_sid = c.sid AND p.yr = c.yr
-WHERE c.scope = 'office' AND c.period_grain = 'year';
-
--- A group matters only with both a total and at least one part, and only while one of its cells is shown:
--- a group whose cells are all hidden reveals nothing, and hiding only grows, so it never will. Most groups
--- are such (most cells are hidden by the first rule), so they go now rather than being read in every pass.
-DELETE FROM suppression_member WHERE group_id IN (
-    SELECT m.group_id FROM suppression_member m JOIN metric_cell c ON c.cell_id = m.cell_id GROUP BY m.group_id
-    HAVING NOT bool_or(m.is_total) OR bool_and(m.is_total) OR bool_and(c.hidden));
+WHERE c.scope = 'office' AND c.period_grain = 'year'
+),
+shown_group AS (SELECT DISTINCT group_id FROM member WHERE NOT hidden),
+candidate AS (SELECT * FROM member SEMI JOIN shown_group USING (group_id)),
+kept AS (
+    SELECT group_id FROM candidate GROUP BY group_id HAVING bool_or(is_total) AND NOT bool_and(is_total)
+)
+SELECT kind, group_id, cell_id, is_total FROM candidate SEMI JOIN kept USING (group_id);
