@@ -15,6 +15,7 @@ import streamlit as st
 
 from dashboard import components, db, permalinks
 from dashboard.charts import disparity, trends
+from dashboard.content import md
 from dashboard.summary import sources_text
 
 PAGES = Path(__file__).resolve().parent
@@ -43,10 +44,10 @@ def main() -> None:
     label_of = dict(zip(metrics["metric_id"], metrics["label"], strict=True))
     unit_of = dict(zip(metrics["metric_id"], metrics["unit"], strict=True))
 
-    st.title(_md(profile["name"]))
+    st.title(md(profile["name"]))
     party = f"{profile['party']}. " if isinstance(profile["party"], str) and profile["party"] else ""
     offices = list(dict.fromkeys(mine["office_name"]))
-    st.caption(_md(f"{party}{'; '.join(offices)}."))
+    st.caption(md(f"{party}{'; '.join(offices)}."))
 
     _terms_section(terms, mine)
 
@@ -104,7 +105,7 @@ def main() -> None:
     for office_id, rows in comparisons.groupby("office_id", sort=False):
         office_name = str(rows["office_name"].iloc[0])
         if len(offices) > 1:
-            st.markdown(f"**{_md(office_name)}**")
+            st.markdown(f"**{md(office_name)}**")
         predecessor = rows.loc[rows["comparison"] == "predecessor", "other_label"].dropna()
         who = predecessor.iloc[0] if not predecessor.empty else "the predecessor"
         fig = components.cached_chart(
@@ -116,7 +117,7 @@ def main() -> None:
                                filename=f"{name}-{office_id}-comparison", key=f"compare-{office_id}")
         if metric:
             for _, row in rows[rows["metric_id"] == metric].iterrows():
-                st.markdown("- " + _md(disparity.difference_sentence(row, unit_of[metric], label_of[metric])))
+                st.markdown("- " + md(disparity.difference_sentence(row, unit_of[metric], label_of[metric])))
         with st.expander("Every measure, with counts and notes"):
             st.dataframe(table, hide_index=True, width="stretch")
 
@@ -143,7 +144,7 @@ def main() -> None:
                 rows, measure=label_of[metric].lower(), unit=unit_of[metric], place=office_name, terms=shading),
                 filename=f"{name}-{office_id}-{metric}-{by}-{y0}-{y1}", key=f"trend-{office_id}")
 
-    st.page_link(PAGES / "compare.py", label=f"Compare {_md(name)} with other prosecutors",
+    st.page_link(PAGES / "compare.py", label=f"Compare {md(name)} with other prosecutors",
                  icon=":material/compare_arrows:", query_params={"id": pid})
     with share_box:
         components.copy_link(view)
@@ -167,7 +168,7 @@ def _terms_section(terms: pd.DataFrame, mine: pd.DataFrame) -> None:
             if fips in seen:
                 continue
             seen.add(fips)
-            st.page_link(PAGES / "county.py", label=f"County page: {_md(label)}", icon=":material/location_city:",
+            st.page_link(PAGES / "county.py", label=f"County page: {md(label)}", icon=":material/location_city:",
                          query_params={"fips": fips})
 
 
@@ -205,13 +206,6 @@ def _comparison_alt(rows: pd.DataFrame, label_of: dict, unit_of: dict, name: str
         return text + "Clear differences (interval not crossing zero): " + "; ".join(clear) + ". Others: no clear " \
             "difference, or too few cases."
     return text + "No difference is clear: every interval crosses zero or the data are too few."
-
-
-def _md(text: object) -> str:
-    out = str(text)
-    for char in ("\\", "*", "_", "`", "[", "]", "<", ">", "#", "|", "$", "~"):
-        out = out.replace(char, "\\" + char)
-    return out
 
 
 main()

@@ -61,3 +61,35 @@ def test_map_reruns_keep_no_new_chart_functions(demo_warehouse, monkeypatch: pyt
         at.run()
         assert not at.exception
     assert components._cached.cache_info().currsize == kept
+
+
+def test_county_content_is_built_once_per_view_and_again_for_a_new_warehouse(
+        demo_warehouse, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warm county rerun reuses the view's computed content; a publish (new file version) recomputes it."""
+    import shutil
+    from datetime import date
+
+    import duckdb
+
+    from dashboard import db
+    from dashboard.content import county
+
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        busiest = "SELECT fips FROM case_counts GROUP BY fips ORDER BY sum(n) DESC, fips LIMIT 1"
+        fips = con.execute(busiest).fetchone()[0]
+    monkeypatch.setenv("PAD_WAREHOUSE", str(demo_warehouse))
+    version, today = db.current_version(), date.today()
+    base = county.county_base(fips, version, today)
+    metric = base.with_data[0]
+    years = (base.first_year, base.last_year, False, None, None)
+    first = county.county_view(fips, metric, "all", *years, version, today)
+    assert county.county_view(fips, metric, "all", *years, version, today) is first
+    assert county.county_view(fips, metric, "race", *years, version, today) is not first
+    assert first.trend is not None and base.label_of[metric] in first.trend.fig.layout.title.text
+
+    copy = tmp_path / "published.duckdb"
+    shutil.copy(demo_warehouse, copy)
+    monkeypatch.setenv("PAD_WAREHOUSE", str(copy))
+    republished = county.county_view(fips, metric, "all", *years, db.current_version(), today)
+    assert republished is not first
+    assert republished.summary == first.summary  # the same data, computed again from the new file

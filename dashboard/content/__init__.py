@@ -1,0 +1,36 @@
+"""What a page shows, computed once per view and warehouse version and shared by every session.
+
+A page script runs from the top on every click. The county page's own pandas work (filtering its series,
+alt texts, the summary, card captions, chart inputs) was three quarters of a warm rerun, ahead of Streamlit's
+(docs/PERFORMANCE.md). Here it is a pure function of the view's scalars (county, measure, breakdown, years),
+cached per warehouse version, so a warm rerun only hands finished objects to Streamlit. Nothing may change
+a cached object after it is returned: every session shares it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+VIEWS_KEPT = 256  # per content function, in each server process
+
+
+@dataclass(frozen=True)
+class Block:
+    """A chart with what `components.chart_block` shows beside it."""
+
+    fig: go.Figure
+    data: pd.DataFrame
+    alt: str
+    filename: str
+    key: str
+
+
+def md(text: object) -> str:
+    """Data text shown through markdown: escape the characters markdown would act on."""
+    out = str(text)
+    for char in ("\\", "*", "_", "`", "[", "]", "<", ">", "#", "|", "$", "~"):
+        out = out.replace(char, "\\" + char)
+    return out

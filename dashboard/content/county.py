@@ -1,0 +1,410 @@
+"""The county page's content: `county_base` per county, `county_view` per choice of measure, breakdown and years.
+
+Both are cached per warehouse version (and today's date, which decides who is in office now); the page
+(views/county.py) adds the widgets and shows what these return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components, db
+from dashboard.charts import detention, disparity, flow, trends
+from dashboard.content import VIEWS_KEPT, Block, md
+from dashboard.summary import county_summary, headline_table, place_name, precision, sources_text
+
+BAIL_METRICS = ("ror_rate", "cash_bail_rate", "remand_rate")
+
+
+@dataclass(frozen=True)
+class Office:
+    """One office serving the county: who holds it now (markdown), a link to them, its elections."""
+
+    text: str
+    link: tuple[str, str] | None  # (label, prosecutor_id)
+    elections: str
+
+
+@dataclass(frozen=True)
+class CountyBase:
+    """What does not depend on the view: the county, its offices and terms, its series, what data exist."""
+
+    fips: str
+    place: str
+    short: str
+    population: str | None
+    state_abbr: str
+    state_name: str
+    offices: tuple[Office, ...]
+    has_offices: bool
+    terms_table: pd.DataFrame
+    terms: pd.DataFrame
+    term_frame: pd.DataFrame  # the first office's terms: the trend charts shade them
+    attribution: str  # how the shading attributes years to prosecutors
+    series_all: pd.DataFrame  # dimension "all", every measure and year, with a plain `source` column
+    with_data: tuple[str, ...]  # measures with a published value, in the catalogue's order
+    first_year: int | None
+    last_year: int | None
+    coverage_table: pd.DataFrame | None
+    not_covered: tuple[str, ...]
+    label_of: dict[str, str]
+    unit_of: dict[str, str]
+    question_of: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Card:
+    label: str
+    value: str
+    help: str
+    captions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Part:
+    """A chart and the caption under it, or a caption alone."""
+
+    block: Block | None
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class CountyView:
+    """Everything below the choices for one (measure, breakdown, years, baseline)."""
+
+    summary: tuple[str, ...]
+    cards: tuple[Card, ...]
+    trend: Block | None
+    flow: Block
+    flow_notes: tuple[str, ...]
+    disparity: tuple[Part, ...]
+    detention: tuple[Block, ...]
+    jail_years: tuple[int, ...]
+    baseline: int | None
+    halving: Block | None
+    progress: str
+
+
+@st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
+def county_base(fips: str, version: db.Version, today: date) -> CountyBase:
+    profile = db.query("county_profile", fips=fips).iloc[0]
+    place = place_name(profile["county_name"], profile["state_abbr"], profile["state_name"], fips)
+    metrics = db.query("metric_definitions")
+    titles = source_titles()
+    offices, terms = db.query("county_offices", fips=fips), db.query("county_terms", fips=fips)
+    series_all = db.query("county_series", fips=fips, dimension="all")
+    series_all["source"] = series_all["source_ids"].map(lambda s: sources_text(s, titles))
+    published = set(series_all.loc[~series_all["suppressed"].astype(bool), "metric_id"])
+    coverage = db.query("county_coverage", fips=fips)
+    year_rule = offices["year_rule"].iloc[0] if not offices.empty else None
+    population = None
+    if not pd.isna(profile["population"]):
+        population = (f"Population about {profile['population']:,.0f} ({int(profile['population_year'])} "
+                      "estimate).")
+    return CountyBase(
+        fips=fips, place=place, short=place.split(",")[0], population=population,
+        state_abbr=str(profile["state_abbr"]), state_name=str(profile["state_name"]),
+        offices=_offices(offices, terms, db.query("county_elections", fips=fips), today),
+        has_offices=not offices.empty, terms_table=_terms_table(terms), terms=terms,
+        term_frame=terms.iloc[0:0] if offices.empty else terms[terms["office_id"] == offices["office_id"].iloc[0]],
+        attribution=(trends.YEAR_ATTRIBUTION if isinstance(year_rule, str) and "most of the year" in year_rule
+                     else "shaded: who was in office"),
+        series_all=series_all,
+        with_data=tuple(m for m in metrics["metric_id"] if m in published),
+        first_year=None if series_all.empty else int(series_all["year"].min()),
+        last_year=None if series_all.empty else int(series_all["year"].max()),
+        coverage_table=_coverage_table(coverage),
+        not_covered=tuple(flow.missing_stages(set(coverage["stage"]))),
+        label_of=dict(zip(metrics["metric_id"], metrics["label"], strict=True)),
+        unit_of=dict(zip(metrics["metric_id"], metrics["unit"], strict=True)),
+        question_of={row.metric_id: f"{row.question} {row.description} {row.direction} Caveat: {row.caveat}"
+                     for row in metrics.itertuples(index=False)},
+    )
+
+
+@st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
+def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, ranged: bool, picked: int | None,
+                linked: int | None, version: db.Version, today: date) -> CountyView:
+    """The jail baseline is the one `picked` in the widget, else the `linked` one, else the first published year."""
+    base = county_base(fips, version, today)
+    titles, built, demo = source_titles(), components.built_date(), db.is_demo()
+    short, place, series_all = base.short, base.place, base.series_all
+    term_frame, attribution = base.term_frame, base.attribution
+
+    cards = headline_table(db.query("county_cards", fips=fips, year_from=y0 if ranged else None,
+                                    year_to=y1 if ranged else None))
+    jail = jail_population(series_all, y0, y1)
+    jail_years = tuple(int(y) for y in jail["year"])
+    wanted = picked if picked in jail_years else linked
+    baseline = wanted if wanted in jail_years else (jail_years[0] if jail_years else None)
+    progress = detention.halving_progress(jail, baseline) if jail_years else None
+    missing = list(base.not_covered)
+    summary = county_summary(place=short, state_name=base.state_name, terms=base.terms, headlines=cards,
+                             progress=progress, missing=missing, today=today)
+    label_of, unit_of = base.label_of, base.unit_of
+
+    trend = None
+    if metric:
+        series = series_all if by == "all" else db.query("county_series", fips=fips, dimension=by)
+        series = series[(series["metric_id"] == metric) & series["year"].between(y0, y1)].copy()
+        series["source"] = series["source_ids"].map(lambda s: sources_text(s, titles))
+        series["series"] = [trends.group_label(by, v) for v in series["dimension_value"]]
+        fig = components.cached_chart(
+            trends.trend_chart, series, unit=unit_of[metric], terms=term_frame, title=f"{label_of[metric]}, {short}",
+            subtitle=f"95% intervals as bands; shaded: {attribution}" + (
+                f"; by {trends.DIMENSION_LABELS[by].lower()}" if by != "all" else ""),
+            source=sources_text(series["source_ids"], titles), built=built, demo=demo, y_title=label_of[metric])
+        trend = Block(fig, _csv(series, by), trends.alt_text(series, measure=label_of[metric].lower(),
+                                                             unit=unit_of[metric], place=place, terms=term_frame),
+                      f"{short}-{metric}-{by}-{y0}-{y1}", "trend")
+
+    counts = flow.flow_counts(series_all, y0, y1)
+    span = f"{y0}" if y0 == y1 else f"{y0}–{y1}"
+    fig = components.cached_chart(
+        flow.flow_chart, counts, title=f"Cases at each stage, {short}, {span}",
+        subtitle="Decisions made in these years at each stage; not one group of cases followed through",
+        source=sources_text(series_all["source_ids"], titles), built=built, demo=demo)
+    flow_block = Block(fig, counts.assign(years=counts["years"].map(trends.year_list),
+                                          withheld=counts["withheld"].map(trends.year_list)),
+                       flow.flow_alt(counts, place, span), f"{short}-case-flow-{span}", "flow")
+    absent = [row.label for row in counts.itertuples(index=False) if not row.available]
+    flow_notes = ((["Not shown, because the data for these years have no published count: " + ", ".join(absent) + "."]
+                   if absent else [])
+                  + (["This county's data do not include " + ", ".join(missing) + "."] if missing else []))
+
+    halving = None
+    if jail_years:
+        fig = components.cached_chart(
+            detention.halving_chart, jail, progress, title=f"Jail population against half of {baseline}, {short}",
+            subtitle=f"Pace: average yearly change over the last {detention.PACE_YEARS} years",
+            source=sources_text(series_all.loc[series_all["metric_id"] == "jail_rate_per_100k", "source_ids"], titles),
+            built=built, demo=demo)
+        halving = Block(fig, jail, detention.halving_alt(progress, place), f"{short}-jail-halving-{baseline}",
+                        "detention-halving")
+
+    return CountyView(
+        summary=tuple(summary), cards=_cards(cards, titles, base.state_abbr), trend=trend, flow=flow_block,
+        flow_notes=tuple(flow_notes),
+        disparity=_disparity(fips, metric, label_of, unit_of, y0, y1, short, place, titles, built, demo)
+        if metric else (),
+        detention=_detention(series_all, y0, y1, short, place, term_frame, label_of, titles, built, demo, attribution),
+        jail_years=jail_years, baseline=baseline, halving=halving,
+        progress=md(detention.progress_sentence(progress)))
+
+
+def source_titles() -> dict[str, str]:
+    sources = db.query("sources")
+    return dict(zip(sources["source_id"], sources["title"], strict=True))
+
+
+def jail_population(series_all: pd.DataFrame, y0: int, y1: int) -> pd.DataFrame:
+    rows = series_all[(series_all["metric_id"] == "jail_rate_per_100k") & ~series_all["suppressed"].astype(bool)
+                      & series_all["year"].between(y0, y1)]
+    return pd.DataFrame({"year": rows["year"].astype(int), "population": rows["numerator"]}).reset_index(drop=True)
+
+
+# --- sections ---------------------------------------------------------------------------------------------------
+
+
+def _offices(offices: pd.DataFrame, terms: pd.DataFrame, elections: pd.DataFrame, today: date) -> tuple[Office, ...]:
+    out = []
+    for office in offices.itertuples(index=False):
+        rows = terms[terms["office_id"] == office.office_id]
+        current = rows[(pd.to_datetime(rows["start_date"]).dt.date <= today)
+                       & rows["end_date"].map(lambda e: pd.isna(e) or pd.Timestamp(e).date() >= today)]
+        covers = f" (covers {office.office_counties} counties)" if office.office_counties > 1 else ""
+        election = _election_text(elections[elections["office_id"] == office.office_id], today)
+        if current.empty:
+            out.append(Office(f"**{md(office.name)}**{covers}: the data do not say who holds the office now.", None,
+                              election))
+            continue
+        now = current.iloc[-1]
+        party = f", {now['party']}" if isinstance(now["party"], str) and now["party"] else ""
+        since = _continuous_start(rows, now)
+        out.append(Office(f"**{md(now['name'])}**{md(party)} — {md(office.name)}{covers}, "
+                          f"{_entry_words(now['entry'])} since {since:%d %B %Y}.",
+                          (f"{md(now['name'])}: record in office", str(now["prosecutor_id"])), election))
+    return tuple(out)
+
+
+def _terms_table(terms: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Prosecutor": terms["name"],
+        "Office": terms["office_name"],
+        "How they took office": terms["entry"],
+        "From": pd.to_datetime(terms["start_date"]).dt.date,
+        "To": [("in office" if pd.isna(e) else str(pd.Timestamp(e).date())) for e in terms["end_date"]],
+        "Where the dates come from": terms["citation"],
+    }).iloc[::-1]
+
+
+def _cards(cards: pd.DataFrame, titles: dict[str, str], state_abbr: str) -> tuple[Card, ...]:
+    out = []
+    for _, card in cards.iterrows():
+        unit = card["unit"]
+        value = trends.format_value(card["value"], unit, digits=1 if unit == "share" else 0)
+        help_text = f"{card['question']} {card['caveat']}"
+        if pd.isna(card["value"]):
+            why = ("too few cases to publish in these years" if card["years_suppressed"] else
+                   "no published data for these years")
+            out.append(Card(card["label"], value, help_text, (f"Not shown: {why}.",)))
+            continue
+        years = f"{int(card['y0'])}" if card["y0"] == card["y1"] else f"{int(card['y0'])}–{int(card['y1'])}"
+        level = precision(card["numerator"], card["denominator"], card["ci_low"], card["ci_high"], unit)
+        hedge = " Few cases: read with care." if level == "too_few" else ""
+        captions = [f"{years} · n: {trends.count_text(card['numerator'], card['denominator'], unit)} · "
+                    f"95% interval {trends.format_value(card['ci_low'], unit, digits=1)} to "
+                    f"{trends.format_value(card['ci_high'], unit, digits=1)} · Source: "
+                    f"{md(sources_text(card['source_ids'], titles))}.{hedge}"]
+        if not pd.isna(card.get("state_value")) and (card.get("state_n_counties") or 0) > 1:
+            captions.append(f"{state_abbr} ({int(card['state_n_counties'])} counties with data): "
+                            f"{trends.format_value(card['state_value'], unit, digits=1)} "
+                            f"({trends.format_value(card['state_ci_low'], unit, digits=1)} to "
+                            f"{trends.format_value(card['state_ci_high'], unit, digits=1)}; "
+                            f"{trends.count_text(card['state_numerator'], card['state_denominator'], unit)})")
+        else:
+            captions.append(f"{state_abbr}: no other county in the state publishes this measure for these years.")
+        if not pd.isna(card.get("similar_value")):
+            names = str(card["similar_names"]).split("; ")
+            shown = "; ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            captions.append(f"Similar counties ({md(shown)}): "
+                            f"{trends.format_value(card['similar_value'], unit, digits=1)} "
+                            f"({trends.format_value(card['similar_ci_low'], unit, digits=1)} to "
+                            f"{trends.format_value(card['similar_ci_high'], unit, digits=1)})")
+        else:
+            captions.append("Similar counties: none of similar size publishes this measure for these years.")
+        out.append(Card(card["label"], value, help_text, tuple(captions)))
+    return tuple(out)
+
+
+def _disparity(fips: str, metric: str, label_of: dict, unit_of: dict, y0: int, y1: int, short: str, place: str,
+               titles: dict, built: str, demo: bool) -> tuple[Part, ...]:
+    frame = db.query("county_disparity", fips=fips, metric=metric)
+    frame = frame[frame["year"].between(y0, y1)]
+    parts = []
+    for measure, heading in (("relative_rate", f"{label_of[metric]}: each group against white defendants"),
+                             ("representation_ratio", "Referrals from police against each group's share of the "
+                                                      "county's population")):
+        rows = frame[frame["measure"] == measure]
+        if measure == "relative_rate" and unit_of.get(metric) != "share":
+            parts.append(Part(None, f"Differences by race are computed for case decisions, not for "
+                                    f"{label_of[metric].lower()}."))
+            continue
+        if rows.empty:
+            parts.append(Part(None, f"{heading}: no breakdown by race is published for these years."))
+            continue
+        drawable = rows[~rows["suppressed"].astype(bool) & rows["value"].notna()]
+        year = int(drawable["year"].max()) if not drawable.empty else int(rows["year"].max())
+        rows = rows[rows["year"] == year]
+        explain = ("1.0 means the same rate as for white defendants; 2.0, twice the rate"
+                   if measure == "relative_rate" else
+                   "1.0 means a group's share of referrals equals its share of the population; 2.0, twice it")
+        fig = components.cached_chart(
+            disparity.disparity_chart, rows, measure=measure, title=f"{heading}, {short}, {year}",
+            subtitle=explain + "; lines: 95% intervals",
+            source=sources_text(rows["source_ids"], titles), built=built, demo=demo)
+        data = rows[["year", "race", "reference", "value", "ci_low", "ci_high", "suppressed", "suppression_reason"]]
+        notes = disparity.disparity_notes(rows)
+        parts.append(Part(Block(fig, data, disparity.disparity_alt(rows, measure=measure, place=place, year=year),
+                                f"{short}-{measure}-{metric}-{year}", f"disparity-{measure}"),
+                          "Not shown: " + " ".join(notes) if notes else ""))
+    return tuple(parts)
+
+
+def _detention(series_all: pd.DataFrame, y0: int, y1: int, short: str, place: str, term_frame: pd.DataFrame,
+               label_of: dict, titles: dict, built: str, demo: bool, attribution: str) -> tuple[Block, ...]:
+    in_range = series_all[series_all["year"].between(y0, y1)]
+    blocks = []
+    for metric in ("jail_rate_per_100k", "pretrial_share"):
+        rows = in_range[in_range["metric_id"] == metric].copy()
+        if rows.empty:
+            continue
+        rows["series"] = label_of[metric]
+        unit = "per_100k" if metric == "jail_rate_per_100k" else "share"
+        fig = components.cached_chart(
+            trends.trend_chart, rows, unit=unit, terms=term_frame, title=f"{label_of[metric]}, {short}",
+            subtitle=f"95% intervals as bands; shaded: {attribution}",
+            source=sources_text(rows["source_ids"], titles), built=built, demo=demo, y_title=label_of[metric])
+        blocks.append(Block(fig, _csv(rows, "all"), trends.alt_text(
+            rows, measure=label_of[metric].lower(), unit=unit, place=place, terms=term_frame),
+            f"{short}-{metric}-{y0}-{y1}", f"detention-{metric}"))
+    bail = in_range[in_range["metric_id"].isin(BAIL_METRICS)].copy()
+    if not bail.empty:
+        bail["series"] = bail["metric_id"].map(label_of)
+        fig = components.cached_chart(
+            trends.trend_chart, bail, unit="share", terms=term_frame,
+            title=f"Bail decisions at first appearance, {short}", subtitle="Share of release decisions; 95% intervals "
+            "as bands", source=sources_text(bail["source_ids"], titles), built=built, demo=demo,
+            y_title="share of decisions")
+        blocks.append(Block(fig, _csv(bail, "all"), trends.alt_text(
+            bail, measure="bail decisions", unit="share", place=place, terms=term_frame),
+            f"{short}-bail-{y0}-{y1}", "detention-bail"))
+    return tuple(blocks)
+
+
+def _coverage_table(coverage: pd.DataFrame) -> pd.DataFrame | None:
+    if coverage.empty:
+        return None
+    return pd.DataFrame({
+        "What": coverage["stage"].map(lambda s: flow.STAGE_WORDS.get(s, s)),
+        "Years": [f"{a}–{b}" if a != b else str(a) for a, b in zip(coverage["first_year"], coverage["last_year"],
+                                                                    strict=True)],
+        "Source": coverage["title"],
+        "Published by": coverage["publisher"],
+        "Licence": coverage["license"],
+        "Link": coverage["url"],
+    })
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+
+
+def _csv(series: pd.DataFrame, by: str) -> pd.DataFrame:
+    columns = ["metric_id", "year", "dimension", "dimension_value", "value", "ci_low", "ci_high", "numerator",
+               "denominator", "suppressed", "suppression_reason", "prosecutor", "source"]
+    return series[[c for c in columns if c in series]].reset_index(drop=True)
+
+
+def _continuous_start(rows: pd.DataFrame, now: pd.Series) -> date:
+    """The first day of the current prosecutor's unbroken time in this office (consecutive terms joined)."""
+    ordered = rows.sort_values("start_date")
+    start = pd.Timestamp(now["start_date"]).date()
+    for _, row in ordered.iloc[::-1].iterrows():
+        if pd.Timestamp(row["start_date"]).date() >= start:
+            continue
+        end = None if pd.isna(row["end_date"]) else pd.Timestamp(row["end_date"]).date()
+        if row["prosecutor_id"] == now["prosecutor_id"] and end is not None and (start - end).days <= 7:
+            start = pd.Timestamp(row["start_date"]).date()
+        else:
+            break
+    return start
+
+
+def _entry_words(entry: str) -> str:
+    return {"elected": "elected, in office", "appointed": "appointed, in office", "interim": "interim, in office",
+            "acting": "acting, in office"}.get(entry, "in office")
+
+
+def _election_text(elections: pd.DataFrame, today: date) -> str:
+    if elections.empty:
+        return "No election for this office is in the data."
+    dates = pd.to_datetime(elections["election_date"]).dt.date
+    future = elections[dates > today]
+    if not future.empty:
+        when = pd.to_datetime(future["election_date"]).min()
+        rows = future[pd.to_datetime(future["election_date"]) == when]
+        contested = rows["contested"].dropna()
+        state = ("contested" if contested.any() else "uncontested") if not contested.empty else "contest not yet known"
+        return f"Next election: {when:%d %B %Y} ({rows['round'].iloc[0]}; {state})."
+    last = pd.to_datetime(elections["election_date"]).max()
+    rows = elections[pd.to_datetime(elections["election_date"]) == last]
+    winners = rows[rows["winner"].fillna(False).astype(bool)]["candidate_name"].tolist()
+    contested = rows["contested"].dropna()
+    state = ("contested" if contested.any() else "uncontested") if not contested.empty else "contest unknown"
+    won = f", won by {', '.join(md(w) for w in winners)}" if winners else ""
+    return (f"No upcoming election is listed in the data. Last election: {last:%d %B %Y} "
+            f"({rows['round'].iloc[0]}, {state}{won}).")
