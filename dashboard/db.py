@@ -76,13 +76,18 @@ def sql_text(name: str) -> str:
 
 
 def query(name: str, **params: Any) -> pd.DataFrame:
-    """Run `queries/<name>.sql` with named parameters ($name in the SQL); cached per warehouse version."""
+    """Run `queries/<name>.sql` with named parameters ($name in the SQL); cached per warehouse version.
+
+    Each caller gets its own copy to change. The cache keeps the frames themselves (`cache_resource`), not
+    pickles of them (`cache_data`): unpickling every string of a result on every read was a quarter of a warm
+    prosecutor page (docs/PERFORMANCE.md), where a copy shares the strings.
+    """
     version = current_version()
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
     return _cached(name, frozen, version).copy()
 
 
-@st.cache_data(max_entries=2048, show_spinner=False)
+@st.cache_resource(max_entries=2048, show_spinner=False)
 def _cached(name: str, params: tuple[tuple[str, Any], ...], version: Version) -> pd.DataFrame:
     text = sql_text(name)
     values = {k: list(v) if isinstance(v, tuple) else v for k, v in params}

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import db
+
 VIEWS_KEPT = 256  # per content function, in each server process
 
 
@@ -34,3 +36,9 @@ def md(text: object) -> str:
     for char in ("\\", "*", "_", "`", "[", "]", "<", ">", "#", "|", "$", "~"):
         out = out.replace(char, "\\" + char)
     return out
+
+
+def source_titles() -> dict[str, str]:
+    """Source id -> title, for the source lines under charts and figures."""
+    sources = db.query("sources")
+    return dict(zip(sources["source_id"], sources["title"], strict=True))

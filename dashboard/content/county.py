@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard import components, db
 from dashboard.charts import detention, disparity, flow, trends
-from dashboard.content import VIEWS_KEPT, Block, md
+from dashboard.content import VIEWS_KEPT, Block, md, source_titles
 from dashboard.summary import county_summary, headline_table, place_name, precision, sources_text
 
 BAIL_METRICS = ("ror_rate", "cash_bail_rate", "remand_rate")
@@ -194,11 +194,6 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, ranged
         detention=_detention(series_all, y0, y1, short, place, term_frame, label_of, titles, built, demo, attribution),
         jail_years=jail_years, baseline=baseline, halving=halving,
         progress=md(detention.progress_sentence(progress)))
-
-
-def source_titles() -> dict[str, str]:
-    sources = db.query("sources")
-    return dict(zip(sources["source_id"], sources["title"], strict=True))
 
 
 def jail_population(series_all: pd.DataFrame, y0: int, y1: int) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import streamlit as st
 
 from dashboard import components, db, permalinks
 from dashboard.charts import disparity, trends
-from dashboard.content import md
+from dashboard.content import md, source_titles
 from dashboard.summary import sources_text
 
 PAGES = Path(__file__).resolve().parent
@@ -39,7 +39,7 @@ def main() -> None:
     profile = db.query("prosecutor_profile", id=pid).iloc[0]
     terms = db.query("prosecutor_terms", id=pid)
     mine = terms[terms["mine"].astype(bool)]
-    titles = dict(zip(db.query("sources")["source_id"], db.query("sources")["title"], strict=True))
+    titles = source_titles()
     built, demo = components.built_date(), db.is_demo()
     label_of = dict(zip(metrics["metric_id"], metrics["label"], strict=True))
     unit_of = dict(zip(metrics["metric_id"], metrics["unit"], strict=True))
@@ -54,7 +54,8 @@ def main() -> None:
     # --- choices ------------------------------------------------------------------------------------------------
     series_all = db.query("prosecutor_series", id=pid, dimension="all")
     published = series_all[~series_all["suppressed"].astype(bool)]
-    with_data = [m for m in metrics["metric_id"] if m in set(published["metric_id"])]
+    shown = set(published["metric_id"])
+    with_data = [m for m in metrics["metric_id"] if m in shown]
     notes: list[str] = []
     if series_all.empty:
         components.show_messages(view)
