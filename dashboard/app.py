@@ -13,12 +13,13 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `dashboard` importable under streamlit run
 
-from dashboard import db  # noqa: E402
+from dashboard import db, memory  # noqa: E402
 
 PAGES_DIR = Path(__file__).parent / "views"  # not "pages/": Streamlit would auto-load that folder
 
 st.set_page_config(page_title="Prosecutor accountability dashboard", page_icon="⚖️",
                    layout="wide", initial_sidebar_state="collapsed")
+memory.start_returning_freed_memory()
 
 pages = [
     st.Page(PAGES_DIR / "map.py", title="Map", icon=":material/map:", url_path="map", default=True),
