@@ -93,3 +93,25 @@ def test_county_content_is_built_once_per_view_and_again_for_a_new_warehouse(
     republished = county.county_view(fips, metric, "all", *years, db.current_version(), today)
     assert republished is not first
     assert republished.summary == first.summary  # the same data, computed again from the new file
+
+
+def test_prosecutor_content_is_built_once_per_view(demo_warehouse, monkeypatch: pytest.MonkeyPatch) -> None:
+    import duckdb
+
+    from dashboard import db
+    from dashboard.content import prosecutor
+
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        pid = con.execute("""SELECT t.prosecutor_id FROM term t JOIN office_county oc USING (office_id)
+                             JOIN case_counts c ON c.fips = oc.fips
+                             GROUP BY t.prosecutor_id ORDER BY sum(c.n) DESC, t.prosecutor_id LIMIT 1""").fetchone()[0]
+    monkeypatch.setenv("PAD_WAREHOUSE", str(demo_warehouse))
+    version = db.current_version()
+    base = prosecutor.prosecutor_base(pid, version)
+    assert prosecutor.prosecutor_base(pid, version) is base
+    metric = base.with_data[0]
+    first = prosecutor.prosecutor_view(pid, metric, "all", base.first_year, base.last_year, version)
+    assert prosecutor.prosecutor_view(pid, metric, "all", base.first_year, base.last_year, version) is first
+    other = prosecutor.prosecutor_view(pid, base.with_data[-1], "all", base.first_year, base.last_year, version)
+    assert other is not first and len(first.trends) == len(other.trends) >= 1
+    assert base.label_of[metric] in first.trends[0].fig.layout.title.text

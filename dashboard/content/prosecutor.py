@@ -1,0 +1,181 @@
+"""The prosecutor page's content: `prosecutor_base` per prosecutor, `prosecutor_view` per measure, breakdown and years.
+
+Both are cached per warehouse version; the page (views/prosecutor.py) adds the widgets and shows what these
+return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components, db
+from dashboard.charts import disparity, trends
+from dashboard.content import VIEWS_KEPT, Block, md, source_titles
+from dashboard.summary import sources_text
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One office's dot chart of differences against the predecessor and the state, and its table."""
+
+    office_id: str
+    office_name: str
+    block: Block
+
+
+@dataclass(frozen=True)
+class ProsecutorBase:
+    """What does not depend on the view: who, their terms, the comparisons, the office series."""
+
+    pid: str
+    name: str
+    caption: str
+    several_offices: bool
+    terms_table: pd.DataFrame
+    county_links: tuple[tuple[str, str], ...]  # (label, fips) of the counties they served, a few per term
+    series_all: pd.DataFrame
+    with_data: tuple[str, ...]
+    first_year: int | None
+    last_year: int | None
+    comparisons: tuple[Comparison, ...]
+    label_of: dict[str, str]
+    unit_of: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ProsecutorView:
+    sentences: dict[str, tuple[str, ...]]  # office_id -> the chosen measure's comparisons, in words
+    trends: tuple[Block, ...]  # one per office
+
+
+@st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
+def prosecutor_base(pid: str, version: db.Version) -> ProsecutorBase:
+    profile = db.query("prosecutor_profile", id=pid).iloc[0]
+    terms = db.query("prosecutor_terms", id=pid)
+    mine = terms[terms["mine"].astype(bool)]
+    metrics = db.query("metric_definitions")
+    label_of = dict(zip(metrics["metric_id"], metrics["label"], strict=True))
+    unit_of = dict(zip(metrics["metric_id"], metrics["unit"], strict=True))
+    titles, built, demo = source_titles(), components.built_date(), db.is_demo()
+    name = str(profile["name"])
+    party = f"{profile['party']}. " if isinstance(profile["party"], str) and profile["party"] else ""
+    offices = list(dict.fromkeys(mine["office_name"]))
+
+    series_all = db.query("prosecutor_series", id=pid, dimension="all")
+    shown = set(series_all.loc[~series_all["suppressed"].astype(bool), "metric_id"])
+    threshold = int(db.build_info().get("suppression_threshold", "10"))
+    comparisons = []
+    for office_id, rows in db.query("prosecutor_comparison", id=pid, threshold=threshold).groupby("office_id",
+                                                                                                  sort=False):
+        predecessor = rows.loc[rows["comparison"] == "predecessor", "other_label"].dropna()
+        who = predecessor.iloc[0] if not predecessor.empty else "the predecessor"
+        fig = components.cached_chart(
+            disparity.difference_chart, rows, unit_of=unit_of, labels=label_of, title=f"{name} vs {who} and the state",
+            subtitle="Difference in percentage points (their value minus the other); lines: 95% intervals",
+            source=sources_text(rows["source_ids"], titles), built=built, demo=demo)
+        comparisons.append(Comparison(str(office_id), str(rows["office_name"].iloc[0]), Block(
+            fig, _comparison_table(rows, label_of), _comparison_alt(rows, label_of, unit_of, name),
+            f"{name}-{office_id}-comparison", f"compare-{office_id}")))
+
+    return ProsecutorBase(
+        pid=pid, name=name, caption=md(f"{party}{'; '.join(offices)}."), several_offices=len(offices) > 1,
+        terms_table=_terms_table(mine), county_links=_county_links(mine), series_all=series_all,
+        with_data=tuple(m for m in metrics["metric_id"] if m in shown),
+        first_year=None if series_all.empty else int(series_all["year"].min()),
+        last_year=None if series_all.empty else int(series_all["year"].max()),
+        comparisons=tuple(comparisons), label_of=label_of, unit_of=unit_of)
+
+
+@st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
+def prosecutor_view(pid: str, metric: str | None, by: str, y0: int, y1: int, version: db.Version) -> ProsecutorView:
+    base = prosecutor_base(pid, version)
+    if not metric:
+        return ProsecutorView({}, ())
+    label_of, unit_of, name = base.label_of, base.unit_of, base.name
+    threshold = int(db.build_info().get("suppression_threshold", "10"))
+    comparisons = db.query("prosecutor_comparison", id=pid, threshold=threshold)
+    sentences = {str(office_id): tuple(md(disparity.difference_sentence(row, unit_of[metric], label_of[metric]))
+                                       for _, row in rows[rows["metric_id"] == metric].iterrows())
+                 for office_id, rows in comparisons.groupby("office_id", sort=False)}
+
+    titles, built, demo = source_titles(), components.built_date(), db.is_demo()
+    terms = db.query("prosecutor_terms", id=pid)
+    series = base.series_all if by == "all" else db.query("prosecutor_series", id=pid, dimension=by)
+    series = series[(series["metric_id"] == metric) & series["year"].between(y0, y1)].copy()
+    series["source"] = series["source_ids"].map(lambda s: sources_text(s, titles))
+    blocks = []
+    for office_id, rows in series.groupby("office_id", sort=False):
+        office_name = str(rows["office_name"].iloc[0])
+        rows = rows.copy()
+        rows["series"] = [trends.group_label(by, v) for v in rows["dimension_value"]]
+        shading = terms[terms["office_id"] == office_id].assign(highlight=lambda f: f["mine"].astype(bool))
+        fig = components.cached_chart(
+            trends.trend_chart, rows, unit=unit_of[metric], terms=shading,
+            title=f"{label_of[metric]}, {office_name}",
+            subtitle=f"{name}'s time in office highlighted; {trends.YEAR_ATTRIBUTION}" + (
+                f"; by {trends.DIMENSION_LABELS[by].lower()}" if by != "all" else ""),
+            source=sources_text(rows["source_ids"], titles), built=built, demo=demo, y_title=label_of[metric])
+        data = rows[["office_id", "metric_id", "year", "dimension", "dimension_value", "value", "ci_low", "ci_high",
+                     "numerator", "denominator", "suppressed", "suppression_reason", "prosecutor", "source"]]
+        blocks.append(Block(fig, data.reset_index(drop=True), trends.alt_text(
+            rows, measure=label_of[metric].lower(), unit=unit_of[metric], place=office_name, terms=shading),
+            f"{name}-{office_id}-{metric}-{by}-{y0}-{y1}", f"trend-{office_id}"))
+    return ProsecutorView(sentences, tuple(blocks))
+
+
+def _terms_table(mine: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Office": mine["office_name"],
+        "Counties": mine["counties"],
+        "How they took office": mine["entry"],
+        "From": pd.to_datetime(mine["start_date"]).dt.date,
+        "To": [("in office" if pd.isna(e) else str(pd.Timestamp(e).date())) for e in mine["end_date"]],
+        "Where the dates come from": mine["citation"],
+    })
+
+
+def _county_links(mine: pd.DataFrame) -> tuple[tuple[str, str], ...]:
+    seen: dict[str, str] = {}
+    for fips_list, counties in zip(mine["fips_list"], mine["counties"], strict=True):
+        for fips, label in zip(list(fips_list)[:4], str(counties).split("; ")[:4], strict=False):
+            seen.setdefault(fips, f"County page: {md(label)}")
+    return tuple((label, fips) for fips, label in seen.items())
+
+
+def _comparison_table(rows: pd.DataFrame, label_of: dict) -> pd.DataFrame:
+    out = []
+    for row in rows.itertuples(index=False):
+        scale = 100 if row.unit == "share" else 1
+        out.append({
+            "Measure": label_of.get(row.metric_id, row.metric_id),
+            "Against": row.other_label,
+            "Their value": trends.format_value(row.value, row.unit, digits=1),
+            "Their n": trends.count_text(row.numerator, row.denominator, row.unit),
+            "Other value": trends.format_value(row.other_value, row.unit, digits=1),
+            "Other n": trends.count_text(row.other_numerator, row.other_denominator, row.unit),
+            "Difference": None if pd.isna(row.diff) else round(row.diff * scale, 2),
+            "95% interval low": None if pd.isna(row.diff_low) else round(row.diff_low * scale, 2),
+            "95% interval high": None if pd.isna(row.diff_high) else round(row.diff_high * scale, 2),
+            "Unit of difference": "percentage points" if row.unit == "share" else "per 100,000 adults",
+            "Note": row.note if isinstance(row.note, str) else "",
+        })
+    return pd.DataFrame(out)
+
+
+def _comparison_alt(rows: pd.DataFrame, label_of: dict, unit_of: dict, name: str) -> str:
+    clear = []
+    for row in rows.itertuples(index=False):
+        if unit_of.get(row.metric_id) != "share" or pd.isna(row.diff_low):
+            continue
+        if row.diff_low > 0 or row.diff_high < 0:
+            clear.append(f"{label_of.get(row.metric_id, row.metric_id)} against {row.other_label}: "
+                         f"{row.diff * 100:+.1f} points")
+    text = (f"Dot chart of differences in percentage points between {name} and their predecessor and the state's "
+            "other offices, one row per measure, with 95% intervals. ")
+    if clear:
+        return text + "Clear differences (interval not crossing zero): " + "; ".join(clear) + ". Others: no clear " \
+            "difference, or too few cases."
+    return text + "No difference is clear: every interval crosses zero or the data are too few."
