@@ -1,12 +1,12 @@
 """Map (`/`): every US county coloured by one measure in one year; find your county; open its page.
 
 URL: `metric`, `year`, `state` (zooms to the state), `fips` (outlines one county). Thin: read the view,
-check it against the warehouse, query, hand frames to dashboard/charts/maps.py, show with components.
+check it against the warehouse, and show what dashboard/content/map.py computed for it (once per view and
+warehouse version) with components.
 """
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -15,24 +15,9 @@ import streamlit as st
 from dashboard import components, db, permalinks
 from dashboard.charts import maps
 from dashboard.charts.tables import md_escape
+from dashboard.content.map import GEO, map_content, map_deck
 
-GEO = Path(__file__).resolve().parents[2] / "data" / "geo"
-SHAPES = Path(__file__).resolve().parents[1] / "static" / maps.SHAPES_FILE
 COUNTY_PAGE = Path(__file__).resolve().parent / "county.py"
-
-
-@st.cache_resource(show_spinner=False)
-def _bounds(path: str, mtime_ns: int) -> tuple[dict, dict]:
-    """Each state's and each county's extent, from the county polygons (read once per file version)."""
-    geometry = maps.load_geometry(path)
-    return maps.bounds_by_prefix(geometry, 2), maps.bounds_by_prefix(geometry, 5)
-
-
-@st.cache_resource(show_spinner=False)
-def _shapes_digest(path: str, mtime_ns: int) -> str:
-    """The static shapes file's digest: its URL carries it (a changed file is fetched anew, not taken from the
-    browser's cache) and the deck cache is keyed by it."""
-    return hashlib.sha1(Path(path).read_bytes()).hexdigest()[:12]
 
 
 def _default_metric(metrics: pd.DataFrame) -> str:
@@ -122,42 +107,22 @@ components.show_messages(view)
 row = metric_rows.loc[metric]
 label, unit = str(row["label"]), str(row["unit"])
 
-frame = db.query("map_values", metric=metric, year=year)
-in_scope = frame if not state else frame[frame["state_abbr"] == state]
-suppressed = maps.suppressed_mask(in_scope)
-n_shown = int((in_scope["value"].notna() & ~suppressed).sum())
-n_suppressed = int(suppressed.sum())
+version = db.current_version()
+content = map_content(metric, year, state or None, label, unit, version)
+n_shown, n_suppressed = content.shown, content.suppressed
 where = str(state_rows.at[state, "state_name"]) if state else "the United States"
 
 st.subheader(md_escape(row["question"]))
-summary = f"In {year}, {n_shown:,} of {len(in_scope):,} counties in {where} have a published value."
+summary = f"In {year}, {n_shown:,} of {content.counties:,} counties in {where} have a published value."
 if n_suppressed:
     summary += f" {n_suppressed:,} more have too few cases to show a number safely."
 st.markdown(summary)
 
-geometry_path = GEO / "counties.geojson"
-state_bounds, county_bounds = _bounds(str(geometry_path), geometry_path.stat().st_mtime_ns)
 highlight = view.fips[0] if view.fips else None
 phone = _is_phone()
-fit = {"width": maps.PHONE_WIDTH, "height": maps.MAP_HEIGHT_PHONE} if phone else {"width": maps.DESKTOP_WIDTH}
-if highlight and highlight in county_bounds:
-    map_view = maps.view_for_bounds(county_bounds[highlight], **fit)
-    map_view["zoom"] = min(map_view["zoom"], 7.0)
-elif state:
-    map_view = maps.view_for_bounds(state_bounds.get(str(state_rows.at[state, "state_fips"])), **fit)
-else:
-    map_view = maps.us_view(phone=phone)
-
-values = maps.shown_values(frame)  # one colour scale for the whole country, so states compare
-domain = maps.scale_domain(values, unit)
-with_data = int((frame["value"].notna() | maps.suppressed_mask(frame)).sum())
-markers = 0 < with_data <= maps.MARKERS_UP_TO
-st.html(maps.legend_html(domain, label=label, unit=unit, year=year, show_suppressed=n_suppressed > 0,
-                         values=values, markers=markers))
-deck = components.cached_chart(maps.static_county_deck, frame, shapes_path=str(SHAPES),
-                               digest=_shapes_digest(str(SHAPES), SHAPES.stat().st_mtime_ns), label=label,
-                               unit=unit, year=year, view=map_view, highlight=highlight, domain=domain,
-                               markers=markers, focus=str(state_rows.at[state, "state_fips"]) if state else None)
+st.html(maps.legend_html(content.domain, label=label, unit=unit, year=year, show_suppressed=n_suppressed > 0,
+                         values=list(content.values), markers=content.markers))
+deck = map_deck(metric, year, state or None, label, unit, highlight, phone, version)
 alt = (f"Map of US counties coloured by {label.lower()} in {year}"
        + (f", zoomed to {where}" if state else "")
        + f". {n_shown:,} counties have a value; grey counties have no public data.")
@@ -183,7 +148,7 @@ components.copy_link(view)
 st.subheader("Download this map")
 st.markdown("The same view as a printable map with its title, source and date, and the numbers behind it "
             "as a table (counties with too few cases show no counts).")
-table = maps.export_table(frame, metric_label=label, year=year, state=state or None)
+table, frame = content.table, content.frame
 filename = f"{metric}-{year}-{state or 'us'}"
 # The printable figure (all the county polygons again, as plotly shapes) is built and sent only when asked
 # for, and only for the view it was asked for: otherwise every change of measure would carry it.
@@ -198,7 +163,7 @@ if asked:
     figure = maps.choropleth_figure(maps.load_geometry(GEO / "counties.geojson"), frame, label=label, unit=unit,
                                     year=year, state=state or None, state_name=where if state else None,
                                     source=sources, built=components.built_date(), demo=db.is_demo(),
-                                    states=maps.load_geometry(GEO / "states.geojson"), domain=domain)
+                                    states=maps.load_geometry(GEO / "states.geojson"), domain=content.domain)
     components.chart_block(figure, table, alt=alt, filename=filename, key="map-export")
 else:
     components.table_and_csv(table, filename=filename, key="map-export")

@@ -1,0 +1,89 @@
+"""The map page's content: `map_content` per (measure, year, state), `map_deck` per map view of it.
+
+Both are cached per warehouse version; the page (views/map.py) adds the widgets and shows what these return.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pydeck as pdk
+import streamlit as st
+
+from dashboard import db
+from dashboard.charts import maps
+from dashboard.content import VIEWS_KEPT
+
+GEO = Path(__file__).resolve().parents[2] / "data" / "geo"
+SHAPES = Path(__file__).resolve().parents[1] / "static" / maps.SHAPES_FILE
+
+
+@dataclass(frozen=True)
+class MapContent:
+    frame: pd.DataFrame  # every county's value of the measure in the year (map_values.sql)
+    counties: int  # in the chosen state, or all
+    shown: int  # of those, with a published value
+    suppressed: int  # of those, with too few cases to show one
+    values: tuple[float, ...]  # the country's published values: one colour scale, so states compare
+    domain: tuple[float, float] | None
+    markers: bool  # few counties have data: a dot marks each
+    table: pd.DataFrame  # the download: one row per county in the view, suppression applied
+
+
+@st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
+def map_content(metric: str, year: int, state: str | None, label: str, unit: str, version: db.Version) -> MapContent:
+    frame = db.query("map_values", metric=metric, year=year)
+    in_scope = frame if not state else frame[frame["state_abbr"] == state]
+    suppressed = maps.suppressed_mask(in_scope)
+    values = maps.shown_values(frame)
+    with_data = int((frame["value"].notna() | maps.suppressed_mask(frame)).sum())
+    return MapContent(
+        frame=frame, counties=len(in_scope), shown=int((in_scope["value"].notna() & ~suppressed).sum()),
+        suppressed=int(suppressed.sum()), values=tuple(values), domain=maps.scale_domain(values, unit),
+        markers=0 < with_data <= maps.MARKERS_UP_TO,
+        table=maps.export_table(frame, metric_label=label, year=year, state=state))
+
+
+@st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
+def map_deck(metric: str, year: int, state: str | None, label: str, unit: str, highlight: str | None, phone: bool,
+             version: db.Version) -> pdk.Deck:
+    """The deck for one view: zoomed to the highlighted county, else the state, else the country."""
+    content = map_content(metric, year, state, label, unit, version)
+    state_bounds, county_bounds = bounds(str(GEO / "counties.geojson"), (GEO / "counties.geojson").stat().st_mtime_ns)
+    fit = {"width": maps.PHONE_WIDTH, "height": maps.MAP_HEIGHT_PHONE} if phone else {"width": maps.DESKTOP_WIDTH}
+    state_fips = _state_fips(state)
+    if highlight and highlight in county_bounds:
+        view = maps.view_for_bounds(county_bounds[highlight], **fit)
+        view["zoom"] = min(view["zoom"], 7.0)
+    elif state:
+        view = maps.view_for_bounds(state_bounds.get(state_fips), **fit)
+    else:
+        view = maps.us_view(phone=phone)
+    return maps.static_county_deck(
+        content.frame, shapes_path=str(SHAPES),
+        digest=shapes_digest(str(SHAPES), SHAPES.stat().st_mtime_ns), label=label, unit=unit, year=year, view=view,
+        highlight=highlight, domain=content.domain, markers=content.markers, focus=state_fips)
+
+
+@st.cache_resource(show_spinner=False)
+def bounds(path: str, mtime_ns: int) -> tuple[dict, dict]:
+    """Each state's and each county's extent, from the county polygons (read once per file version)."""
+    geometry = maps.load_geometry(path)
+    return maps.bounds_by_prefix(geometry, 2), maps.bounds_by_prefix(geometry, 5)
+
+
+@st.cache_resource(show_spinner=False)
+def shapes_digest(path: str, mtime_ns: int) -> str:
+    """The static shapes file's digest: its URL carries it (a changed file is fetched anew, not taken from the
+    browser's cache) and the deck cache is keyed by it."""
+    return hashlib.sha1(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def _state_fips(state: str | None) -> str | None:
+    if not state:
+        return None
+    states = db.query("states")
+    return str(states.loc[states["state_abbr"] == state, "state_fips"].iloc[0])
