@@ -33,11 +33,10 @@ REFERENCE_SOURCES = ("us_atlas",)  # every build needs the county list
 # DuckDB's memory for the whole build, every stage (docs/PERFORMANCE.md). Unbounded, DuckDB takes up to
 # 80% of the machine's memory and keeps every intermediate in it (5.7 GB at 1 million demo cases); with a
 # limit it spills large groupings, joins and sorts to a directory beside the new warehouse instead, with
-# the same results. Measured with the demo: 3GB gives 90 s and a 3.5 GB peak for the whole process at 1
-# million cases, 318 s and 3.9 GB at 5 million; 1500MB gives 129 s and 2.0 GB at 1 million but runs out of
-# memory at 5 million (in complementary suppression's second pass), so 3GB is the default. Running out is
-# a one-line error that names PAD_ETL_MEMORY_LIMIT, which overrides it (a DuckDB size such as "8GB").
-MEMORY_LIMIT = "3GB"
+# the same results. Measured with the demo: 3GB gives a 3.5 GB peak for the whole process at 1 million
+# cases; 1500MB gives 2.4 GB at 5 million, and 600MB 1.2 GB at 1 million, at the cost of more spilling.
+# Running out is a one-line error that names PAD_ETL_MEMORY_LIMIT, which overrides it (such as "8GB").
+MEMORY_LIMIT = "1500MB"
 MEMORY_LIMIT_ENV = "PAD_ETL_MEMORY_LIMIT"
 
 

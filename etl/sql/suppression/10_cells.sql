@@ -22,7 +22,11 @@ SELECT CASE WHEN (SELECT max(code) FROM scope_code) >= 1048576 OR (SELECT max(co
                  OR (SELECT max(year(period_start)) FROM metric_raw WHERE period_grain = 'year') > 2155
             THEN error('too many scopes, groups or measures, or a year outside 1901-2155, for the cell keys') END;
 
+-- `hidden` is made with the table, not by an UPDATE of every row after it: a temporary table is never
+-- checkpointed, so DuckDB keeps an update's old and new values in memory it cannot spill, which ran the
+-- build out of memory under a low limit (etl/build.py).
 CREATE OR REPLACE TEMP TABLE metric_cell AS
+SELECT *, reason IS NOT NULL AS hidden FROM (
 SELECT cell_key(d.sort_order, s.code, sc.code, y.yr, b.code, vc.code) AS cell_id,
        d.sort_order AS metric_code, s.code AS scope_code, sc.code AS sid, y.yr, b.code AS dimension_code,
        vc.code AS value_code, r.*, d.unit, d.stage,
@@ -36,10 +40,8 @@ JOIN scope_code sc USING (scope_id)
 JOIN value_code vc USING (dimension_value)
 JOIN (VALUES ('all', 0), ('race', 1), ('sex', 2), ('age_band', 3), ('offense_category', 4), ('offense_level', 5))
      b(dimension, code) USING (dimension)
-CROSS JOIN (SELECT CASE WHEN r.period_grain = 'year' THEN year(r.period_start) - 1900 ELSE 0 END AS yr) y;
-
-ALTER TABLE metric_cell ADD COLUMN hidden BOOLEAN;
-UPDATE metric_cell SET hidden = reason IS NOT NULL;
+CROSS JOIN (SELECT CASE WHEN r.period_grain = 'year' THEN year(r.period_start) - 1900 ELSE 0 END AS yr) y
+);
 
 SELECT CASE WHEN (SELECT count(*) FROM metric_cell) <> (SELECT count(*) FROM metric_raw)
               OR (SELECT count(DISTINCT cell_id) FROM metric_cell) <> (SELECT count(*) FROM metric_cell)
