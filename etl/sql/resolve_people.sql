@@ -33,6 +33,12 @@ SELECT fips, arg_min(office_id, (o.kind LIKE 'solicitor%')::INT || office_id) AS
 FROM office_county oc JOIN office o USING (office_id)
 GROUP BY fips;
 
-UPDATE case_counts SET office_id = co.office_id
-FROM county_office co
-WHERE case_counts.office_id IS NULL AND case_counts.fips = co.fips;
+-- Rows that came without an office get their county's. Written anew rather than by an UPDATE of every row:
+-- DuckDB holds an update's values in memory it cannot spill until a checkpoint, more than the build's limit
+-- at 20 million demo cases (docs/PERFORMANCE.md); a table and an insert spill.
+CREATE TEMP TABLE case_counts_attributed AS
+SELECT cc.* REPLACE (coalesce(cc.office_id, co.office_id) AS office_id)
+FROM case_counts cc LEFT JOIN county_office co ON co.fips = cc.fips;
+DELETE FROM case_counts;
+INSERT INTO case_counts SELECT * FROM case_counts_attributed;
+DROP TABLE case_counts_attributed;
