@@ -33,10 +33,11 @@ REFERENCE_SOURCES = ("us_atlas",)  # every build needs the county list
 # DuckDB's memory for the whole build, every stage (docs/PERFORMANCE.md). Unbounded, DuckDB takes up to
 # 80% of the machine's memory and keeps every intermediate in it (5.7 GB at 1 million demo cases); with a
 # limit it spills large groupings, joins and sorts to a directory beside the new warehouse instead, with
-# the same results. Measured with the demo: 3GB gives a 3.5 GB peak for the whole process at 1 million
-# cases; 1500MB gives 2.4 GB at 5 million, and 600MB 1.2 GB at 1 million, at the cost of more spilling.
-# Running out is a one-line error that names PAD_ETL_MEMORY_LIMIT, which overrides it (such as "8GB").
-MEMORY_LIMIT = "1500MB"
+# the same results. Measured with the demo: 1500MB gives a 2.1 GB peak for the whole process at 1 million
+# cases and 2.4 GB at 5 million, but runs out at 20 million (in the metric step's join of facts and
+# measures); 3GB builds 20 million (4.5 GB peak), so it is the default. Running out is a one-line error
+# that names PAD_ETL_MEMORY_LIMIT, which overrides it (a DuckDB size such as "1500MB" or "8GB").
+MEMORY_LIMIT = "3GB"
 MEMORY_LIMIT_ENV = "PAD_ETL_MEMORY_LIMIT"
 
 
