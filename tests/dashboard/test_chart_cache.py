@@ -115,3 +115,11 @@ def test_prosecutor_content_is_built_once_per_view(demo_warehouse, monkeypatch: 
     other = prosecutor.prosecutor_view(pid, base.with_data[-1], "all", base.first_year, base.last_year, version)
     assert other is not first and len(first.trends) == len(other.trends) >= 1
     assert base.label_of[metric] in first.trends[0].fig.layout.title.text
+
+
+def test_a_cached_figure_makes_its_dict_once_and_it_is_the_figure_s() -> None:
+    """st.plotly_chart asks for the figure's dict on every rerun; a cached chart makes it once."""
+    chart = components.cached_chart(_titled, _frame(5.0), title="Once")
+    assert isinstance(chart, components.SharedFigure)
+    assert chart.to_dict() is chart.to_dict()
+    assert chart.to_dict() == go.Figure(chart.to_plotly_json()).to_dict()
