@@ -38,6 +38,18 @@ def md(text: object) -> str:
     return out
 
 
+def terms_table(terms: pd.DataFrame, leading: dict[str, str]) -> pd.DataFrame:
+    """Terms as the pages list them: the `leading` columns (heading -> column), then how and when each term
+    began and ended, with the citation for its dates."""
+    return pd.DataFrame({
+        **{heading: terms[column] for heading, column in leading.items()},
+        "How they took office": terms["entry"],
+        "From": pd.to_datetime(terms["start_date"]).dt.date,
+        "To": [("in office" if pd.isna(e) else str(pd.Timestamp(e).date())) for e in terms["end_date"]],
+        "Where the dates come from": terms["citation"],
+    })
+
+
 def source_titles() -> dict[str, str]:
     """Source id -> title, for the source lines under charts and figures."""
     sources = db.query("sources")

@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard import components, db
 from dashboard.charts import detention, disparity, flow, trends
-from dashboard.content import VIEWS_KEPT, Block, md, source_titles
+from dashboard.content import VIEWS_KEPT, Block, md, source_titles, terms_table
 from dashboard.summary import county_summary, headline_table, place_name, precision, sources_text
 
 BAIL_METRICS = ("ror_rate", "cash_bail_rate", "remand_rate")
@@ -109,7 +109,8 @@ def county_base(fips: str, version: db.Version, today: date) -> CountyBase:
         fips=fips, place=place, short=place.split(",")[0], population=population,
         state_abbr=str(profile["state_abbr"]), state_name=str(profile["state_name"]),
         offices=_offices(offices, terms, db.query("county_elections", fips=fips), today),
-        has_offices=not offices.empty, terms_table=_terms_table(terms), terms=terms,
+        has_offices=not offices.empty, terms=terms,
+        terms_table=terms_table(terms, {"Prosecutor": "name", "Office": "office_name"}).iloc[::-1],
         term_frame=terms.iloc[0:0] if offices.empty else terms[terms["office_id"] == offices["office_id"].iloc[0]],
         attribution=(trends.YEAR_ATTRIBUTION if isinstance(year_rule, str) and "most of the year" in year_rule
                      else "shaded: who was in office"),
@@ -127,12 +128,13 @@ def county_base(fips: str, version: db.Version, today: date) -> CountyBase:
 
 
 @st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
-def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, ranged: bool, picked: int | None,
-                linked: int | None, version: db.Version, today: date) -> CountyView:
+def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked: int | None, linked: int | None,
+                version: db.Version, today: date) -> CountyView:
     """The jail baseline is the one `picked` in the widget, else the `linked` one, else the first published year."""
     base = county_base(fips, version, today)
     titles, built, demo = source_titles(), components.built_date(), db.is_demo()
     short, place, series_all = base.short, base.place, base.series_all
+    ranged = (y0, y1) != (base.first_year, base.last_year)  # the cards pool the chosen years, else the latest
     term_frame, attribution = base.term_frame, base.attribution
 
     cards = headline_table(db.query("county_cards", fips=fips, year_from=y0 if ranged else None,
@@ -224,17 +226,6 @@ def _offices(offices: pd.DataFrame, terms: pd.DataFrame, elections: pd.DataFrame
                           f"{_entry_words(now['entry'])} since {since:%d %B %Y}.",
                           (f"{md(now['name'])}: record in office", str(now["prosecutor_id"])), election))
     return tuple(out)
-
-
-def _terms_table(terms: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Prosecutor": terms["name"],
-        "Office": terms["office_name"],
-        "How they took office": terms["entry"],
-        "From": pd.to_datetime(terms["start_date"]).dt.date,
-        "To": [("in office" if pd.isna(e) else str(pd.Timestamp(e).date())) for e in terms["end_date"]],
-        "Where the dates come from": terms["citation"],
-    }).iloc[::-1]
 
 
 def _cards(cards: pd.DataFrame, titles: dict[str, str], state_abbr: str) -> tuple[Card, ...]:

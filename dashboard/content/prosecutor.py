@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard import components, db
 from dashboard.charts import disparity, trends
-from dashboard.content import VIEWS_KEPT, Block, md, source_titles
+from dashboard.content import VIEWS_KEPT, Block, md, source_titles, terms_table
 from dashboard.summary import sources_text
 
 
@@ -24,6 +24,7 @@ class Comparison:
     office_id: str
     office_name: str
     block: Block
+    rows: pd.DataFrame  # prosecutor_comparison.sql's rows for the office: the view words the chosen measure's
 
 
 @dataclass(frozen=True)
@@ -78,11 +79,12 @@ def prosecutor_base(pid: str, version: db.Version) -> ProsecutorBase:
             source=sources_text(rows["source_ids"], titles), built=built, demo=demo)
         comparisons.append(Comparison(str(office_id), str(rows["office_name"].iloc[0]), Block(
             fig, _comparison_table(rows, label_of), _comparison_alt(rows, label_of, unit_of, name),
-            f"{name}-{office_id}-comparison", f"compare-{office_id}")))
+            f"{name}-{office_id}-comparison", f"compare-{office_id}"), rows))
 
     return ProsecutorBase(
         pid=pid, name=name, caption=md(f"{party}{'; '.join(offices)}."), several_offices=len(offices) > 1,
-        terms_table=_terms_table(mine), county_links=_county_links(mine), series_all=series_all,
+        terms_table=terms_table(mine, {"Office": "office_name", "Counties": "counties"}),
+        county_links=_county_links(mine), series_all=series_all,
         with_data=tuple(m for m in metrics["metric_id"] if m in shown),
         first_year=None if series_all.empty else int(series_all["year"].min()),
         last_year=None if series_all.empty else int(series_all["year"].max()),
@@ -95,11 +97,9 @@ def prosecutor_view(pid: str, metric: str | None, by: str, y0: int, y1: int, ver
     if not metric:
         return ProsecutorView({}, ())
     label_of, unit_of, name = base.label_of, base.unit_of, base.name
-    threshold = int(db.build_info().get("suppression_threshold", "10"))
-    comparisons = db.query("prosecutor_comparison", id=pid, threshold=threshold)
-    sentences = {str(office_id): tuple(md(disparity.difference_sentence(row, unit_of[metric], label_of[metric]))
-                                       for _, row in rows[rows["metric_id"] == metric].iterrows())
-                 for office_id, rows in comparisons.groupby("office_id", sort=False)}
+    sentences = {c.office_id: tuple(md(disparity.difference_sentence(row, unit_of[metric], label_of[metric]))
+                                    for _, row in c.rows[c.rows["metric_id"] == metric].iterrows())
+                 for c in base.comparisons}
 
     titles, built, demo = source_titles(), components.built_date(), db.is_demo()
     terms = db.query("prosecutor_terms", id=pid)
@@ -124,17 +124,6 @@ def prosecutor_view(pid: str, metric: str | None, by: str, y0: int, y1: int, ver
             rows, measure=label_of[metric].lower(), unit=unit_of[metric], place=office_name, terms=shading),
             f"{name}-{office_id}-{metric}-{by}-{y0}-{y1}", f"trend-{office_id}"))
     return ProsecutorView(sentences, tuple(blocks))
-
-
-def _terms_table(mine: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Office": mine["office_name"],
-        "Counties": mine["counties"],
-        "How they took office": mine["entry"],
-        "From": pd.to_datetime(mine["start_date"]).dt.date,
-        "To": [("in office" if pd.isna(e) else str(pd.Timestamp(e).date())) for e in mine["end_date"]],
-        "Where the dates come from": mine["citation"],
-    })
 
 
 def _county_links(mine: pd.DataFrame) -> tuple[tuple[str, str], ...]:

@@ -80,7 +80,7 @@ def main() -> None:
     components.show_messages(view)
 
     picked = st.session_state.get(f"baseline-{fips}")  # the baseline widget below, when already used
-    page = county.county_view(fips, metric, by, y0, y1, ranged, picked, view.baseline, version, today)
+    page = county.county_view(fips, metric, by, y0, y1, picked, view.baseline, version, today)
     if view.baseline and view.baseline not in page.jail_years and picked is None:
         st.info(f"There is no published jail count for {view.baseline}; the baseline is {page.baseline}.",
                 icon=":material/link_off:")

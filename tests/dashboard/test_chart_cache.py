@@ -81,7 +81,7 @@ def test_county_content_is_built_once_per_view_and_again_for_a_new_warehouse(
     version, today = db.current_version(), date.today()
     base = county.county_base(fips, version, today)
     metric = base.with_data[0]
-    years = (base.first_year, base.last_year, False, None, None)
+    years = (base.first_year, base.last_year, None, None)
     first = county.county_view(fips, metric, "all", *years, version, today)
     assert county.county_view(fips, metric, "all", *years, version, today) is first
     assert county.county_view(fips, metric, "race", *years, version, today) is not first

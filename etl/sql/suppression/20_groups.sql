@@ -15,6 +15,7 @@ term_parent AS (
     SELECT o.code AS office_sid, year(ty.year_start) - 1900 AS yr, t.code AS term_sid
     FROM term_year ty JOIN scope_code o ON o.scope_id = ty.office_id JOIN scope_code t ON t.scope_id = ty.term_id
 ),
+-- Not materialised: read twice, first for the shown cells' groups, then filtered to them (a semi join).
 member AS NOT MATERIALIZED (
 SELECT 1 AS kind, (1::BIGINT << 45) + cell_key(metric_code, scope_code, sid, yr, dimension_code, 0) AS group_id,
        cell_id, FALSE AS is_total, hidden
