@@ -178,8 +178,12 @@ def csv_bytes(data: pd.DataFrame) -> bytes:
     return safe.to_csv(index=False).encode("utf-8")
 
 
+@functools.cache
 def image_export_available() -> bool:
-    """Server-side images need kaleido and a Chromium; without one, plotly's own button still works."""
+    """Server-side images need kaleido and a Chromium; without one, plotly's own button still works.
+
+    Asked once per process: it is asked for every chart of every rerun, and looking along PATH is a dozen
+    system calls, each a chance for another session's thread to take the GIL."""
     return shutil.which("chromium") is not None or bool(os.environ.get("BROWSER_PATH"))
 
 

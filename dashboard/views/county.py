@@ -87,8 +87,7 @@ def main() -> None:
 
     # --- summary, headline cards ---------------------------------------------------------------------------
     st.subheader("In short")
-    for sentence in page.summary:
-        st.markdown(f"- {md(sentence)}")
+    st.markdown("\n".join(f"- {md(sentence)}" for sentence in page.summary))
     st.subheader("Headline numbers")
     st.caption("Each figure shows its count (n), its 95% interval, its years and source, beside the state's figure "
                "and that of similar counties: up to 10 counties with half to twice this county's population that "
@@ -159,8 +158,7 @@ def _cards(cards: tuple[county.Card, ...]) -> None:
         for column, card in zip(st.columns(3), cards[start:start + 3], strict=False):
             with column, st.container(border=True):
                 st.metric(card.label, card.value, help=card.help)
-                for caption in card.captions:
-                    st.caption(caption)
+                st.caption("  \n".join(card.captions))  # one element, one line each: every element is a message
 
 
 def _block(block: Block) -> None:
