@@ -7,16 +7,15 @@ import json
 import os
 import pickle
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
-from pathlib import Path
 from typing import TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import db, permalinks
+from dashboard import db, navigation, permalinks
 from dashboard.charts.common import download_config, safe_filename
 from dashboard.charts.tables import md_escape
 
@@ -200,10 +199,9 @@ def _render(spec: str, fmt: str) -> bytes | None:
         return None
 
 
-VIEWS = Path(__file__).parent / "views"
 
 
-def pick_entity(view: permalinks.View, *, title: str, label: str, labels: dict[str, str], placeholder: str,
+def pick_entity(view: permalinks.View, *, title: str, label: str, labels: Mapping[str, str], placeholder: str,
                 hint: str, key: str, field: str) -> None:
     """A page opened without its id: a search box; choosing puts the id in the URL and redraws from there."""
     show_messages(view)
@@ -212,7 +210,7 @@ def pick_entity(view: permalinks.View, *, title: str, label: str, labels: dict[s
                           placeholder=placeholder, key=key)
     if chosen is None:
         st.info(hint, icon=":material/search:")
-        st.page_link(VIEWS / "map.py", label="Back to the map", icon=":material/map:")
+        st.page_link(navigation.page("map"), label="Back to the map", icon=":material/map:")
         return
     permalinks.write(view.with_(**{field: (chosen,)}))
     st.rerun()
@@ -220,4 +218,4 @@ def pick_entity(view: permalinks.View, *, title: str, label: str, labels: dict[s
 
 def not_found(message: str) -> None:
     st.info(message, icon=":material/search_off:")
-    st.page_link(VIEWS / "map.py", label="Back to the map", icon=":material/map:")
+    st.page_link(navigation.page("map"), label="Back to the map", icon=":material/map:")

@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import duckdb
@@ -106,9 +108,37 @@ def _cached(name: str, params: tuple[tuple[str, Any], ...], version: Version) ->
     raise AssertionError("unreachable")
 
 
-def build_info() -> dict[str, str]:
+def build_info() -> Mapping[str, str]:
+    return _build_info(current_version())
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _build_info(version: Version) -> Mapping[str, str]:
+    """Read on every rerun (the demo banner): one read-only mapping per warehouse version, not a frame copied."""
     frame = query("build_info")
-    return dict(zip(frame["key"], frame["value"], strict=True))
+    return MappingProxyType(dict(zip(frame["key"], frame["value"], strict=True)))
+
+
+def lookup(name: str, key: str, value: str) -> Mapping[str, Any]:
+    """One column of a query by another (county label by FIPS code), made once per warehouse version: the map's
+    county search lists all 3,000 on every rerun."""
+    return _lookup(name, key, value, current_version())
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _lookup(name: str, key: str, value: str, version: Version) -> Mapping[str, Any]:
+    frame = _cached(name, (), version)
+    return MappingProxyType(dict(zip(frame[key].tolist(), frame[value].tolist(), strict=True)))
+
+
+def known(name: str, column: str) -> frozenset[str]:
+    """Every value of one column of a query, to check a link's ids against on every rerun."""
+    return _known(name, column, current_version())
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _known(name: str, column: str, version: Version) -> frozenset[str]:
+    return frozenset(_cached(name, (), version)[column])
 
 
 def is_demo() -> bool:

@@ -10,9 +10,11 @@ a cached object after it is returned: every session shares it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 
 from dashboard import db
 
@@ -29,6 +31,19 @@ class Block:
     filename: str
     key: str
 
+    @cached_property
+    def table(self) -> pa.Table:
+        """`data` as its 'show as table' switch sends it, converted once (see `shown`)."""
+        return shown(self.data)
+
+
+def shown(frame: pd.DataFrame) -> pa.Table:
+    """A table for st.dataframe, in the Arrow form Streamlit sends.
+
+    Given a pandas frame, Streamlit converts it to Arrow on every rerun: a fifth of a warm prosecutor page's
+    script time under a crowd (docs/PERFORMANCE.md). A cached page converts each table once."""
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
 
 def md(text: object) -> str:
     """Data text shown through markdown: escape the characters markdown would act on."""
@@ -38,16 +53,16 @@ def md(text: object) -> str:
     return out
 
 
-def terms_table(terms: pd.DataFrame, leading: dict[str, str]) -> pd.DataFrame:
+def terms_table(terms: pd.DataFrame, leading: dict[str, str]) -> pa.Table:
     """Terms as the pages list them: the `leading` columns (heading -> column), then how and when each term
     began and ended, with the citation for its dates."""
-    return pd.DataFrame({
+    return shown(pd.DataFrame({
         **{heading: terms[column] for heading, column in leading.items()},
         "How they took office": terms["entry"],
         "From": pd.to_datetime(terms["start_date"]).dt.date,
         "To": [("in office" if pd.isna(e) else str(pd.Timestamp(e).date())) for e in terms["end_date"]],
         "Where the dates come from": terms["citation"],
-    })
+    }))
 
 
 def source_titles() -> dict[str, str]:

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from dashboard import components, db
 from dashboard.charts import detention, disparity, flow, trends
-from dashboard.content import VIEWS_KEPT, Block, md, source_titles, terms_table
+from dashboard.content import VIEWS_KEPT, Block, md, shown, source_titles, terms_table
 from dashboard.summary import county_summary, headline_table, place_name, precision, sources_text
 
 BAIL_METRICS = ("ror_rate", "cash_bail_rate", "remand_rate")
@@ -41,7 +42,7 @@ class CountyBase:
     state_name: str
     offices: tuple[Office, ...]
     has_offices: bool
-    terms_table: pd.DataFrame
+    terms_table: pa.Table
     terms: pd.DataFrame
     term_frame: pd.DataFrame  # the first office's terms: the trend charts shade them
     attribution: str  # how the shading attributes years to prosecutors
@@ -49,7 +50,7 @@ class CountyBase:
     with_data: tuple[str, ...]  # measures with a published value, in the catalogue's order
     first_year: int | None
     last_year: int | None
-    coverage_table: pd.DataFrame | None
+    coverage_table: pa.Table | None
     not_covered: tuple[str, ...]
     label_of: dict[str, str]
     unit_of: dict[str, str]
@@ -110,7 +111,7 @@ def county_base(fips: str, version: db.Version, today: date) -> CountyBase:
         state_abbr=str(profile["state_abbr"]), state_name=str(profile["state_name"]),
         offices=_offices(offices, terms, db.query("county_elections", fips=fips), today),
         has_offices=not offices.empty, terms=terms,
-        terms_table=terms_table(terms, {"Prosecutor": "name", "Office": "office_name"}).iloc[::-1],
+        terms_table=terms_table(terms.iloc[::-1], {"Prosecutor": "name", "Office": "office_name"}),
         term_frame=terms.iloc[0:0] if offices.empty else terms[terms["office_id"] == offices["office_id"].iloc[0]],
         attribution=(trends.YEAR_ATTRIBUTION if isinstance(year_rule, str) and "most of the year" in year_rule
                      else "shaded: who was in office"),
@@ -332,10 +333,10 @@ def _detention(series_all: pd.DataFrame, y0: int, y1: int, short: str, place: st
     return tuple(blocks)
 
 
-def _coverage_table(coverage: pd.DataFrame) -> pd.DataFrame | None:
+def _coverage_table(coverage: pd.DataFrame) -> pa.Table | None:
     if coverage.empty:
         return None
-    return pd.DataFrame({
+    return shown(pd.DataFrame({
         "What": coverage["stage"].map(lambda s: flow.STAGE_WORDS.get(s, s)),
         "Years": [f"{a}–{b}" if a != b else str(a) for a, b in zip(coverage["first_year"], coverage["last_year"],
                                                                     strict=True)],
@@ -343,7 +344,7 @@ def _coverage_table(coverage: pd.DataFrame) -> pd.DataFrame | None:
         "Published by": coverage["publisher"],
         "Licence": coverage["license"],
         "Link": coverage["url"],
-    })
+    }))
 
 
 # --- helpers ------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from dashboard import components, db
@@ -35,7 +36,7 @@ class ProsecutorBase:
     name: str
     caption: str
     several_offices: bool
-    terms_table: pd.DataFrame
+    terms_table: pa.Table
     county_links: tuple[tuple[str, str], ...]  # (label, fips) of the counties they served, a few per term
     series_all: pd.DataFrame
     with_data: tuple[str, ...]

@@ -8,28 +8,23 @@ URL parameters: fips, metric, from, to, by, baseline (and embed).
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import streamlit as st
 
-from dashboard import components, db, permalinks
+from dashboard import components, db, navigation, permalinks
 from dashboard.charts import trends
 from dashboard.content import Block, county, md
-
-PAGES = Path(__file__).resolve().parent
 
 
 def main() -> None:
     view = components.page_start("county")
-    counties = db.query("counties")
-    metrics = db.query("metric_definitions")
-    view = permalinks.allowed(view, fips=counties["fips"], metrics=metrics["metric_id"])
+    view = permalinks.allowed(view, fips=db.known("counties", "fips"),
+                              metrics=db.known("metric_definitions", "metric_id"))
     share_box = st.container()
 
     if not view.fips:
         components.pick_entity(
-            view, title="County", label="Find a county", labels=dict(zip(counties["fips"], counties["label"],
-                                                                          strict=True)),
+            view, title="County", label="Find a county", labels=db.lookup("counties", "fips", "label"),
             placeholder="Type a county name", hint="Choose a county above, or open one from the map.",
             key="county-pick", field="fips")
         return
@@ -142,7 +137,7 @@ def _office_section(base: county.CountyBase) -> None:
         st.markdown(office.text)
         if office.link:
             label, prosecutor_id = office.link
-            st.page_link(PAGES / "prosecutor.py", label=label, icon=":material/person:",
+            st.page_link(navigation.page("prosecutor"), label=label, icon=":material/person:",
                          query_params={"id": prosecutor_id})
         st.caption(office.elections)
     with st.expander(f"All terms ({len(base.terms_table)}) with the citation for each date", expanded=False):
@@ -174,7 +169,7 @@ def _coverage_section(base: county.CountyBase) -> None:
     if base.not_covered:
         st.caption("Not covered: " + ", ".join(base.not_covered) + ". A blank here means no public source we use "
                    "publishes it for this county, not that nothing happened.")
-    st.page_link(PAGES / "methods.py", label="How each number is made (methods and sources)",
+    st.page_link(navigation.page("methods"), label="How each number is made (methods and sources)",
                  icon=":material/menu_book:")
 
 

@@ -7,17 +7,13 @@ warehouse version) with components.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
-from dashboard import components, db, permalinks
+from dashboard import components, db, navigation, permalinks
 from dashboard.charts import maps
 from dashboard.charts.tables import md_escape
 from dashboard.content.map import GEO, map_content, map_deck
-
-COUNTY_PAGE = Path(__file__).resolve().parent / "county.py"
 
 
 def _default_metric(metrics: pd.DataFrame) -> str:
@@ -56,23 +52,23 @@ st.markdown("Each county is coloured by one measure of what its prosecutor's off
             "Hover over a county to see the number, how many cases it rests on and where it comes from; "
             "click it, or search for it below, to open its page.")
 
-counties = db.query("counties")
 metrics = db.query("map_metrics")
 states = db.query("states")
-view = permalinks.allowed(view, fips=counties["fips"], metrics=metrics["metric_id"], states=states["state_abbr"])
-labels = dict(zip(counties["fips"], counties["label"], strict=True))
+view = permalinks.allowed(view, fips=db.known("counties", "fips"), metrics=db.known("map_metrics", "metric_id"),
+                          states=db.known("states", "state_abbr"))
+labels = db.lookup("counties", "fips", "label")
 
-found = st.selectbox("Find your county", options=list(counties["fips"]), index=None, format_func=labels.get,
+found = st.selectbox("Find your county", options=list(labels), index=None, format_func=labels.get,
                      placeholder="Type a county name, e.g. Cook, IL", key="map-find",
                      help="Choosing a county opens its page.")
 if found and found in labels:
-    st.switch_page(COUNTY_PAGE, query_params={"fips": found})
+    st.switch_page(navigation.page("county"), query_params={"fips": found})
 
 if metrics.empty:
     components.show_messages(view)
     st.info("No county measures are in the data yet, so there is nothing to colour the map by. "
             "The methods page lists the sources that were loaded.", icon=":material/info:")
-    st.page_link(Path(__file__).resolve().parent / "methods.py", label="Methods and sources",
+    st.page_link(navigation.page("methods"), label="Methods and sources",
                  icon=":material/menu_book:")
     components.copy_link(view)
     st.stop()
@@ -135,13 +131,13 @@ for layer_id, picked_objects in (selection.get("objects") or {}).items():
     for picked in picked_objects or []:
         fips = maps.picked_fips(picked)
         if fips in labels:
-            st.switch_page(COUNTY_PAGE, query_params={"fips": fips})
+            st.switch_page(navigation.page("county"), query_params={"fips": fips})
 
 st.caption(f"{md_escape(row['description'])} {md_escape(row['direction'])} Caveat: {md_escape(row['caveat'])} "
            "Each number covers the whole year; the prosecutor named is the one in office for most of it.")
 if highlight and highlight in labels:
-    st.page_link(COUNTY_PAGE, label=f"Open the page of {md_escape(labels[highlight])}", icon=":material/location_city:",
-                 query_params={"fips": highlight})
+    st.page_link(navigation.page("county"), label=f"Open the page of {md_escape(labels[highlight])}",
+                 icon=":material/location_city:", query_params={"fips": highlight})
 
 components.copy_link(view)
 

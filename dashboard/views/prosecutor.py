@@ -9,25 +9,21 @@ version) -> components. URL parameters: id, metric, from, to, by.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
-from dashboard import components, db, permalinks
+from dashboard import components, db, navigation, permalinks
 from dashboard.charts import trends
 from dashboard.content import Block, md, prosecutor
-
-PAGES = Path(__file__).resolve().parent
 
 
 def main() -> None:
     view = components.page_start("prosecutor")
-    people = db.query("prosecutors")
-    metrics = db.query("metric_definitions")
-    view = permalinks.allowed(view, ids=people["prosecutor_id"], metrics=metrics["metric_id"])
+    view = permalinks.allowed(view, ids=db.known("prosecutors", "prosecutor_id"),
+                              metrics=db.known("metric_definitions", "metric_id"))
     share_box = st.container()
 
     if not view.ids:
+        people = db.query("prosecutors")
         labels = dict(zip(people["prosecutor_id"], people["name"] + " — " + people["offices"], strict=True))
         components.pick_entity(
             view, title="Prosecutor", label="Find a prosecutor", labels=labels, placeholder="Type a name",
@@ -95,7 +91,7 @@ def main() -> None:
         for sentence in page.sentences.get(comparison.office_id, ()):
             st.markdown("- " + sentence)
         with st.expander("Every measure, with counts and notes"):
-            st.dataframe(comparison.block.data, hide_index=True, width="stretch")
+            st.dataframe(comparison.block.table, hide_index=True, width="stretch")
 
     # --- trend of the office ---------------------------------------------------------------------------------------
     if metric:
@@ -103,7 +99,7 @@ def main() -> None:
         for block in page.trends:
             _block(block)
 
-    st.page_link(PAGES / "compare.py", label=f"Compare {md(base.name)} with other prosecutors",
+    st.page_link(navigation.page("compare"), label=f"Compare {md(base.name)} with other prosecutors",
                  icon=":material/compare_arrows:", query_params={"id": pid})
     with share_box:
         components.copy_link(view)
@@ -114,7 +110,8 @@ def _terms_section(base: prosecutor.ProsecutorBase) -> None:
     st.dataframe(base.terms_table, hide_index=True, width="stretch",
                  column_config={"Where the dates come from": st.column_config.TextColumn(width="large")})
     for label, fips in base.county_links:
-        st.page_link(PAGES / "county.py", label=label, icon=":material/location_city:", query_params={"fips": fips})
+        st.page_link(navigation.page("county"), label=label, icon=":material/location_city:",
+                     query_params={"fips": fips})
 
 
 def _block(block: Block) -> None:
