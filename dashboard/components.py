@@ -120,24 +120,25 @@ def chart_block(fig: go.Figure, data: pd.DataFrame, *, alt: str, filename: str, 
     """
     st.plotly_chart(fig, config=download_config(filename), key=f"chart-{key}", width="stretch")
     st.caption(f"Chart description: {md_escape(alt)}")  # names in it are data: shown as typed
-    table_and_csv(data, filename=filename, key=key)
-    if image_export_available():
-        _image_downloads(fig, filename, key)
+    table_and_csv(data, filename=filename, key=key, images_of=fig if image_export_available() else None)
 
 
-def table_and_csv(data: pd.DataFrame, *, filename: str, key: str) -> None:
-    """A 'show as table' switch and a CSV download of `data`.
+def table_and_csv(data: pd.DataFrame, *, filename: str, key: str, images_of: go.Figure | None = None) -> None:
+    """One row under a chart or map: a 'show as table' switch, a CSV download of `data`, and for a chart
+    (`images_of`) its PNG and SVG downloads.
 
-    The CSV is made when the button is pressed, not on every rerun. A click must not rerun the page: the
-    rerun would register a new generator for the button and drop the one the click asked for.
+    One horizontal container, not columns: every block is a message to each browser on every rerun, and a
+    page has eight of these rows. The CSV is made when the button is pressed, not on every rerun. A click
+    must not rerun the page: the rerun would register a new generator for the button and drop the one the
+    click asked for.
     """
-    left, right = st.columns([1, 1])
-    with left:
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
         as_table = st.toggle("Show as table", key=f"table-{key}")
-    with right:
         st.download_button("Download data (CSV)", data=functools.partial(csv_bytes, data),
                            file_name=f"{safe_filename(filename)}.csv", mime="text/csv", key=f"csv-{key}",
                            icon=":material/download:", on_click="ignore")
+        if images_of is not None:
+            _image_downloads(images_of, filename, key)
     if as_table:
         st.dataframe(data, hide_index=True, width="stretch")
 
@@ -151,17 +152,15 @@ def _image_downloads(fig: go.Figure, filename: str, key: str) -> None:
     if not asked:
         return
     spec = fig.to_json()
-    columns = st.columns(2)
-    for column, fmt in zip(columns, ("png", "svg"), strict=True):
+    for fmt in ("png", "svg"):
         image = _render(spec, fmt)
-        with column:
-            if image is None:
-                st.caption(f"{fmt.upper()} export is not available here; use the camera icon on the chart.")
-                continue
-            st.download_button(f"{fmt.upper()} with title and source", data=image,
-                               file_name=f"{safe_filename(filename)}.{fmt}",
-                               mime="image/png" if fmt == "png" else "image/svg+xml", key=f"{fmt}-{key}",
-                               on_click="ignore")
+        if image is None:
+            st.caption(f"{fmt.upper()} export is not available here; use the camera icon on the chart.")
+            continue
+        st.download_button(f"{fmt.upper()} with title and source", data=image,
+                           file_name=f"{safe_filename(filename)}.{fmt}",
+                           mime="image/png" if fmt == "png" else "image/svg+xml", key=f"{fmt}-{key}",
+                           on_click="ignore")
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -1,8 +1,9 @@
 """Materialize metric_definition (from etl/metrics.toml) and metric_value, disparity and coverage.
 
 Three steps, each SQL in named files run in file-name order and parameterised only by the suppression
-threshold, so the same code serves every source and the demo alike: `etl/sql/metrics/` computes every cell's
-counts, etl/suppression.py decides which cells are hidden, `etl/sql/publish/` writes the warehouse tables.
+threshold (and, for one file run once per case metric, the metric), so the same code serves every source and
+the demo alike: `etl/sql/metrics/` computes every cell's counts, etl/suppression.py decides which cells are
+hidden, `etl/sql/publish/` writes the warehouse tables.
 """
 
 from __future__ import annotations
@@ -37,7 +38,11 @@ def materialize(con: duckdb.DuckDBPyConnection, *, threshold: int, priorities: d
     con.execute("CREATE OR REPLACE TEMP TABLE source_priority (source_id VARCHAR, priority INTEGER)")
     if priorities:
         con.executemany("INSERT INTO source_priority VALUES (?, ?)", sorted(priorities.items()))
-    sqlfiles.run_folder(con, METRICS_SQL, threshold)
+    sqlfiles.run_folder(con, METRICS_SQL, threshold, pattern="[0-3]*.sql")
+    # one case metric at a time, so each grouping holds one metric's cells (each_case_metric.sql)
+    for (metric_id,) in con.execute("SELECT DISTINCT metric_name FROM measure_source ORDER BY 1").fetchall():
+        sqlfiles.run_file(con, METRICS_SQL / "each_case_metric.sql", threshold, {"metric": metric_id})
+    sqlfiles.run_folder(con, METRICS_SQL, threshold, pattern="[4-9]*.sql")
     hidden = suppression.complement(con, threshold=threshold)
     con.executemany("INSERT INTO build_info VALUES (?, ?)", [
         ("cells_suppressed_small", str(hidden["primary"])),

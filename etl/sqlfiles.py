@@ -1,15 +1,20 @@
-"""Run the named .sql files: statements bound one by one, so only those that use `$threshold` get it."""
+"""Run the named .sql files: statements bound one by one, so each gets only the parameters it uses."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
 
 
-def run_file(con: duckdb.DuckDBPyConnection, path: Path, threshold: int) -> None:
+def run_file(con: duckdb.DuckDBPyConnection, path: Path, threshold: int,
+             params: dict[str, object] | None = None) -> None:
+    """Every statement of the file, with `$threshold` and any of `params` it names (`$name`)."""
+    values = {"threshold": threshold, **(params or {})}
     for statement in statements(path.read_text(encoding="utf-8")):
-        con.execute(statement, {"threshold": threshold} if "$threshold" in statement else None)
+        used = {k: v for k, v in values.items() if re.search(rf"\${k}\b", statement)}
+        con.execute(statement, used or None)
 
 
 def run_folder(con: duckdb.DuckDBPyConnection, folder: Path, threshold: int, pattern: str = "*.sql") -> None:

@@ -51,7 +51,11 @@ class Stage:
 
 
 def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, int]:
-    """Run the loop on `metric_cell`; returns how many cells each kind of check hid and the passes taken."""
+    """Run the loop on `metric_cell`; returns how many cells each kind of check hid and the passes taken.
+
+    `metric_cell.hidden` stays the first rule's; the cells the loop hides are appended to `complement_hidden`
+    (never an UPDATE of metric_cell: see 40_published_cell.sql), and `published_cell` is the two together.
+    """
     sqlfiles.run_folder(con, SUPPRESSION_SQL, threshold, pattern="[12]*.sql")
     violations = (SUPPRESSION_SQL / "30_group_violations.sql").read_text(encoding="utf-8")
     stages = _stages(con)
@@ -60,8 +64,11 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
     con.execute("""CREATE OR REPLACE TEMP TABLE shown_place AS
                    SELECT DISTINCT stage, cell_id % $place AS place FROM metric_cell WHERE NOT hidden""",
                 {"place": PLACE})
-    con.execute("CREATE OR REPLACE TEMP TABLE touched AS SELECT cell_id FROM metric_cell WHERE hidden")
-    counts = {"primary": con.execute("SELECT count(*) FROM touched").fetchone()[0], "groups": 0, "stages": 0}
+    con.execute("CREATE OR REPLACE TEMP TABLE complement_hidden (cell_id BIGINT, reason VARCHAR)")
+    counts = {"primary": con.execute("SELECT count(*) FROM metric_cell WHERE hidden").fetchone()[0],
+              "groups": 0, "stages": 0}
+    # The first pass starts from every hidden cell; only those in a group can touch one.
+    con.execute("CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT cell_id FROM suppression_member WHERE hidden")
     everything = True
     for passes in range(1, MAX_PASSES + 1):
         by_group = con.execute(violations, {"threshold": threshold}).df()
@@ -70,6 +77,7 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
         hides = pd.concat([by_group, by_stage]).drop_duplicates("cell_id")
         if hides.empty:
             counts["passes"] = passes
+            sqlfiles.run_file(con, SUPPRESSION_SQL / "40_published_cell.sql", threshold)
             return counts
         counts["groups"] += len(by_group)
         counts["stages"] += len(hides) - len(by_group)
@@ -77,8 +85,8 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
         con.execute("CREATE OR REPLACE TEMP TABLE touched AS SELECT cell_id::BIGINT AS cell_id, reason "
                     "FROM hides_frame")
         con.unregister("hides_frame")
-        con.execute("""UPDATE metric_cell SET hidden = TRUE, reason = t.reason FROM touched t
-                       WHERE metric_cell.cell_id = t.cell_id AND NOT metric_cell.hidden""")
+        # every cell a pass picks is shown when it is picked (30_group_violations.sql, _violations_in)
+        con.execute("INSERT INTO complement_hidden SELECT cell_id, reason FROM touched")
     raise RuntimeError(f"complementary suppression did not settle in {MAX_PASSES} passes")
 
 
@@ -100,19 +108,22 @@ def _stage_violations(con: duckdb.DuckDBPyConnection, stages: dict[str, Stage], 
                       everything: bool) -> pd.DataFrame:
     """Cells to hide so that no stage cell lets a small or hidden count be worked out across its measures."""
     # a cell's place (scope, year, breakdown group) is its key below the measure's bits (etl/sql/suppression/)
+    # the measure's bits above the place are its metric code: a touched cell's stage follows from its key
     touched = "" if everything else """
-        SEMI JOIN (SELECT DISTINCT c.cell_id % $place AS place FROM metric_cell c JOIN touched USING (cell_id)
-                   WHERE c.stage = $stage) USING (place)"""
+        SEMI JOIN (SELECT DISTINCT cell_id % $place AS place FROM touched
+                   WHERE list_contains($codes, cell_id // $place)) USING (place)"""
     # only places with a shown measure when the loop began (complement)
     shown = "SEMI JOIN (SELECT place FROM shown_place WHERE stage = $stage) USING (place)"
     found = []
     for stage in stages.values():
         if len(stage.metrics) < 2:
             continue
+        params = {"place": PLACE, "stage": stage.name, **({} if everything else {"codes": list(stage.codes)})}
         arrays = con.execute(f"""
-            SELECT * FROM (SELECT metric_code, cell_id % $place AS place, cell_id, hidden, numerator, denominator
-                           FROM metric_cell WHERE stage = $stage) {touched} {shown}""",
-                             {"place": PLACE, "stage": stage.name}).fetchnumpy()
+            SELECT * FROM (SELECT c.metric_code, c.cell_id % $place AS place, c.cell_id,
+                                  c.hidden OR h.cell_id IS NOT NULL AS hidden, c.numerator, c.denominator
+                           FROM metric_cell c LEFT JOIN complement_hidden h ON h.cell_id = c.cell_id
+                           WHERE c.stage = $stage) {touched} {shown}""", params).fetchnumpy()
         if len(arrays["cell_id"]):
             found.append(_violations_in(stage, arrays, threshold))
     hides = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)

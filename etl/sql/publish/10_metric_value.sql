@@ -12,4 +12,4 @@ SELECT metric_id, scope, scope_id, period_start, period_grain, dimension, dimens
             WHEN unit = 'per_100k' THEN (numerator + 1.96 * sqrt(numerator)) / denominator * 100000
             ELSE wilson_high(numerator, denominator) END,
        hidden, source_ids, reason
-FROM metric_cell;
+FROM published_cell;

@@ -16,8 +16,8 @@ FROM (
                CASE WHEN w.hidden THEN 'white cell suppressed: ' || w.reason END,
                CASE WHEN g.numerator = 0 OR w.numerator = 0 THEN 'a zero count: no interval can be computed' END
            ) AS reason
-    FROM metric_cell g
-    JOIN metric_cell w ON w.metric_id = g.metric_id AND w.scope = g.scope AND w.scope_id = g.scope_id
+    FROM published_cell g
+    JOIN published_cell w ON w.metric_id = g.metric_id AND w.scope = g.scope AND w.scope_id = g.scope_id
      AND w.period_start = g.period_start AND w.period_grain = g.period_grain
      AND w.dimension = 'race' AND w.dimension_value = 'white'
     JOIN metric_definition d ON d.metric_id = g.metric_id AND d.unit = 'share'
@@ -28,7 +28,7 @@ INSERT INTO disparity
 WITH referrals AS (
     SELECT scope, scope_id, period_start, period_grain, dimension_value AS race, denominator AS n, source_ids,
            hidden, reason AS cell_reason
-    FROM metric_cell
+    FROM published_cell
     WHERE metric_id = 'declination_rate' AND dimension = 'race' AND scope IN ('county', 'office')
       AND period_grain = 'year'
 ),

@@ -6,6 +6,8 @@
 -- A group matters only with both a total and at least one part, and only while one of its cells is shown:
 -- a group whose cells are all hidden reveals nothing, and hiding only grows, so it never will. Most groups
 -- are such (most cells are hidden by the first rule), so only the others are kept, to be read in every pass.
+-- Each member carries the counts, unit and first-rule `hidden` of its cell, so a pass reads this table alone,
+-- not a join with every cell (which, with the pass's other tables, did not fit under a low memory limit).
 CREATE OR REPLACE TEMP TABLE suppression_member AS
 WITH county_parent AS (
     SELECT c.code AS county_sid, m.scope, p.code AS parent_sid
@@ -18,27 +20,30 @@ term_parent AS (
 -- Not materialised: read twice, first for the shown cells' groups, then filtered to them (a semi join).
 member AS NOT MATERIALIZED (
 SELECT 1 AS kind, (1::BIGINT << 45) + cell_key(metric_code, scope_code, sid, yr, dimension_code, 0) AS group_id,
-       cell_id, FALSE AS is_total, hidden
+       cell_id, FALSE AS is_total, hidden, unit, numerator AS x, denominator AS n
 FROM metric_cell WHERE dimension_code <> 0
 UNION ALL
 SELECT 1, (1::BIGINT << 45) + cell_key(t.metric_code, t.scope_code, t.sid, t.yr, b.dimension_code, 0), t.cell_id,
-       TRUE, t.hidden
+       TRUE, t.hidden, t.unit, t.numerator, t.denominator
 FROM metric_cell t
 JOIN (SELECT DISTINCT metric_code, scope_code, sid, yr, dimension_code FROM metric_cell WHERE dimension_code <> 0) b
   USING (metric_code, scope_code, sid, yr)
 WHERE t.dimension_code = 0
 UNION ALL
-SELECT 2, (2::BIGINT << 45) + cell_id, cell_id, TRUE, hidden FROM metric_cell WHERE scope IN ('office', 'state')
+SELECT 2, (2::BIGINT << 45) + cell_id, cell_id, TRUE, hidden, unit, numerator, denominator
+FROM metric_cell WHERE scope IN ('office', 'state')
 UNION ALL
 SELECT 2, (2::BIGINT << 45) + cell_key(c.metric_code, CASE p.scope WHEN 'office' THEN 1 ELSE 2 END, p.parent_sid,
-                                       c.yr, c.dimension_code, c.value_code), c.cell_id, FALSE, c.hidden
+                                       c.yr, c.dimension_code, c.value_code), c.cell_id, FALSE, c.hidden,
+       c.unit, c.numerator, c.denominator
 FROM metric_cell c JOIN county_parent p ON p.county_sid = c.sid
 WHERE c.scope = 'county'
 UNION ALL
-SELECT 3, (3::BIGINT << 45) + cell_id, cell_id, TRUE, hidden FROM metric_cell WHERE scope = 'term'
+SELECT 3, (3::BIGINT << 45) + cell_id, cell_id, TRUE, hidden, unit, numerator, denominator
+FROM metric_cell WHERE scope = 'term'
 UNION ALL
 SELECT 3, (3::BIGINT << 45) + cell_key(c.metric_code, 3, p.term_sid, 0, c.dimension_code, c.value_code), c.cell_id,
-       FALSE, c.hidden
+       FALSE, c.hidden, c.unit, c.numerator, c.denominator
 FROM metric_cell c JOIN term_parent p ON p.office_sid = c.sid AND p.yr = c.yr
 WHERE c.scope = 'office' AND c.period_grain = 'year'
 ),
@@ -47,4 +52,4 @@ candidate AS (SELECT * FROM member SEMI JOIN shown_group USING (group_id)),
 kept AS (
     SELECT group_id FROM candidate GROUP BY group_id HAVING bool_or(is_total) AND NOT bool_and(is_total)
 )
-SELECT kind, group_id, cell_id, is_total FROM candidate SEMI JOIN kept USING (group_id);
+SELECT kind, group_id, cell_id, is_total, hidden, unit, x, n FROM candidate SEMI JOIN kept USING (group_id);

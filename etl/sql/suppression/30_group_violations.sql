@@ -4,12 +4,13 @@
 --       numerator, denominator or the rest of the denominator (for a rate per 100,000: the numerator only).
 -- Each unsafe group hides one more cell: the shown part that closes the gap with the fewest cases (a part
 -- that adds to the small count first), else the total. Returns (cell_id, reason).
+-- A cell is hidden by the first rule (`hidden`, fixed) or by an earlier pass (`complement_hidden`, appended).
 WITH candidate AS (
     SELECT DISTINCT m.group_id FROM suppression_member m JOIN touched t USING (cell_id)
 ),
 cells AS (
-    SELECT m.group_id, m.kind, m.is_total, m.cell_id, c.hidden, c.unit, c.numerator AS x, c.denominator AS n
-    FROM suppression_member m JOIN candidate USING (group_id) JOIN metric_cell c ON c.cell_id = m.cell_id
+    SELECT m.group_id, m.kind, m.is_total, m.cell_id, m.hidden OR h.cell_id IS NOT NULL AS hidden, m.unit, m.x, m.n
+    FROM suppression_member m JOIN candidate USING (group_id) LEFT JOIN complement_hidden h ON h.cell_id = m.cell_id
 ),
 summary AS (
     SELECT group_id, any_value(kind) AS kind, any_value(unit) AS unit,
