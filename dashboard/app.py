@@ -11,7 +11,9 @@ from pathlib import Path
 
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `dashboard` importable under streamlit run
+PROJECT = str(Path(__file__).resolve().parents[1])
+if PROJECT not in sys.path:  # this script runs on every rerun: add the project once, not once per click
+    sys.path.insert(0, PROJECT)  # `dashboard` importable under streamlit run
 
 from dashboard import db, memory, navigation  # noqa: E402
 

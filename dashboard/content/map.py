@@ -1,11 +1,13 @@
-"""The map page's content: `map_content` per (measure, year, state), `map_deck` per map view of it.
+"""The map page's content: what its widgets offer (`map_choices`, `map_years`), `map_content` per (measure,
+year, state) and `map_deck` per map view of it.
 
-Both are cached per warehouse version; the page (views/map.py) adds the widgets and shows what these return.
+All are cached per warehouse version; the page (views/map.py) adds the widgets and shows what these return.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,10 +17,62 @@ import streamlit as st
 
 from dashboard import db
 from dashboard.charts import maps
+from dashboard.charts.tables import md_escape
 from dashboard.content import VIEWS_KEPT
 
 GEO = Path(__file__).resolve().parents[2] / "data" / "geo"
 SHAPES = Path(__file__).resolve().parents[1] / "static" / maps.SHAPES_FILE
+
+
+@dataclass(frozen=True)
+class Measure:
+    label: str
+    unit: str
+    question: str
+    explained: str  # description, direction and caveat, as the caption under the map says them
+
+
+@dataclass(frozen=True)
+class MapChoices:
+    """What the measure and state pickers offer."""
+
+    measures: Mapping[str, Measure]  # in display order
+    default_metric: str | None  # the measure most counties can show (ties: the first in display order)
+    states: Mapping[str, str]  # abbreviation -> name, in order
+
+
+@dataclass(frozen=True)
+class MapYears:
+    """The years one measure has county values for, newest first."""
+
+    years: tuple[int, ...]
+    counties_shown: Mapping[int, int]
+    default: int | None  # the latest year with nearly full coverage (at least 80% of the best year's counties)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def map_choices(version: db.Version) -> MapChoices:
+    metrics, states = db.query("map_metrics"), db.query("states")
+    measures = {row.metric_id: Measure(str(row.label), str(row.unit), str(row.question),
+                                       f"{md_escape(row.description)} {md_escape(row.direction)} "
+                                       f"Caveat: {md_escape(row.caveat)}")
+                for row in metrics.itertuples()}
+    ranked = metrics.sort_values(["county_years_shown", "sort_order"], ascending=[False, True], kind="stable")
+    return MapChoices(measures=measures, default_metric=None if ranked.empty else str(ranked["metric_id"].iloc[0]),
+                      states=dict(zip(states["state_abbr"].tolist(), states["state_name"].tolist(), strict=True)))
+
+
+@st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
+def map_years(metric: str, version: db.Version) -> MapYears:
+    years = db.query("map_years", metric=metric)
+    options = tuple(int(y) for y in years["year"])
+    shown = years[years["counties_shown"] > 0]
+    if shown.empty:
+        default = options[0] if options else None
+    else:
+        best = int(shown["counties_shown"].max())
+        default = int(shown.loc[shown["counties_shown"] >= 0.8 * best, "year"].max())
+    return MapYears(options, dict(zip(options, (int(n) for n in years["counties_shown"]), strict=True)), default)
 
 
 @dataclass(frozen=True)
@@ -31,6 +85,7 @@ class MapContent:
     domain: tuple[float, float] | None
     markers: bool  # few counties have data: a dot marks each
     table: pd.DataFrame  # the download: one row per county in the view, suppression applied
+    legend: str  # the colour key's HTML
 
 
 @st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
@@ -40,11 +95,13 @@ def map_content(metric: str, year: int, state: str | None, label: str, unit: str
     suppressed = maps.suppressed_mask(in_scope)
     values = maps.shown_values(frame)
     with_data = int((frame["value"].notna() | maps.suppressed_mask(frame)).sum())
+    domain, markers = maps.scale_domain(values, unit), 0 < with_data <= maps.MARKERS_UP_TO
     return MapContent(
         frame=frame, counties=len(in_scope), shown=int((in_scope["value"].notna() & ~suppressed).sum()),
-        suppressed=int(suppressed.sum()), values=tuple(values), domain=maps.scale_domain(values, unit),
-        markers=0 < with_data <= maps.MARKERS_UP_TO,
-        table=maps.export_table(frame, metric_label=label, year=year, state=state))
+        suppressed=int(suppressed.sum()), values=tuple(values), domain=domain, markers=markers,
+        table=maps.export_table(frame, metric_label=label, year=year, state=state),
+        legend=maps.legend_html(domain, label=label, unit=unit, year=year, show_suppressed=bool(suppressed.any()),
+                                values=list(values), markers=markers))
 
 
 @st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)

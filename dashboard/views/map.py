@@ -7,19 +7,12 @@ warehouse version) with components.
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import components, db, navigation, permalinks
 from dashboard.charts import maps
 from dashboard.charts.tables import md_escape
-from dashboard.content.map import GEO, map_content, map_deck
-
-
-def _default_metric(metrics: pd.DataFrame) -> str:
-    """The measure most counties can show (ties: the first in display order), so the map opens useful."""
-    ranked = metrics.sort_values(["county_years_shown", "sort_order"], ascending=[False, True], kind="stable")
-    return str(ranked["metric_id"].iloc[0])
+from dashboard.content.map import GEO, map_choices, map_content, map_deck, map_years
 
 
 def _is_phone() -> bool:
@@ -28,16 +21,6 @@ def _is_phone() -> bool:
         return "Mobi" in (st.context.headers.get("User-Agent") or "")
     except (AttributeError, RuntimeError):
         return False
-
-
-def _default_year(years: pd.DataFrame) -> int:
-    """The latest year with nearly full coverage (at least 80% of the best year's counties), so the map does
-    not open on a partly reported latest year."""
-    shown = years[years["counties_shown"] > 0]
-    if shown.empty:
-        return int(years["year"].iloc[0])
-    best = int(shown["counties_shown"].max())
-    return int(shown.loc[shown["counties_shown"] >= 0.8 * best, "year"].max())
 
 
 def _pick(key: str, options: list, default: object) -> None:
@@ -52,8 +35,8 @@ st.markdown("Each county is coloured by one measure of what its prosecutor's off
             "Hover over a county to see the number, how many cases it rests on and where it comes from; "
             "click it, or search for it below, to open its page.")
 
-metrics = db.query("map_metrics")
-states = db.query("states")
+version = db.current_version()
+choices = map_choices(version)
 view = permalinks.allowed(view, fips=db.known("counties", "fips"), metrics=db.known("map_metrics", "metric_id"),
                           states=db.known("states", "state_abbr"))
 labels = db.lookup("counties", "fips", "label")
@@ -64,7 +47,7 @@ found = st.selectbox("Find your county", options=list(labels), index=None, forma
 if found and found in labels:
     st.switch_page(navigation.page("county"), query_params={"fips": found})
 
-if metrics.empty:
+if not choices.measures:
     components.show_messages(view)
     st.info("No county measures are in the data yet, so there is nothing to colour the map by. "
             "The methods page lists the sources that were loaded.", icon=":material/info:")
@@ -73,18 +56,14 @@ if metrics.empty:
     components.copy_link(view)
     st.stop()
 
-metric_ids = list(metrics["metric_id"])
-metric_rows = metrics.set_index("metric_id")
-state_rows = states.set_index("state_abbr")
+measures, state_names = choices.measures, choices.states
+metric_ids = list(measures)
 left, middle, right = st.columns(3)
 with left:
-    _pick("map-metric", metric_ids, view.metric or _default_metric(metrics))
-    metric = st.selectbox("Measure", metric_ids, format_func=lambda m: str(metric_rows.at[m, "label"]),
-                          key="map-metric")
-years = db.query("map_years", metric=metric)
-year_options = [int(y) for y in years["year"]]
-shown_by_year = dict(zip(year_options, years["counties_shown"], strict=True))
-default_year = _default_year(years)
+    _pick("map-metric", metric_ids, view.metric or choices.default_metric)
+    metric = st.selectbox("Measure", metric_ids, format_func=lambda m: measures[m].label, key="map-metric")
+years = map_years(metric, version)
+year_options, shown_by_year, default_year = list(years.years), years.counties_shown, years.default
 if view.year is not None and view.year not in year_options:
     view = view.with_(messages=view.messages + (
         f"There are no county values of this measure for {view.year}; showing {default_year} instead.",))
@@ -93,22 +72,21 @@ with middle:
     year = st.selectbox("Year", year_options, key=f"map-year-{metric}",
                         format_func=lambda y: f"{y} ({shown_by_year[y]:,} counties with data)")
 with right:
-    state_options = [""] + list(states["state_abbr"])
+    state_options = ["", *state_names]
     _pick("map-state", state_options, view.state or "")
     state = st.selectbox("State", state_options, key="map-state",
-                         format_func=lambda s: str(state_rows.at[s, "state_name"]) if s else "All states")
+                         format_func=lambda s: state_names.get(s, "All states"))
 
 view = view.with_(metric=metric, year=year, state=state or None)
 components.show_messages(view)
-row = metric_rows.loc[metric]
-label, unit = str(row["label"]), str(row["unit"])
+measure = measures[metric]
+label, unit = measure.label, measure.unit
 
-version = db.current_version()
 content = map_content(metric, year, state or None, label, unit, version)
 n_shown, n_suppressed = content.shown, content.suppressed
-where = str(state_rows.at[state, "state_name"]) if state else "the United States"
+where = state_names[state] if state else "the United States"
 
-st.subheader(md_escape(row["question"]))
+st.subheader(md_escape(measure.question))
 summary = f"In {year}, {n_shown:,} of {content.counties:,} counties in {where} have a published value."
 if n_suppressed:
     summary += f" {n_suppressed:,} more have too few cases to show a number safely."
@@ -116,8 +94,7 @@ st.markdown(summary)
 
 highlight = view.fips[0] if view.fips else None
 phone = _is_phone()
-st.html(maps.legend_html(content.domain, label=label, unit=unit, year=year, show_suppressed=n_suppressed > 0,
-                         values=list(content.values), markers=content.markers))
+st.html(content.legend)
 deck = map_deck(metric, year, state or None, label, unit, highlight, phone, version)
 alt = (f"Map of US counties coloured by {label.lower()} in {year}"
        + (f", zoomed to {where}" if state else "")
@@ -133,8 +110,8 @@ for layer_id, picked_objects in (selection.get("objects") or {}).items():
         if fips in labels:
             st.switch_page(navigation.page("county"), query_params={"fips": fips})
 
-st.caption(f"{md_escape(row['description'])} {md_escape(row['direction'])} Caveat: {md_escape(row['caveat'])} "
-           "Each number covers the whole year; the prosecutor named is the one in office for most of it.")
+st.caption(f"{measure.explained} Each number covers the whole year; the prosecutor named is the one in office for "
+           "most of it.")
 if highlight and highlight in labels:
     st.page_link(navigation.page("county"), label=f"Open the page of {md_escape(labels[highlight])}",
                  icon=":material/location_city:", query_params={"fips": highlight})
