@@ -6,12 +6,12 @@ Run with `streamlit run dashboard/app.py` (make run does it). The app reads only
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
 
 import streamlit as st
 
-PROJECT = str(Path(__file__).resolve().parents[1])
+PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if PROJECT not in sys.path:  # this script runs on every rerun: add the project once, not once per click
     sys.path.insert(0, PROJECT)  # `dashboard` importable under streamlit run
 

@@ -33,7 +33,7 @@ import pytest
 
 from dashboard.charts import maps
 from tests.dashboard import map_spec
-from tests.dashboard.apptest_pages import charts, open_page
+from tests.dashboard.apptest_pages import charts, html_text, open_page
 from tests.figures import once_per_run, record
 
 DEMO_SAMPLE = 40
@@ -185,6 +185,9 @@ def look(page: str, params: dict, seen: Seen, downloads: Downloads, units: dict,
             seen.text(getattr(element, "value", ""), f"{where} {kind}")
     for metric in at.metric:
         seen.text(f"{metric.label} {metric.value}", f"{where} metric")
+    for block in at.get("html"):  # the county's headline cards, the map's legend
+        for line in html_text(block.proto.body).splitlines():
+            seen.text(line, f"{where} html")
     for table in at.dataframe:
         seen.frame(table.value, f"{where} table", units, labels)
     for chart in charts(at):

@@ -15,6 +15,7 @@ import streamlit as st
 
 from dashboard import components, db
 from dashboard.charts import detention, disparity, flow, trends
+from dashboard.charts.cards import Card, cards_html
 from dashboard.content import VIEWS_KEPT, Block, md, shown, source_titles, terms_table
 from dashboard.summary import county_summary, headline_table, place_name, precision, sources_text
 
@@ -58,14 +59,6 @@ class CountyBase:
 
 
 @dataclass(frozen=True)
-class Card:
-    label: str
-    value: str
-    help: str
-    captions: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Part:
     """A chart and the caption under it, or a caption alone."""
 
@@ -79,6 +72,7 @@ class CountyView:
 
     summary: tuple[str, ...]
     cards: tuple[Card, ...]
+    cards_html: str  # all the cards as one element (charts/cards.py)
     trend: Block | None
     flow: Block
     flow_notes: tuple[str, ...]
@@ -189,8 +183,9 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
         halving = Block(fig, jail, detention.halving_alt(progress, place), f"{short}-jail-halving-{baseline}",
                         "detention-halving")
 
+    card_list = _cards(cards, titles, base.state_abbr)
     return CountyView(
-        summary=tuple(summary), cards=_cards(cards, titles, base.state_abbr), trend=trend, flow=flow_block,
+        summary=tuple(summary), cards=card_list, cards_html=cards_html(card_list), trend=trend, flow=flow_block,
         flow_notes=tuple(flow_notes),
         disparity=_disparity(fips, metric, label_of, unit_of, y0, y1, short, place, titles, built, demo)
         if metric else (),
@@ -230,6 +225,7 @@ def _offices(offices: pd.DataFrame, terms: pd.DataFrame, elections: pd.DataFrame
 
 
 def _cards(cards: pd.DataFrame, titles: dict[str, str], state_abbr: str) -> tuple[Card, ...]:
+    """Plain text: the cards' HTML escapes it."""
     out = []
     for _, card in cards.iterrows():
         unit = card["unit"]
@@ -246,7 +242,7 @@ def _cards(cards: pd.DataFrame, titles: dict[str, str], state_abbr: str) -> tupl
         captions = [f"{years} · n: {trends.count_text(card['numerator'], card['denominator'], unit)} · "
                     f"95% interval {trends.format_value(card['ci_low'], unit, digits=1)} to "
                     f"{trends.format_value(card['ci_high'], unit, digits=1)} · Source: "
-                    f"{md(sources_text(card['source_ids'], titles))}.{hedge}"]
+                    f"{sources_text(card['source_ids'], titles)}.{hedge}"]
         if not pd.isna(card.get("state_value")) and (card.get("state_n_counties") or 0) > 1:
             captions.append(f"{state_abbr} ({int(card['state_n_counties'])} counties with data): "
                             f"{trends.format_value(card['state_value'], unit, digits=1)} "
@@ -258,7 +254,7 @@ def _cards(cards: pd.DataFrame, titles: dict[str, str], state_abbr: str) -> tupl
         if not pd.isna(card.get("similar_value")):
             names = str(card["similar_names"]).split("; ")
             shown = "; ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-            captions.append(f"Similar counties ({md(shown)}): "
+            captions.append(f"Similar counties ({shown}): "
                             f"{trends.format_value(card['similar_value'], unit, digits=1)} "
                             f"({trends.format_value(card['similar_ci_low'], unit, digits=1)} to "
                             f"{trends.format_value(card['similar_ci_high'], unit, digits=1)})")

@@ -90,7 +90,10 @@ def main() -> None:
                + ("Figures pool the chosen years; years with too few cases to publish are left out."
                   if ranged else "Each figure is the latest year with published data; narrow the years above to "
                   "pool a period."))
-    _cards(page.cards)
+    if page.cards:
+        st.html(page.cards_html)
+    else:
+        st.info("No measure has published values for this county.", icon=":material/info:")
 
     # --- trend, case flow, disparities, detention ------------------------------------------------------------
     if page.trend:
@@ -143,17 +146,6 @@ def _office_section(base: county.CountyBase) -> None:
     with st.expander(f"All terms ({len(base.terms_table)}) with the citation for each date", expanded=False):
         st.dataframe(base.terms_table, hide_index=True, width="stretch",
                      column_config={"Where the dates come from": st.column_config.TextColumn(width="large")})
-
-
-def _cards(cards: tuple[county.Card, ...]) -> None:
-    if not cards:
-        st.info("No measure has published values for this county.", icon=":material/info:")
-        return
-    for start in range(0, len(cards), 3):
-        for column, card in zip(st.columns(3), cards[start:start + 3], strict=False):
-            with column, st.container(border=True):
-                st.metric(card.label, card.value, help=card.help)
-                st.caption("  \n".join(card.captions))  # one element, one line each: every element is a message
 
 
 def _block(block: Block) -> None:

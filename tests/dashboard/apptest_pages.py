@@ -3,7 +3,9 @@ parameters, read its charts' plotly specs and its visible text, and ask the ware
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -50,10 +52,17 @@ def shaded_names(chart: dict) -> list[str]:
     return [s.get("name") for s in chart["layout"].get("shapes", []) if s.get("type") == "rect"]
 
 
+def html_text(body: str) -> str:
+    """What an st.html element shows: its text, one line per element, entities decoded, styles dropped."""
+    body = re.sub(r"<style.*?</style>", "", body, flags=re.DOTALL)
+    lines = (html.unescape(part).strip() for part in re.split(r"<[^>]+>", body))
+    return "\n".join(line for line in lines if line)
+
+
 def texts(at: AppTest) -> str:
     parts = ([t.value for t in at.title] + [m.value for m in at.markdown] + [c.value for c in at.caption]
-             + [s.value for s in at.subheader] + [i.value for i in at.info] + [m.label + " " + m.value
-                                                                               for m in at.metric])
+             + [s.value for s in at.subheader] + [i.value for i in at.info]
+             + [m.label + " " + m.value for m in at.metric] + [html_text(h.proto.body) for h in at.get("html")])
     return "\n".join(parts)
 
 
@@ -65,6 +74,8 @@ def assert_no_raw_html(at: AppTest) -> None:
     """Hostile text may be shown, but only as text: never as live markup in markdown or a chart."""
     for element in list(at.markdown) + list(at.caption) + list(at.info):
         assert "<script" not in element.value and "<img" not in element.value, element.value
+    for block in at.get("html"):  # our own markup, with every text in it escaped
+        assert "<script" not in block.proto.body and "<img" not in block.proto.body, block.proto.body
     for chart in charts(at):
         assert "<script" not in json.dumps(chart)
 
