@@ -55,10 +55,18 @@ _LUT = [tuple(int(round(c)) for c in pcolors.unlabel_rgb(colour))
 
 class CompactDeck(pdk.Deck):
     """A Deck whose JSON has no indentation: pydeck pretty-prints, which makes a county map's spec (sent to the
-    browser on every rerun) about seven times larger than the geometry it carries."""
+    browser on every rerun) about seven times larger than the geometry it carries.
+
+    The JSON is made once: st.pydeck_chart asks for it on every rerun, and the pages keep one deck per view,
+    unchanged after it is made (dashboard/content/map.py)."""
 
     def to_json(self) -> str:
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
+        spec = self.__dict__.get("_compact_json")
+        if spec is None:
+            spec = json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"),
+                              ensure_ascii=False)
+            self.__dict__["_compact_json"] = spec
+        return spec
 
 EXPORT_COLUMNS = ["fips", "county", "state", "year", "measure", "value", "ci_low", "ci_high", "numerator",
                   "denominator", "suppressed", "suppression_reason", "prosecutor_in_office", "source"]
