@@ -57,7 +57,6 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
     (never an UPDATE of metric_cell: see 40_published_cell.sql), and `published_cell` is the two together.
     """
     sqlfiles.run_folder(con, SUPPRESSION_SQL, threshold, pattern="[12]*.sql")
-    violations = (SUPPRESSION_SQL / "30_group_violations.sql").read_text(encoding="utf-8")
     stages = _stages(con)
     # As with the groups (20_groups.sql): only a place with a shown measure can reveal anything, and hiding only
     # grows, so the places read in every pass are those with one now.
@@ -67,26 +66,34 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
     con.execute("CREATE OR REPLACE TEMP TABLE complement_hidden (cell_id BIGINT, reason VARCHAR)")
     counts = {"primary": con.execute("SELECT count(*) FROM metric_cell WHERE hidden").fetchone()[0],
               "groups": 0, "stages": 0}
-    # The first pass starts from every hidden cell; only those in a group can touch one.
-    con.execute("CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT cell_id FROM suppression_member WHERE hidden")
+    # The groups a pass reads (30_group_violations.sql): at first every group with a hidden cell, then those with
+    # a cell the pass before hid (`touched`).
+    con.execute("CREATE OR REPLACE TEMP TABLE candidate AS SELECT DISTINCT group_id FROM suppression_member "
+                "WHERE hidden")
     everything = True
     for passes in range(1, MAX_PASSES + 1):
-        by_group = con.execute(violations, {"threshold": threshold}).df()
+        # The hides stay in DuckDB (millions of reasons in the first pass at 20 million cases, too many for pandas).
+        sqlfiles.run_file(con, SUPPRESSION_SQL / "30_group_violations.sql", threshold)
         by_stage = _stage_violations(con, stages, threshold, everything=everything)
         everything = False
-        hides = pd.concat([by_group, by_stage]).drop_duplicates("cell_id")
-        if hides.empty:
+        con.register("stage_hide_frame", pd.DataFrame({"cell_id": by_stage}))
+        con.execute("""CREATE OR REPLACE TEMP TABLE touched AS
+                       SELECT cell_id, reason FROM group_hide
+                       UNION ALL
+                       SELECT DISTINCT cell_id::BIGINT, $reason FROM stage_hide_frame
+                       WHERE cell_id NOT IN (SELECT cell_id FROM group_hide)""", {"reason": STAGE_REASON})
+        con.unregister("stage_hide_frame")
+        by_group, hides = con.execute("SELECT (SELECT count(*) FROM group_hide), count(*) FROM touched").fetchone()
+        if hides == 0:
             counts["passes"] = passes
             sqlfiles.run_file(con, SUPPRESSION_SQL / "40_published_cell.sql", threshold)
             return counts
-        counts["groups"] += len(by_group)
-        counts["stages"] += len(hides) - len(by_group)
-        con.register("hides_frame", hides)
-        con.execute("CREATE OR REPLACE TEMP TABLE touched AS SELECT cell_id::BIGINT AS cell_id, reason "
-                    "FROM hides_frame")
-        con.unregister("hides_frame")
+        counts["groups"] += by_group
+        counts["stages"] += hides - by_group
         # every cell a pass picks is shown when it is picked (30_group_violations.sql, _violations_in)
         con.execute("INSERT INTO complement_hidden SELECT cell_id, reason FROM touched")
+        con.execute("CREATE OR REPLACE TEMP TABLE candidate AS SELECT DISTINCT group_id FROM suppression_member "
+                    "SEMI JOIN touched USING (cell_id)")
     raise RuntimeError(f"complementary suppression did not settle in {MAX_PASSES} passes")
 
 
@@ -105,7 +112,7 @@ def _stages(con: duckdb.DuckDBPyConnection) -> dict[str, Stage]:
 
 
 def _stage_violations(con: duckdb.DuckDBPyConnection, stages: dict[str, Stage], threshold: int, *,
-                      everything: bool) -> pd.DataFrame:
+                      everything: bool) -> np.ndarray:
     """Cells to hide so that no stage cell lets a small or hidden count be worked out across its measures."""
     # a cell's place (scope, year, breakdown group) is its key below the measure's bits (etl/sql/suppression/)
     # the measure's bits above the place are its metric code: a touched cell's stage follows from its key
@@ -126,8 +133,7 @@ def _stage_violations(con: duckdb.DuckDBPyConnection, stages: dict[str, Stage], 
                            WHERE c.stage = $stage) {touched} {shown}""", params).fetchnumpy()
         if len(arrays["cell_id"]):
             found.append(_violations_in(stage, arrays, threshold))
-    hides = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
-    return pd.DataFrame({"cell_id": pd.Series(hides, dtype="int64"), "reason": STAGE_REASON})
+    return np.concatenate(found).astype(np.int64) if found else np.zeros(0, dtype=np.int64)
 
 
 def _violations_in(stage: Stage, arrays: dict[str, np.ndarray], threshold: int) -> np.ndarray:

@@ -8,7 +8,9 @@
 -- are such (most cells are hidden by the first rule), so only the others are kept, to be read in every pass.
 -- Each member carries the counts, unit and first-rule `hidden` of its cell, so a pass reads this table alone,
 -- not a join with every cell (which, with the pass's other tables, did not fit under a low memory limit).
-CREATE OR REPLACE TEMP TABLE suppression_member AS
+-- In steps, each a table (the view is read twice): as one query its groupings and joins ran at once and ran out of
+-- memory at 20 million demo cases under a low limit (etl/build.py).
+CREATE OR REPLACE TEMP VIEW every_member AS
 WITH county_parent AS (
     SELECT c.code AS county_sid, m.scope, p.code AS parent_sid
     FROM scope_member m JOIN scope_code c ON c.scope_id = m.fips JOIN scope_code p ON p.scope_id = m.scope_id
@@ -17,8 +19,7 @@ term_parent AS (
     SELECT o.code AS office_sid, year(ty.year_start) - 1900 AS yr, t.code AS term_sid
     FROM term_year ty JOIN scope_code o ON o.scope_id = ty.office_id JOIN scope_code t ON t.scope_id = ty.term_id
 ),
--- Not materialised: read twice, first for the shown cells' groups, then filtered to them (a semi join).
-member AS NOT MATERIALIZED (
+member AS (
 SELECT 1 AS kind, (1::BIGINT << 45) + cell_key(metric_code, scope_code, sid, yr, dimension_code, 0) AS group_id,
        cell_id, FALSE AS is_total, hidden, unit, numerator AS x, denominator AS n
 FROM metric_cell WHERE dimension_code <> 0
@@ -46,10 +47,18 @@ SELECT 3, (3::BIGINT << 45) + cell_key(c.metric_code, 3, p.term_sid, 0, c.dimens
        FALSE, c.hidden, c.unit, c.numerator, c.denominator
 FROM metric_cell c JOIN term_parent p ON p.office_sid = c.sid AND p.yr = c.yr
 WHERE c.scope = 'office' AND c.period_grain = 'year'
-),
-shown_group AS (SELECT DISTINCT group_id FROM member WHERE NOT hidden),
-candidate AS (SELECT * FROM member SEMI JOIN shown_group USING (group_id)),
-kept AS (
-    SELECT group_id FROM candidate GROUP BY group_id HAVING bool_or(is_total) AND NOT bool_and(is_total)
 )
-SELECT kind, group_id, cell_id, is_total, hidden, unit, x, n FROM candidate SEMI JOIN kept USING (group_id);
+SELECT kind, group_id, cell_id, is_total, hidden, unit, x, n FROM member;
+
+CREATE OR REPLACE TEMP TABLE shown_group AS SELECT DISTINCT group_id FROM every_member WHERE NOT hidden;
+
+CREATE OR REPLACE TEMP TABLE shown_member AS SELECT * FROM every_member SEMI JOIN shown_group USING (group_id);
+
+CREATE OR REPLACE TEMP TABLE suppression_member AS
+SELECT * FROM shown_member SEMI JOIN (
+    SELECT group_id FROM shown_member GROUP BY group_id HAVING bool_or(is_total) AND NOT bool_and(is_total)
+) USING (group_id);
+
+DROP TABLE shown_member;
+DROP TABLE shown_group;
+DROP VIEW every_member;

@@ -1,17 +1,20 @@
--- One pass over the groups that hold a cell hidden since the last pass (`touched`): a group is unsafe when
+-- One pass over the groups that hold a cell hidden since the last pass (`candidate`, etl/suppression.py): a group
+-- is unsafe when
 --   (1) exactly one of its cells is hidden and total = sum of parts: that cell's counts follow exactly;
 --   (2) its total is shown and the total minus the shown parts (what is hidden, summed) is a small count:
 --       numerator, denominator or the rest of the denominator (for a rate per 100,000: the numerator only).
 -- Each unsafe group hides one more cell: the shown part that closes the gap with the fewest cases (a part
--- that adds to the small count first), else the total. Returns (cell_id, reason).
+-- that adds to the small count first), else the total. Writes group_hide (cell_id, reason).
 -- A cell is hidden by the first rule (`hidden`, fixed) or by an earlier pass (`complement_hidden`, appended).
-WITH candidate AS (
-    SELECT DISTINCT m.group_id FROM suppression_member m JOIN touched t USING (cell_id)
-),
-cells AS (
-    SELECT m.group_id, m.kind, m.is_total, m.cell_id, m.hidden OR h.cell_id IS NOT NULL AS hidden, m.unit, m.x, m.n
-    FROM suppression_member m JOIN candidate USING (group_id) LEFT JOIN complement_hidden h ON h.cell_id = m.cell_id
-),
+-- The pass's cells are a table, not a CTE read twice: a materialised CTE cannot spill, and it ran out of memory
+-- at 20 million demo cases under a low limit (etl/build.py).
+CREATE OR REPLACE TEMP TABLE pass_cell AS
+SELECT m.group_id, m.kind, m.is_total, m.cell_id, m.hidden OR h.cell_id IS NOT NULL AS hidden, m.unit, m.x, m.n
+FROM suppression_member m SEMI JOIN candidate USING (group_id)
+LEFT JOIN complement_hidden h ON h.cell_id = m.cell_id;
+
+CREATE OR REPLACE TEMP TABLE group_hide AS
+WITH cells AS (SELECT * FROM pass_cell),
 summary AS (
     SELECT group_id, any_value(kind) AS kind, any_value(unit) AS unit,
            count(*) FILTER (WHERE hidden) AS hidden_cells, count(*) FILTER (WHERE is_total) AS totals,
@@ -49,3 +52,5 @@ SELECT cell_id, 'hidden so that a suppressed count cannot be worked out from the
                                WHEN 2 THEN 'total of the counties'
                                ELSE 'term''s total over its years' END AS reason
 FROM choice GROUP BY cell_id;
+
+DROP TABLE pass_cell;
