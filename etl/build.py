@@ -33,11 +33,12 @@ REFERENCE_SOURCES = ("us_atlas",)  # every build needs the county list
 # DuckDB's memory for the whole build, every stage (docs/PERFORMANCE.md). Unbounded, DuckDB takes up to
 # 80% of the machine's memory and keeps every intermediate in it (5.7 GB at 1 million demo cases); with a
 # limit it spills large groupings, joins and sorts to a directory beside the new warehouse instead, with
-# the same results. Measured with the demo: 1500MB gives a 2.1 GB peak for the whole process at 1 million
-# cases and 2.4 GB at 5 million, but runs out at 20 million (in the metric step's join of facts and
-# measures); 3GB builds 20 million (4.5 GB peak), so it is the default. Running out is a one-line error
-# that names PAD_ETL_MEMORY_LIMIT, which overrides it (a DuckDB size such as "1500MB" or "8GB").
-MEMORY_LIMIT = "3GB"
+# the same results. The process's peak is the limit plus about 0.5 GB that DuckDB and Python hold outside it:
+# measured with the demo, 1200MB keeps the whole build of 20 million cases under 2 GB. That needs every big
+# step to spill: the case metrics are grouped one metric at a time, the suppression loop appends instead of
+# updating, and no step keeps a large intermediate DuckDB cannot spill (a materialised CTE, count(DISTINCT)).
+# Running out is a one-line error that names PAD_ETL_MEMORY_LIMIT, which overrides it (such as "4GB").
+MEMORY_LIMIT = "1200MB"
 MEMORY_LIMIT_ENV = "PAD_ETL_MEMORY_LIMIT"
 
 

@@ -33,7 +33,7 @@ def test_the_connection_has_the_limit_and_spills_beside_the_new_file(tmp_path: P
             "SELECT current_setting('memory_limit'), current_setting('temp_directory')").fetchone()
     finally:
         con.close()
-    assert limit == "2.7 GiB"  # DuckDB's own spelling of build.MEMORY_LIMIT, 3GB
+    assert limit == "1.1 GiB"  # DuckDB's own spelling of build.MEMORY_LIMIT, 1200MB
     assert Path(spill) == tmp_path / "warehouse.duckdb.building-1.tmp"
 
 
