@@ -198,8 +198,6 @@ def _render(spec: str, fmt: str) -> bytes | None:
         return None
 
 
-
-
 def pick_entity(view: permalinks.View, *, title: str, label: str, labels: Mapping[str, str], placeholder: str,
                 hint: str, key: str, field: str) -> None:
     """A page opened without its id: a search box; choosing puts the id in the URL and redraws from there."""
