@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from etl import build
@@ -71,3 +72,28 @@ def test_running_out_of_the_limit_is_a_clear_error_and_publishes_nothing(tmp_pat
     with pytest.raises(BuildError, match=r"more memory than its limit of 8MB: set PAD_ETL_MEMORY_LIMIT higher"):
         build.build(out, raw_dir=tmp_path / "raw", demo=True, progress=False)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("warehouse.duckdb")]
+
+
+def test_stage_suppression_read_in_small_batches_publishes_the_same_warehouse(
+        demo_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stage check reads its cells in batches of whole places to bound memory: batches change nothing."""
+    from etl import suppression
+
+    batch_sizes: list[int] = []
+    check_batch = suppression._violations_in
+
+    def recording(stage: suppression.Stage, arrays: dict, threshold: int):
+        batch_sizes.append(len(arrays["cell_id"]))
+        return check_batch(stage, arrays, threshold)
+
+    monkeypatch.setattr(suppression, "STAGE_BATCH_ROWS", 2_000)
+    monkeypatch.setattr(suppression, "_violations_in", recording)
+    out = tmp_path / "batched.duckdb"
+    build.build(out, raw_dir=demo_warehouse.parent / "raw", demo=True, progress=False)
+    assert len(batch_sizes) > 20 and max(batch_sizes) < 4_000  # many batches, each about the size asked for
+    query = ("SELECT key, value FROM build_info WHERE key IN "
+             "('content_sha256', 'cells_suppressed_small', 'cells_suppressed_complementary') ORDER BY key")
+    with duckdb.connect(str(demo_warehouse), read_only=True) as whole, duckdb.connect(str(out), read_only=True) as cut:
+        expected = whole.execute(query).fetchall()
+        assert cut.execute(query).fetchall() == expected
+    assert int(dict(expected)["cells_suppressed_complementary"]) > 0
