@@ -30,6 +30,7 @@ PYTHON = sys.executable
 RESULTS_DIR = Path(os.environ.get("BENCH_RESULTS", PROJECT / "test-artifacts" / "bench"))
 WORK_DIR = Path(os.environ.get("BENCH_WORK", RESULTS_DIR / "work"))
 APP = PROJECT / "dashboard" / "app.py"
+MAKE_RUN_APP = PROJECT / "dashboard" / "server.py"  # app.py behind the precompressed static files (make run)
 FLOOR_APP = PROJECT / "bench" / "floor_app.py"
 
 

@@ -25,9 +25,10 @@ from typing import Any
 import duckdb
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.common import APP, PROJECT, PYTHON, WORK_DIR, Server, free_port, log, write_result
+from bench.common import APP, MAKE_RUN_APP, PROJECT, PYTHON, WORK_DIR, Server, free_port, log, write_result
 
 CHROMIUM = Path(os.environ.get("PAD_CHROMIUM", "/usr/bin/chromium"))
+MAKE_RUN_OPTIONS = {"server.enableWebsocketCompression": "true"}  # as the Makefile's `run` starts the server
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 180_000
@@ -173,20 +174,25 @@ def measure(base_url: str, warehouse: Path) -> dict[str, Any]:
             "max_change_kb": max((c["kb_total"] for c in changes), default=None)}
 
 
-def _through_nginx(warehouse: Path) -> dict[str, Any]:
-    """The production path of deploy/: nginx sending the static files deploy/static_files.py wrote (precompressed,
-    the icon font cut down) and proxying the rest, Streamlit's websocket compression on."""
+def _write_public() -> tuple[Path, str]:
+    """The static files deploy/static_files.py writes (precompressed, the icon font cut), as `make run` does."""
+    public = WORK_DIR / "public"
+    log("wire: writing the precompressed static files (deploy/static_files.py)")
+    written = subprocess.run([PYTHON, "-m", "deploy.static_files", str(public)], cwd=PROJECT, capture_output=True,
+                             text=True, check=False)
+    if written.returncode != 0:
+        raise RuntimeError(f"python -m deploy.static_files failed: {written.stderr[-500:]}")
+    return public, written.stdout.strip()
+
+
+def _through_nginx(warehouse: Path, public: Path, written: str) -> dict[str, Any]:
+    """The production path of deploy/: nginx sending the static files from disk and proxying the rest, Streamlit's
+    websocket compression on."""
     from bench import scale
 
     binary, why = scale.find_nginx()
     if binary is None:
         return {"skipped": why}
-    public = WORK_DIR / "public"
-    log("wire: writing the static files nginx serves (deploy/static_files.py)")
-    written = subprocess.run([PYTHON, "-m", "deploy.static_files", str(public)], cwd=PROJECT, capture_output=True,
-                             text=True, check=False)
-    if written.returncode != 0:
-        raise RuntimeError(f"python -m deploy.static_files failed: {written.stderr[-500:]}")
     options = {"server.enableWebsocketCompression": "true"}
     with Server(APP, free_port(), env={"PAD_WAREHOUSE": str(warehouse)}, options=options) as server, \
             scale.Nginx(binary, [server.port], WORK_DIR / "nginx-wire", public=public) as proxy:
@@ -194,7 +200,7 @@ def _through_nginx(warehouse: Path) -> dict[str, Any]:
             "with websocket compression")
         measured = measure(proxy.url, warehouse)
         measured["nginx_bytes_sent_kb"] = round(proxy.bytes_sent() / 1024, 1)
-        measured["static_files"] = {"written": written.stdout.strip(), "brotli": proxy.brotli}
+        measured["static_files"] = {"written": written, "brotli": proxy.brotli}
     return measured
 
 
@@ -203,11 +209,17 @@ def run(warehouse: Path) -> dict[str, Any]:
         result = {"skipped": f"{CHROMIUM} is missing: install Debian's chromium (`make browser`)"}
         write_result("wire", result)
         return result
-    with Server(APP, free_port(), env={"PAD_WAREHOUSE": str(warehouse)}) as server:
-        log("wire: map first load and changes of measure in Chromium")
+    public, written = _write_public()
+    env = {"PAD_WAREHOUSE": str(warehouse), "PAD_PUBLIC_DIR": str(public)}
+    with Server(MAKE_RUN_APP, free_port(), env=env, options=MAKE_RUN_OPTIONS) as server:
+        log("wire: `make run`'s server (dashboard/server.py): map first load and changes of measure in Chromium")
         measured = measure(server.url, warehouse)
-    result = {"goals": {"first_load_kb_max": 2048, "metric_change_kb_max": 300}, **measured,
-              "deployed": _through_nginx(warehouse)}
+    with Server(APP, free_port(), env={"PAD_WAREHOUSE": str(warehouse)}) as server:
+        log("wire: bare `streamlit run dashboard/app.py` (Streamlit's frontend uncompressed), for reference")
+        bare = measure(server.url, warehouse)
+    result = {"goals": {"first_load_kb_max": 2048, "metric_change_kb_max": 300}, "server": "make run",
+              "websocket_compression": True, **measured,
+              "bare_streamlit": bare, "deployed": _through_nginx(warehouse, public, written)}
     path = write_result("wire", result)
     log(f"wire: first load {measured['first_load']['kb_total']} KB, largest change {measured['max_change_kb']} KB; "
         f"results in {path}")

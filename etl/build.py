@@ -34,8 +34,8 @@ REFERENCE_SOURCES = ("us_atlas",)  # every build needs the county list
 # 80% of the machine's memory and keeps every intermediate in it (5.7 GB at 1 million demo cases); with a
 # limit it spills large groupings, joins and sorts to a directory beside the new warehouse instead, with
 # the same results. The process's peak is the limit plus what DuckDB and Python hold outside it: measured with
-# the demo at 1200MB, 1.7 GB at 1 million cases, 1.9 GB at 5 million and 2.4 GB at 20 million (the 2 GB goal
-# is not met there yet: 0.5-0.6 GB over the limit in the statements measured, more somewhere not yet found).
+# the demo at 1200MB, 1.6 GB at 1 million cases, 1.7 GB at 5 million and 1.9 GB at 20 million (the stage check of
+# complementary suppression reads its cells in batches: etl/suppression.py, STAGE_BATCH_ROWS).
 # Building within it at all needs every big step to spill: the case metrics are grouped one metric at a time,
 # the suppression loop appends instead of updating, and no step keeps a large intermediate DuckDB cannot spill
 # (a materialised CTE, count(DISTINCT)).

@@ -41,7 +41,7 @@ def chromium() -> Path:
 
 @pytest.fixture(scope="session")
 def server(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`streamlit run dashboard/app.py` on the demo warehouse; yields its base URL, stops it afterwards."""
+    """What `make run` serves, on the demo warehouse; yields its base URL, stops it afterwards."""
     from tests.e2e.streamlit_server import streamlit_server  # it imports this module's constants
 
     with streamlit_server(demo_warehouse, tmp_path_factory.mktemp("streamlit") / "server.log") as base:

@@ -1,5 +1,7 @@
-"""`streamlit run dashboard/app.py` on any warehouse (the harness's `server` fixture serves the demo one): the
-hostile-data and publish-while-serving tests each start their own, on a free local port, and stop it after."""
+"""What `make run` starts, `streamlit run dashboard/server.py`, on any warehouse (the harness's `server` fixture
+serves the demo one): the hostile-data and publish-while-serving tests each start their own, on a free local port,
+and stop it after. The precompressed static files are a test's choice (`public`): by default there are none, so
+every file comes from Streamlit itself."""
 
 from __future__ import annotations
 
@@ -17,11 +19,11 @@ from tests.e2e.conftest import PROJECT, SERVER_START_TIMEOUT, _free_port
 
 
 @contextmanager
-def streamlit_server(warehouse: Path, log: Path) -> Iterator[str]:
+def streamlit_server(warehouse: Path, log: Path, public: Path | None = None) -> Iterator[str]:
     """Serve the app on `warehouse` (PAD_WAREHOUSE); yields the base URL; the server's output goes to `log`."""
     port = _free_port()
-    env = {**os.environ, "PAD_WAREHOUSE": str(warehouse)}
-    command = [sys.executable, "-m", "streamlit", "run", str(PROJECT / "dashboard" / "app.py"),
+    env = {**os.environ, "PAD_WAREHOUSE": str(warehouse), "PAD_PUBLIC_DIR": str(public or log.parent / "no-public")}
+    command = [sys.executable, "-m", "streamlit", "run", str(PROJECT / "dashboard" / "server.py"),
                "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     with open(log, "wb") as out:
