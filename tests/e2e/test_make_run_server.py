@@ -47,9 +47,13 @@ def test_copies_arrive_compressed_and_the_map_draws_from_them(demo_warehouse: Pa
         page.goto(base + "/")
         wait_for_app(page)
         page.locator("[data-testid='stDeckGlJsonChart'] canvas").first.wait_for(state="visible")
+        copied = {"/" + str(p.relative_to(public)) for p in public.rglob("*") if p.suffix in (".js", ".json")}
+        for _ in range(120):  # the layer fetches its shapes after the canvas appears: wait for that response
+            if copied <= {url.removeprefix(base) for url in encodings}:
+                break
+            page.wait_for_timeout(500)
     assert not errors, errors
     compressed = {url.removeprefix(base) for url, encoding in encodings.items() if encoding == "br"}
-    copied = {"/" + str(p.relative_to(public)) for p in public.rglob("*") if p.suffix in (".js", ".json")}
     assert compressed == copied, (compressed, copied)
     others = [url for url in encodings if "/static/" in url and url.removeprefix(base) not in copied]
     assert others and not any(encodings[url] for url in others)  # Streamlit's own answer, as before
