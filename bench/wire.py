@@ -28,7 +28,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from bench.common import APP, MAKE_RUN_APP, PROJECT, PYTHON, WORK_DIR, Server, free_port, log, write_result
 
 CHROMIUM = Path(os.environ.get("PAD_CHROMIUM", "/usr/bin/chromium"))
-MAKE_RUN_OPTIONS = {"server.enableWebsocketCompression": "true"}  # as the Makefile's `run` starts the server
+WEBSOCKET_DEFLATE = {"server.enableWebsocketCompression": "true"}  # as `make run` and deploy/ start the server
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 180_000
@@ -193,8 +193,7 @@ def _through_nginx(warehouse: Path, public: Path, written: str) -> dict[str, Any
     binary, why = scale.find_nginx()
     if binary is None:
         return {"skipped": why}
-    options = {"server.enableWebsocketCompression": "true"}
-    with Server(APP, free_port(), env={"PAD_WAREHOUSE": str(warehouse)}, options=options) as server, \
+    with Server(APP, free_port(), env={"PAD_WAREHOUSE": str(warehouse)}, options=WEBSOCKET_DEFLATE) as server, \
             scale.Nginx(binary, [server.port], WORK_DIR / "nginx-wire", public=public) as proxy:
         log(f"wire: the same through nginx ({'brotli and ' if proxy.brotli else ''}gzip, static files from disk) "
             "with websocket compression")
@@ -211,7 +210,7 @@ def run(warehouse: Path) -> dict[str, Any]:
         return result
     public, written = _write_public()
     env = {"PAD_WAREHOUSE": str(warehouse), "PAD_PUBLIC_DIR": str(public)}
-    with Server(MAKE_RUN_APP, free_port(), env=env, options=MAKE_RUN_OPTIONS) as server:
+    with Server(MAKE_RUN_APP, free_port(), env=env, options=WEBSOCKET_DEFLATE) as server:
         log("wire: `make run`'s server (dashboard/server.py): map first load and changes of measure in Chromium")
         measured = measure(server.url, warehouse)
     with Server(APP, free_port(), env={"PAD_WAREHOUSE": str(warehouse)}) as server:
@@ -221,7 +220,8 @@ def run(warehouse: Path) -> dict[str, Any]:
               "websocket_compression": True, **measured,
               "bare_streamlit": bare, "deployed": _through_nginx(warehouse, public, written)}
     path = write_result("wire", result)
-    log(f"wire: first load {measured['first_load']['kb_total']} KB, largest change {measured['max_change_kb']} KB; "
+    log(f"wire: first load {measured['first_load']['kb_total_ws_deflated']} KB (websocket deflated), "
+        f"largest change {measured['max_change_kb']} KB before deflate; "
         f"results in {path}")
     return result
 

@@ -82,6 +82,7 @@ class PrecompressedFiles:
         accepted = accepted_encodings(headers.get("accept-encoding", ""))
         media_type = mimetypes.guess_type(original.name)[0] or "application/octet-stream"
         cache = mount.cache_control(original.name)
+        changed = original.stat().st_mtime
         for encoding, suffix in (*ENCODINGS, ("identity", "")):
             if encoding != "identity" and encoding not in accepted:
                 continue
@@ -90,7 +91,7 @@ class PrecompressedFiles:
                 stat = candidate.stat()
             except OSError:
                 continue
-            if stat.st_mtime < original.stat().st_mtime:
+            if stat.st_mtime < changed:
                 return None  # made before the file changed: let Streamlit send the file itself
             etag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}-{encoding}"'
             reply = {"Cache-Control": cache, "Vary": "Accept-Encoding", "ETag": etag}

@@ -57,10 +57,8 @@ def served(tmp_path: Path) -> tuple[PrecompressedFiles, Path, Path]:
     (frontend / "index.html").write_bytes(b"<html>" * 200)
     public = tmp_path / "public"
     (public / "static" / "js").mkdir(parents=True)
-    for name in ("index.abc.js",):
-        copy = public / "static" / "js" / name
-        copy.write_bytes(SCRIPT)
-        compress_beside(copy)
+    (public / "static" / "js" / "index.abc.js").write_bytes(SCRIPT)
+    compress_beside(public / "static" / "js" / "index.abc.js")
     (public / "static" / "index.html").write_bytes(b"<html>" * 200)
     compress_beside(public / "static" / "index.html")
     app = PrecompressedFiles(behind, folder=public, mounts=[Mount("/static/", frontend, hashed_names=True)])

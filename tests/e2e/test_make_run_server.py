@@ -12,16 +12,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-import streamlit
 
-from deploy.static_files import compress_beside
+from deploy.static_files import APP_STATIC, FRONTEND, compress_beside
 from tests.e2e.conftest import wait_for_app
 from tests.e2e.streamlit_server import streamlit_server
 
 pytestmark = pytest.mark.browser
-
-FRONTEND = Path(streamlit.__file__).resolve().parent / "static"
-APP_STATIC = Path(__file__).resolve().parents[2] / "dashboard" / "static"
 
 
 @pytest.fixture(scope="module")
