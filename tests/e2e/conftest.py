@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 PROJECT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("PAD_CHROMIUM", "/usr/bin/chromium"))
@@ -23,6 +24,8 @@ PHONE_USER_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Appl
                     "Version/17.0 Mobile/15E148 Safari/604.1")
 SERVER_START_TIMEOUT = 90
 RUN_TIMEOUT_MS = 180_000  # a page run, including server-side chart images, on a slow CI machine
+# expect() retries its check; on a busy CI machine the browser can paint an element seconds after the run ends
+expect.set_options(timeout=30_000)
 
 
 def _free_port() -> int:

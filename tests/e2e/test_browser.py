@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import duckdb
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from dashboard.charts import maps
 from tests.e2e.conftest import DESKTOP, PHONE, PHONE_USER_AGENT, full_page_screenshot, wait_for_app
@@ -57,8 +58,8 @@ def test_map_opens_without_tiles_or_errors(server: str, page) -> None:
     assert title_text(page) == MAP_TITLE
     page.locator("[data-testid='stDeckGlJsonChart'] canvas").first.wait_for(state="visible")
     assert page.locator("[data-testid='stException']").count() == 0
-    assert page.get_by_text("Demo data.", exact=False).first.is_visible()
-    assert page.get_by_text("no public data").first.is_visible()  # the colour key
+    expect(page.get_by_text("Demo data.", exact=False).first).to_be_visible()
+    expect(page.get_by_text("no public data").first).to_be_visible()  # the colour key
     assert not [u for u in requests if any(host in u for host in TILE_HOSTS)], "the map must need no tile server"
     assert not errors, errors
     params = query(page.url)
@@ -169,9 +170,9 @@ def test_a_changed_metric_is_in_the_url_and_reopens_in_a_new_browser(server: str
         other = fresh.new_page()
         other.goto(link)
         wait_for_app(other)
-        assert other.get_by_role("combobox", name="Measure").input_value() == label
-        assert other.get_by_role("heading", name=question).is_visible()
-        assert other.get_by_text("Open the page of Cook, IL").is_visible()  # the same county
+        expect(other.get_by_role("combobox", name="Measure")).to_have_value(label)
+        expect(other.get_by_role("heading", name=question)).to_be_visible()
+        expect(other.get_by_text("Open the page of Cook, IL")).to_be_visible()  # the same county
         assert query(other.url) == params
     finally:
         fresh.close()
