@@ -60,6 +60,21 @@ def write_result(name: str, data: dict[str, Any]) -> Path:
     return path
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its live children so far, in seconds (0 once it is gone)."""
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for proc in procs:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            times = proc.cpu_times()
+            total += times.user + times.system
+    return total
+
+
 def read_result(name: str) -> dict[str, Any] | None:
     path = RESULTS_DIR / f"{name}.json"
     if not path.exists():

@@ -26,6 +26,14 @@ def _fmt(value: Any, unit: str = "") -> str:
     return f"{value}{unit}"
 
 
+def _cores(run: dict[str, Any]) -> str:
+    """How much CPU the replicas used: one Python process (one GIL) gets about one core at most."""
+    busy = run.get("cores_busy") or {}
+    if "replicas" not in busy:
+        return ""
+    return f", replicas on {_fmt(busy['replicas'])} of {_fmt(busy.get('machine'))} busy cores"
+
+
 def _mark(ok: bool | None) -> str:
     return "n/a" if ok is None else ("met" if ok else "**missed**")
 
@@ -119,7 +127,8 @@ def rows() -> list[tuple[str, str, str, str]]:
         out.append(("Bytes on the wire", "-", f"skipped: {wire['skipped']}", "n/a"))
     scale = _result("scale", out)
     if scale and "skipped" not in scale:
-        speed = ", ".join(f"{k} replica(s): {_fmt(v)}x" for k, v in scale["speedup"].items())
+        speed = ", ".join(f"{run['replicas']} replica(s): {_fmt(scale['speedup'][str(run['replicas'])])}x "
+                          f"({_fmt(run['steps_per_second'])} steps/s{_cores(run)})" for run in scale["runs"])
         grows = all(v is not None for v in scale["speedup"].values()) and \
             list(scale["speedup"].values())[-1] > 1.0
         out.append((f"Throughput vs replicas behind nginx ({scale['users']} users)", "grows with replicas", speed,

@@ -27,11 +27,14 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from bench.common import APP, PYTHON, WORK_DIR, Server, free_port, log, quick, rounded, write_result
+import psutil
+
+from bench.common import APP, PYTHON, WORK_DIR, Server, free_port, log, quick, rounded, tree_cpu_seconds, write_result
 from bench.load import SERVER_ENV, SERVER_OPTIONS, Target, run_level, targets
 from bench.protocol import Session
 
 COOKIE = "pad_route"
+ITERATIONS = 10  # scenarios per user: runs of 10-20 s, so connecting the crowd is not most of the run
 NGINX_TEMPLATE = """
 {modules}
 worker_processes 1;
@@ -277,6 +280,19 @@ def publish_reaches_all(replicas: list[Server], served: Path, target: Target) ->
             "seconds_until_seen": [rounded(r, 2) for r in reached]}
 
 
+def cpu_seconds(replicas: list[Server], proxy: Nginx) -> dict[str, float]:
+    """CPU spent so far by each part of the run, to tell a saturated machine from a replica that cannot scale."""
+    machine = psutil.cpu_times()
+    return {"replicas": sum(tree_cpu_seconds(r.proc.pid) for r in replicas if r.proc),
+            "nginx": tree_cpu_seconds(proxy.proc.pid) if proxy.proc else 0.0,
+            "load_generator": time.process_time(),
+            "machine": sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)}
+
+
+def cores_busy(before: dict[str, float], after: dict[str, float], seconds: float) -> dict[str, float]:
+    return {part: rounded((after[part] - before[part]) / seconds, 2) for part in after} if seconds else {}
+
+
 def run(warehouse: Path) -> dict[str, Any]:
     binary, why = find_nginx()
     if binary is None:
@@ -301,13 +317,18 @@ def run(warehouse: Path) -> dict[str, Any]:
             for replica in replicas:
                 replica.start()
             for replica in replicas:  # warm each replica's caches: steady state, not first visits
-                run_level(replica.url, 1, chosen, iterations=1)
+                # every target the crowd will open: one user alone opens only the first, and the others'
+                # first visits, on every replica, would be most of a short run's work
+                run_level(replica.url, len(chosen), chosen, iterations=1)
             with Nginx(binary, [r.port for r in replicas], served_dir / f"nginx-{count}") as proxy:
                 log(f"scale: {users} users through nginx to {count} replica(s)")
-                level = run_level(proxy.url, users, chosen, cookies=proxy.cookie)
+                before = cpu_seconds(replicas, proxy)
+                level = run_level(proxy.url, users, chosen, iterations=ITERATIONS, cookies=proxy.cookie)
+                busy = cores_busy(before, cpu_seconds(replicas, proxy), level["seconds"])
                 sticky = proxy.stickiness()
             entry = {"replicas": count, "steps_per_second": level["steps_per_second"], "p95_all": level["p95_all"],
-                     "errors": level["errors"], "error_samples": level["error_samples"], "stickiness": sticky}
+                     "seconds": level["seconds"], "cores_busy": busy, "errors": level["errors"],
+                     "error_samples": level["error_samples"], "stickiness": sticky}
             if count == counts[-1]:
                 log(f"scale: publishing a new warehouse under {count} replicas")
                 entry["publish"] = publish_reaches_all(replicas, served, chosen[0])
