@@ -61,10 +61,16 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
     sqlfiles.run_folder(con, SUPPRESSION_SQL, threshold, pattern="[12]*.sql")
     stages = _stages(con)
     # As with the groups (20_groups.sql): only a place with a shown measure can reveal anything, and hiding only
-    # grows, so the places read in every pass are those with one now.
-    con.execute("""CREATE OR REPLACE TEMP TABLE shown_place AS
-                   SELECT DISTINCT stage, cell_id % $place AS place FROM metric_cell WHERE NOT hidden""",
-                {"place": PLACE})
+    # grows, so the cells the stage check reads in every pass are those of places with one now: listed once here
+    # (a few percent of the cells at 1 million cases), not found again in every cell by every pass.
+    con.execute("""CREATE OR REPLACE TEMP TABLE stage_base AS
+                   SELECT *, hash(place) % $buckets AS bucket
+                   FROM (SELECT stage, metric_code, cell_id % $place AS place, cell_id, hidden, numerator, denominator
+                         FROM metric_cell WHERE list_contains($stages, stage))
+                   SEMI JOIN (SELECT DISTINCT stage, cell_id % $place AS place FROM metric_cell WHERE NOT hidden)
+                   USING (stage, place)""",
+                {"place": PLACE, "buckets": BUCKETS,
+                 "stages": [s.name for s in stages.values() if len(s.metrics) >= 2]})
     con.execute("CREATE OR REPLACE TEMP TABLE complement_hidden (cell_id BIGINT, reason VARCHAR)")
     counts = {"primary": con.execute("SELECT count(*) FROM metric_cell WHERE hidden").fetchone()[0],
               "groups": 0, "stages": 0}
@@ -89,6 +95,7 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
         if hides == 0:
             counts["passes"] = passes
             sqlfiles.run_file(con, SUPPRESSION_SQL / "40_published_cell.sql", threshold)
+            con.execute("DROP TABLE stage_base")
             return counts
         counts["groups"] += by_group
         counts["stages"] += hides - by_group
@@ -121,23 +128,20 @@ def _stage_violations(con: duckdb.DuckDBPyConnection, stages: dict[str, Stage], 
     touched = "" if everything else """
         SEMI JOIN (SELECT DISTINCT cell_id % $place AS place FROM touched
                    WHERE list_contains($codes, cell_id // $place)) USING (place)"""
-    # only places with a shown measure when the loop began (complement)
-    shown = "SEMI JOIN (SELECT place FROM shown_place WHERE stage = $stage) USING (place)"
     found = []
     for stage in stages.values():
         if len(stage.metrics) < 2:
             continue
-        params = {"place": PLACE, "stage": stage.name, **({} if everything else {"codes": list(stage.codes)})}
+        params = {"stage": stage.name, **({} if everything else {"place": PLACE, "codes": list(stage.codes)})}
         # Places are independent, so they are read in batches of whole places (by a hash of the place, kept as
         # `bucket` so each batch's scan does no hashing): the arrays below, several copies of every row, stay small
         # whatever the data's size. Read whole, one stage added ~1 GB at 20 million cases, over the 2 GB goal.
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE stage_cell AS
-            SELECT * FROM (SELECT c.metric_code, c.cell_id % $place AS place, c.cell_id,
-                                  c.hidden OR h.cell_id IS NOT NULL AS hidden, c.numerator, c.denominator,
-                                  hash(c.cell_id % $place) % $buckets AS bucket
-                           FROM metric_cell c LEFT JOIN complement_hidden h ON h.cell_id = c.cell_id
-                           WHERE c.stage = $stage) {touched} {shown}""", {"buckets": BUCKETS, **params})
+            SELECT * FROM (SELECT b.metric_code, b.place, b.cell_id, b.hidden OR h.cell_id IS NOT NULL AS hidden,
+                                  b.numerator, b.denominator, b.bucket
+                           FROM stage_base b LEFT JOIN complement_hidden h ON h.cell_id = b.cell_id
+                           WHERE b.stage = $stage) {touched}""", params)
         rows = con.execute("SELECT count(*) FROM stage_cell").fetchone()[0]
         batches = -(-rows // STAGE_BATCH_ROWS)
         for batch in range(batches):
