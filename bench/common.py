@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,21 +60,6 @@ def write_result(name: str, data: dict[str, Any]) -> Path:
     return path
 
 
-def tree_cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a process and its live children so far, in seconds (0 once it is gone)."""
-    try:
-        root = psutil.Process(pid)
-        procs = [root, *root.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0.0
-    total = 0.0
-    for proc in procs:
-        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-            times = proc.cpu_times()
-            total += times.user + times.system
-    return total
-
-
 def read_result(name: str) -> dict[str, Any] | None:
     path = RESULTS_DIR / f"{name}.json"
     if not path.exists():
@@ -96,8 +81,8 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its children, in bytes (0 once it is gone)."""
+def _tree_sum(pid: int, measure: Callable[[psutil.Process], float]) -> float:
+    """A figure summed over a process and its live children (0 once it is gone)."""
     try:
         root = psutil.Process(pid)
         procs = [root, *root.children(recursive=True)]
@@ -106,8 +91,18 @@ def tree_rss(pid: int) -> int:
     total = 0
     for proc in procs:
         with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-            total += proc.memory_info().rss
+            total += measure(proc)
     return total
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its children, in bytes."""
+    return int(_tree_sum(pid, lambda proc: proc.memory_info().rss))
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its live children so far, in seconds."""
+    return float(_tree_sum(pid, lambda proc: sum(proc.cpu_times()[:2])))
 
 
 class PeakSampler:
