@@ -260,7 +260,11 @@ def _file_sha256(path: Path) -> str:
 
 
 def _retrieved_at(config: SourceConfig, files: list[Path], raw_dir: Path) -> datetime | None:
-    """When the files were fetched (recorded by `etl fetch`), else their modification time."""
+    """When the files were retrieved: as the source folder states, else as `etl fetch` recorded, else their
+    modification time."""
+    if config.retrieved:
+        with contextlib.suppress(ValueError):
+            return datetime.fromisoformat(config.retrieved).replace(tzinfo=None)
     marker = config.folder_path(raw_dir) / ".fetched.json"
     if marker.exists():
         with contextlib.suppress(ValueError, KeyError, TypeError):
@@ -294,7 +298,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, config: SourceConfig, raw_dir: 
                              f"table ({_first_line(error)})") from error
     totals = {k: sum(getattr(r, k) for r in results) for k in ("rows_read", "rows_loaded", "rows_rejected")}
     excluded = sum(1 for r in results for j in r.rejections if j.kind == "excluded")
-    notes = [n for r in results for n in r.notes]
+    notes = ([config.notes] if config.notes else []) + [n for r in results for n in r.notes]
     unknown: dict[str, int] = {}
     for result in results:
         for (column, value), count in result.unknown_codes.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,8 @@ PROJECT = Path(__file__).resolve().parents[1]
 DATA_DIR = PROJECT / "data"
 RAW_DIR = DATA_DIR / "raw"
 SOURCES_TOML = DATA_DIR / "sources.toml"
+SOURCE_FOLDERS = DATA_DIR / "sources"  # one folder per declared source: source.toml + mapping CSVs
+DECLARED_ADAPTER = "etl.sources.declared:DeclaredSource"
 DEFAULT_WAREHOUSE = DATA_DIR / "warehouse.duckdb"
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -37,6 +40,10 @@ class SourceConfig:
     download: dict[str, str] = field(default_factory=dict)
     sha256: dict[str, str] = field(default_factory=dict)
     notes: str = ""
+    definition: str = ""  # the source folder (source.toml) a declared source is read by
+    retrieved: str = ""  # when the publisher's file was retrieved, as the source folder states it
+    unit: str = ""  # what one counted row is: case, charge, arraignment, person
+    replaces: tuple[dict[str, str], ...] = ()  # sources this one replaces, each with a period range
 
     def folder_path(self, raw_dir: Path) -> Path:
         return PROJECT / self.folder if self.location == "project" else raw_dir / self.folder
@@ -56,10 +63,13 @@ class SourceConfig:
         module = importlib.import_module(module_name)
         adapter = getattr(module, class_name)()
         adapter.source_id = self.source_id  # one adapter class may serve several catalogue entries
+        if self.definition:
+            adapter.definition_folder = Path(self.definition)
         return adapter
 
 
-def load_sources(path: Path = SOURCES_TOML) -> dict[str, SourceConfig]:
+def load_sources(path: Path = SOURCES_TOML, folders: Iterable[Path] | None = None) -> dict[str, SourceConfig]:
+    """The catalogue: data/sources.toml (adapters in Python) and every source folder under data/sources/."""
     with path.open("rb") as handle:
         catalogue = tomllib.load(handle)
     sources = {}
@@ -67,4 +77,28 @@ def load_sources(path: Path = SOURCES_TOML) -> dict[str, SourceConfig]:
         entry = dict(entry)
         entry["files"] = tuple(entry.get("files", ()))
         sources[source_id] = SourceConfig(source_id=source_id, **entry)
+    if folders is None:
+        folders = sorted(p.parent for p in SOURCE_FOLDERS.glob("*/source.toml"))
+    for folder in folders:
+        config = declared_config(folder)
+        if config.source_id in sources:
+            raise ValueError(f"source folder {folder}: id {config.source_id!r} is already in the catalogue")
+        sources[config.source_id] = config
     return sources
+
+
+def declared_config(folder: Path) -> SourceConfig:
+    """A source folder as a catalogue entry (its adapter is the declarative one)."""
+    from etl.sources.declared import load_definition
+
+    definition = load_definition(folder.resolve())
+    meta = definition.meta
+    return SourceConfig(
+        source_id=definition.source_id, title=meta["title"], publisher=meta["publisher"], url=meta["url"],
+        license=meta["license"], adapter=DECLARED_ADAPTER,
+        kind=meta.get("kind", "detention" if definition.form == "detention" else "case"), folder=meta["folder"],
+        files=tuple(meta["files"]), redistributable=meta.get("redistributable", True),
+        priority=meta.get("priority", 0), notes=meta.get("notes", "").strip(), definition=str(folder.resolve()),
+        retrieved=str(meta.get("retrieved", "")), unit=meta.get("unit", ""),
+        replaces=tuple(meta.get("replaces", ())),
+    )

@@ -122,7 +122,7 @@ FELONY_SHARE = {"homicide": 1.0, "sex_offense": 0.85, "robbery": 0.95, "assault"
 # The outcomes the demo draws, per stage: the vocabulary's, less `conviction` (for sources that cannot tell a
 # plea from a trial conviction; the demo always can). Integer codes in the parquet index these tuples.
 OUTCOMES: dict[str, tuple[str, ...]] = {
-    stage: tuple(o for o in outcomes if o != "conviction") for stage, outcomes in vocab.STAGE_OUTCOMES.items()
+    stage: tuple(o for o in vocab.STAGE_OUTCOMES[stage] if o != "conviction") for stage in vocab.CASE_FLOW_STAGES
 }
 
 # Multinomial-logit effects per stage. Outcome order follows OUTCOMES; the first outcome of

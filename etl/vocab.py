@@ -23,8 +23,12 @@ STAGE_OUTCOMES: dict[str, tuple[str, ...]] = {
     "pretrial": ("released_ror", "released_conditions", "bail_set", "remanded", "other"),
     "disposition": ("plea", "trial_conviction", "conviction", "trial_acquittal", "dismissed", "diverted", "other"),
     "sentence": ("prison", "jail", "probation", "other"),
+    # What the prosecutor asked for at arraignment beside what the judge set (sources with both amounts).
+    "bail_request": ("not_requested", "requested_set_none", "requested_set_lower", "requested_set_same",
+                     "requested_set_higher"),
 }
 STAGES = tuple(STAGE_OUTCOMES)
+CASE_FLOW_STAGES = ("referral", "pretrial", "disposition", "sentence")  # one decision each per case, in order
 OFFENSE_CATEGORIES = (
     "homicide", "sex_offense", "robbery", "assault", "weapons", "burglary", "theft_property",
     "drug", "dui_traffic", "public_order", "other", "unknown",
@@ -33,7 +37,8 @@ OFFENSE_LEVELS = ("felony", "misdemeanor", "other", "unknown")
 RACES = ("black", "white", "hispanic", "asian_pacific", "native_american", "other", "unknown")
 SEXES = ("female", "male", "unknown")
 AGE_BANDS = ("under_18", "18_24", "25_34", "35_44", "45_54", "55_64", "65_plus", "unknown")
-PERIOD_GRAINS = ("day", "month", "quarter", "year")
+PERIOD_GRAINS = ("day", "month", "quarter", "year", "two_years")
+YEARLY_GRAINS = ("day", "month", "quarter", "year")  # periods that fit inside one year: the yearly measures
 DETENTION_MEASURES = ("jail_population", "pretrial_population")
 TERM_ENTRIES = ("elected", "appointed", "interim", "acting")
 
@@ -119,8 +124,17 @@ def normalize_key(value: str | None) -> str:
     return re.sub(r"\s+", " ", str(value)).strip().casefold()
 
 
+def mapping_path(name: str) -> Path:
+    """A mapping's CSV: `etl/sources/mappings/<name>.csv`, or a source folder's `<path>.csv` when the name is a
+    path (relative to the repository, or absolute)."""
+    if "/" not in name:
+        return MAPPINGS_DIR / f"{name}.csv"
+    path = Path(name)
+    return (path if path.is_absolute() else MAPPINGS_DIR.parents[2] / path).with_suffix(".csv")
+
+
 def _read_mapping_rows(name: str) -> list[dict[str, str]]:
-    path = MAPPINGS_DIR / f"{name}.csv"
+    path = mapping_path(name)
     with path.open(encoding="utf-8", newline="") as handle:
         return [dict(row) for row in csv.DictReader(handle)]
 

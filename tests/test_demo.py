@@ -116,7 +116,7 @@ def test_values_come_from_the_vocabulary_and_no_identifier_is_written(generated:
     vocabularies = {
         "offense_category": vocab.OFFENSE_CATEGORIES, "offense_level": vocab.OFFENSE_LEVELS, "race": vocab.RACES,
         "sex": vocab.SEXES, "age_band": vocab.AGE_BANDS,
-        **{f"{stage}_outcome": outcomes for stage, outcomes in vocab.STAGE_OUTCOMES.items()},
+        **{f"{stage}_outcome": vocab.STAGE_OUTCOMES[stage] for stage in vocab.CASE_FLOW_STAGES},
     }
     for column, allowed in vocabularies.items():
         used = set(cases[column].dropna().astype(str))

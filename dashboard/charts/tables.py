@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-STAGES = ("referral", "pretrial", "disposition", "sentence", "detention")
-STAGE_LABELS = {"referral": "Referral (charging)", "pretrial": "Pretrial (bail)", "disposition": "Disposition",
-                "sentence": "Sentence", "detention": "Jail population"}
+STAGES = ("referral", "pretrial", "bail_request", "disposition", "sentence", "detention")
+STAGE_LABELS = {"referral": "Referral (charging)", "pretrial": "Pretrial (bail)",
+                "bail_request": "Bail asked vs set", "disposition": "Disposition", "sentence": "Sentence",
+                "detention": "Jail population"}
 
 
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$")

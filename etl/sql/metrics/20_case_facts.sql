@@ -6,16 +6,22 @@ FROM (
     SELECT cc.fips, cc.stage, year(cc.period_start) AS year, cc.source_id,
            coalesce(any_value(sp.priority), 0) AS priority, sum(cc.n) AS n
     FROM case_counts cc LEFT JOIN source_priority sp USING (source_id)
+    WHERE cc.period_grain <> 'two_years'  -- a two-year period belongs to no one year: kept, not in yearly measures
     GROUP BY ALL
 )
 GROUP BY fips, stage, year;
 
--- Sources as bits, so the many groupings below combine them with a cheap bit_or (names decoded after).
+-- Sources as bits of one BITSTRING as wide as the source list (any number of sources), so the many groupings
+-- below combine them with a cheap bit_or (names decoded after, by position).
 CREATE OR REPLACE TEMP TABLE source_bit AS
-SELECT source_id, (1::UBIGINT << (row_number() OVER (ORDER BY source_id) - 1)::INT) AS bit FROM source;
+WITH numbered AS (
+    SELECT source_id, (row_number() OVER (ORDER BY source_id) - 1)::INT AS pos, count(*) OVER () AS width
+    FROM source
+)
+SELECT source_id, pos, set_bit(bitstring('0', greatest(width, 1)::INT), pos, 1) AS bit FROM numbered;
 
 CREATE OR REPLACE TEMP MACRO source_names(bits) AS (
-    SELECT string_agg(source_id, ',' ORDER BY source_id) FROM source_bit WHERE bits & bit <> 0
+    SELECT string_agg(source_id, ',' ORDER BY source_id) FROM source_bit WHERE get_bit(bits, pos) = 1
 );
 
 -- Grouping keys as ENUM types (small integers inside, text outside): the metric step groups millions of

@@ -21,5 +21,5 @@ WHERE list_has_any(d.numerator_outcomes, r.outcomes) AND NOT list_has_any(d.unav
 -- later are rounded to whole numbers by that type.
 CREATE OR REPLACE TEMP TABLE metric_grouped (
     metric_id metric_key, scope VARCHAR, scope_id VARCHAR, period_start DATE, period_grain VARCHAR,
-    dimension VARCHAR, dimension_value VARCHAR, numerator HUGEINT, denominator HUGEINT, source_bits UBIGINT
+    dimension VARCHAR, dimension_value VARCHAR, numerator HUGEINT, denominator HUGEINT, source_bits BITSTRING
 );

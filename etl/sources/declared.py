@@ -1,0 +1,376 @@
+"""One adapter for every source folder: `data/sources/<id>/source.toml` plus its code mappings as CSV.
+
+A source folder says in data what an adapter would say in code, so a county's records come in without
+Python (docs/ADD_DATA.md). Three forms:
+- `records`: one row per case, charge or arraignment; each `[[decision]]` maps a raw code column (through
+  a mapping CSV) to an outcome of a stage, counted in the period of its date, with the breakdowns declared;
+  the ETL aggregates the rows into counts.
+- `counts`: aggregate counts, one `[[count]]` per column (or the remainder of a total) -> stage and outcome.
+- `detention`: one `[[measure]]` per column of a jail population series.
+Same rules as every adapter: each row is loaded or rejected with line, column and reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from etl import vocab
+from etl.sources.base import Adapter, FileResult, Record, SourceError, parse_count, read_csv
+
+DEFINITION = "source.toml"
+FORMS = ("records", "counts", "detention")
+PROJECT = Path(__file__).resolve().parents[2]
+COUNTIES_CSV = PROJECT / "data" / "geo" / "counties.csv"
+_FIPS = re.compile(r"[0-9]{5}")
+_AMOUNT = re.compile(r"\$?\s*([0-9][0-9,]*(?:\.[0-9]*)?)")
+BREAKDOWNS = ("race", "sex", "age_band", "offense_category", "offense_level")
+
+# Keys each table of source.toml may hold: anything else is a typo the build names instead of ignoring.
+SOURCE_KEYS = {"id", "title", "publisher", "url", "license", "retrieved", "notes", "kind", "form", "unit",
+               "folder", "files", "priority", "replaces", "redistributable", "place", "period", "decision",
+               "count", "measure", "breakdown", "filter", "encoding", "delimiter"}
+
+
+class DefinitionError(ValueError):
+    """A source.toml that cannot be read as declared: names the folder and the key."""
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A source folder, read and checked once."""
+
+    folder: Path
+    source_id: str
+    meta: dict[str, Any]
+    form: str
+    place: dict[str, Any]
+    period: dict[str, Any]
+    decisions: tuple[dict[str, Any], ...] = ()
+    counts: tuple[dict[str, Any], ...] = ()
+    measures: tuple[dict[str, Any], ...] = ()
+    breakdowns: dict[str, dict[str, Any]] = field(default_factory=dict)
+    filters: tuple[dict[str, Any], ...] = ()
+
+    def mapping_name(self, file: str) -> str:
+        """A mapping of this folder, named by its path inside the repository (or absolute, outside it)."""
+        path = (self.folder / file).resolve()
+        stem = path.with_suffix("")
+        return stem.relative_to(PROJECT).as_posix() if stem.is_relative_to(PROJECT) else stem.as_posix()
+
+    def mapping_names(self) -> tuple[str, ...]:
+        files = [d["mapping"] for d in self.decisions if "mapping" in d]
+        files += [b["mapping"] for b in self.breakdowns.values() if "mapping" in b]
+        files += [self.place["mapping"]] if "mapping" in self.place else []
+        return tuple(dict.fromkeys(self.mapping_name(f) for f in files))
+
+    def columns(self) -> tuple[list[str], list[str]]:
+        """(required columns, optional columns) of the input files, as declared."""
+        required: list[str] = []
+        for spec in (self.place, self.period):
+            required += [spec[k] for k in ("column", "date", "year") if k in spec]
+        for decision in self.decisions:
+            required += [decision[k] for k in ("column", "date", "requested", "set") if k in decision]
+        required += [c["column"] for c in self.counts if "column" in c]
+        required += [c["total"] for c in self.counts if "total" in c]
+        required += [m["column"] for m in self.measures]
+        required += [f["column"] for f in self.filters]
+        optional = [b["column"] for b in self.breakdowns.values() if "column" in b]
+        return list(dict.fromkeys(required)), [c for c in dict.fromkeys(optional) if c not in required]
+
+
+def _fail(folder: Path, message: str) -> DefinitionError:
+    return DefinitionError(f"source folder {folder}: {message}")
+
+
+@cache
+def load_definition(folder: Path) -> Definition:
+    """Read and check `folder/source.toml`: every stage, outcome and breakdown against the vocabulary."""
+    path = folder / DEFINITION
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise _fail(folder, f"cannot read {DEFINITION}: {error}") from error
+    unknown = sorted(set(data) - SOURCE_KEYS)
+    if unknown:
+        raise _fail(folder, f"unknown key(s) {', '.join(unknown)} in {DEFINITION} (allowed: "
+                    f"{', '.join(sorted(SOURCE_KEYS))})")
+    for key in ("title", "publisher", "url", "license", "folder", "files", "form"):
+        if key not in data:
+            raise _fail(folder, f"{DEFINITION} has no {key!r}")
+    form = data["form"]
+    if form not in FORMS:
+        raise _fail(folder, f"form {form!r} is not one of {', '.join(FORMS)}")
+    source_id = data.get("id", folder.name.replace("-", "_"))
+    decisions = tuple(data.get("decision", ()))
+    counts = tuple(data.get("count", ()))
+    for item in (*decisions, *counts):
+        stage = item.get("stage")
+        if stage not in vocab.STAGE_OUTCOMES:
+            raise _fail(folder, f"stage {stage!r} is not one of {', '.join(vocab.STAGES)}")
+        outcome = item.get("outcome")
+        if outcome is not None and outcome not in vocab.STAGE_OUTCOMES[stage]:
+            raise _fail(folder, f"outcome {outcome!r} is not an outcome of stage {stage!r} "
+                        f"({', '.join(vocab.STAGE_OUTCOMES[stage])})")
+    for measure in data.get("measure", ()):
+        if measure.get("measure") not in vocab.DETENTION_MEASURES:
+            raise _fail(folder, f"measure {measure.get('measure')!r} is not one of "
+                        f"{', '.join(vocab.DETENTION_MEASURES)}")
+    breakdowns = dict(data.get("breakdown", {}))
+    for name, spec in breakdowns.items():
+        if name not in BREAKDOWNS:
+            raise _fail(folder, f"breakdown {name!r} is not one of {', '.join(BREAKDOWNS)}")
+        if "value" in spec and spec["value"] not in vocab.FIELD_VOCAB[name]:
+            raise _fail(folder, f"breakdown {name} value {spec['value']!r} is not in the vocabulary")
+    grain = data.get("period", {}).get("grain", "year")
+    if grain not in vocab.PERIOD_GRAINS:
+        raise _fail(folder, f"period grain {grain!r} is not one of {', '.join(vocab.PERIOD_GRAINS)}")
+    definition = Definition(
+        folder=folder, source_id=source_id, meta=data, form=form, place=dict(data.get("place", {})),
+        period={"grain": "year", **data.get("period", {})}, decisions=decisions, counts=counts,
+        measures=tuple(data.get("measure", ())), breakdowns=breakdowns, filters=tuple(data.get("filter", ())),
+    )
+    for name in definition.mapping_names():
+        try:
+            vocab.load_mapping(name)
+        except (OSError, ValueError, KeyError) as error:
+            raise _fail(folder, f"mapping {name}: {error}") from error
+    return definition
+
+
+@cache
+def county_fips_by_name() -> dict[tuple[str, str], str]:
+    """(state abbreviation, normalised county name) -> FIPS, from the committed county list."""
+    out: dict[tuple[str, str], str] = {}
+    with COUNTIES_CSV.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            out[(row["state_abbr"], _county_key(row["county_name"]))] = row["fips"]
+    return out
+
+
+def _county_key(name: str) -> str:
+    key = vocab.normalize_key(name).replace(".", "").replace("saint ", "st ")
+    return re.sub(r"\s+(county|parish|borough|census area)$", "", key)
+
+
+class RowError(ValueError):
+    """One input row that cannot be counted: rejected with its column."""
+
+    def __init__(self, column: str | None, message: str, kind: str = "rejected"):
+        super().__init__(message)
+        self.column, self.kind = column, kind
+
+
+class DeclaredSource(Adapter):
+    """Reads any source folder; `definition_folder` is set by the catalogue (etl/config.py)."""
+
+    source_id = "declared"
+    definition_folder: Path
+
+    @property
+    def definition(self) -> Definition:
+        return load_definition(self.definition_folder)
+
+    @property
+    def mappings(self) -> tuple[str, ...]:  # type: ignore[override]
+        return self.definition.mapping_names()
+
+    def read_file(self, path: Path, result: FileResult) -> None:
+        definition = self.definition
+        required, optional = definition.columns()
+        if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
+            raise SourceError(result.source_id, result.file, "a spreadsheet cannot be read here: open it and "
+                              "save it as CSV (UTF-8), then run again", line=1)
+        meta = definition.meta
+        records = read_csv(path, result, required=required, encoding=meta.get("encoding", "utf-8"),
+                           delimiter=meta.get("delimiter", ","), redact=())
+        counted: Counter[tuple] = Counter()
+        for record in records:
+            try:
+                self._read_row(definition, record, result, counted)
+            except RowError as error:
+                result.reject(record, str(error), column=error.column, kind=error.kind)
+                continue
+            except vocab.ExcludedCode as error:
+                result.reject(record, str(error), column=error.column, kind="excluded")
+                continue
+            except vocab.UnknownCode as error:
+                result.unknown(record, error.column, error.value)
+                continue
+            result.accept()
+        for key, n in counted.items():
+            if definition.form == "detention":
+                fips, start, grain, measure = key
+                result.emit("detention", {"fips": fips, "period_start": start, "period_grain": grain,
+                                          "measure": measure, "race": "all", "value": n})
+            else:
+                fips, start, grain, stage, outcome, source_outcome, *parts = key
+                result.emit("case_counts", {"fips": fips, "period_start": start, "period_grain": grain,
+                                            "stage": stage, "outcome": outcome, "source_outcome": source_outcome,
+                                            **dict(zip(BREAKDOWNS, parts, strict=True)), "n": n})
+
+    def _read_row(self, d: Definition, record: Record, result: FileResult, counted: Counter[tuple]) -> None:
+        for rule in d.filters:
+            value = vocab.normalize_key(record.get(rule["column"]))
+            if value in {vocab.normalize_key(v) for v in rule.get("exclude", ())}:
+                raise RowError(rule["column"], f"{rule['column']} {record.get(rule['column'])!r} excluded: "
+                               f"{rule.get('reason', 'declared out of scope')}", kind="excluded")
+        fips = self._fips(d, record)
+        if d.form == "detention":
+            start, grain = self._period(d, record, d.period)
+            for spec in d.measures:
+                raw = record.get(spec["column"]).strip()
+                if not raw and spec.get("missing", "reject") == "skip":
+                    continue
+                try:
+                    value = float(raw.replace(",", ""))
+                except ValueError:
+                    raise RowError(spec["column"], f"non-numeric value {raw!r} in column "
+                                   f"{spec['column']!r}") from None
+                if value < 0 or value != value:
+                    raise RowError(spec["column"], f"negative or invalid value {raw!r} in column {spec['column']!r}")
+                counted[(fips, start, grain, spec["measure"])] += value
+            return
+        parts = tuple(self._breakdown(d, name, record) for name in BREAKDOWNS)
+        if d.form == "counts":
+            start, grain = self._period(d, record, d.period)
+            found: dict[str, int] = {}
+            for spec in d.counts:
+                if "column" not in spec:
+                    continue
+                found[spec["column"]] = self._count(record, spec["column"])
+                counted[(fips, start, grain, spec["stage"], spec["outcome"], spec["column"], *parts)] += \
+                    found[spec["column"]]
+            for spec in d.counts:
+                if "total" not in spec:
+                    continue
+                total = self._count(record, spec["total"])
+                same_stage = sum(found[c["column"]] for c in d.counts if "column" in c and c["stage"] == spec["stage"])
+                if total < same_stage:
+                    raise RowError(spec["total"], f"total {total:,} in column {spec['total']!r} is less than "
+                                   f"the counts of stage {spec['stage']!r} beside it ({same_stage:,})")
+                counted[(fips, start, grain, spec["stage"], spec["outcome"], f"rest of {spec['total']}", *parts)] += \
+                    total - same_stage
+            return
+        for decision in d.decisions:
+            start, grain = self._period(d, record, {**d.period, **decision})
+            if "requested" in decision:
+                outcome, raw = self._compare(record, decision["requested"], decision["set"])
+            else:
+                raw = record.get(decision["column"])
+                if not raw.strip() and decision.get("missing") == "skip":
+                    continue
+                outcome = vocab.load_mapping(d.mapping_name(decision["mapping"])).lookup(
+                    raw, decision["column"])["outcome"]
+            counted[(fips, start, grain, decision["stage"], outcome, raw.strip()[:100] or None, *parts)] += 1
+
+    @staticmethod
+    def _count(record: Record, column: str) -> int:
+        try:
+            return parse_count(record.get(column), column=column)
+        except ValueError as error:
+            raise RowError(column, str(error)) from None
+
+    @staticmethod
+    def _compare(record: Record, requested_column: str, set_column: str) -> tuple[str, str]:
+        """The prosecutor's requested bail beside the bail the judge set -> a bail_request outcome."""
+        requested = _amount(record.get(requested_column), requested_column)
+        bail = _amount(record.get(set_column), set_column)
+        if not requested:
+            return "not_requested", "no amount requested"
+        if not bail:
+            return "requested_set_none", "requested, none set"
+        if bail < requested:
+            return "requested_set_lower", "set below request"
+        if bail > requested:
+            return "requested_set_higher", "set above request"
+        return "requested_set_same", "set as requested"
+
+    @staticmethod
+    def _fips(d: Definition, record: Record) -> str:
+        place = d.place
+        if "fips" in place:
+            return str(place["fips"])
+        column = place["column"]
+        raw = record.get(column).strip()
+        if "mapping" in place:
+            return vocab.load_mapping(d.mapping_name(place["mapping"])).lookup(raw, column)["fips"]
+        if "state" in place:
+            fips = county_fips_by_name().get((place["state"], _county_key(raw)))
+            if fips is None:
+                raise RowError(column, f"no county named {raw!r} in {place['state']}")
+            return fips
+        if len(raw) == 4 and raw.isdigit():
+            raise RowError(column, f"FIPS {raw!r} has four digits: write it zero-padded as '0{raw}'")
+        if not _FIPS.fullmatch(raw):
+            raise RowError(column, f"invalid FIPS {raw!r} (five digits expected, such as 06075)")
+        return raw
+
+    @staticmethod
+    def _period(d: Definition, record: Record, spec: dict[str, Any]) -> tuple[date, str]:
+        grain = spec.get("grain", "year")
+        if "start" in spec:
+            return date.fromisoformat(str(spec["start"])), grain
+        if "year" in spec:
+            raw = record.get(spec["year"]).strip()
+            if not (len(raw) == 4 and raw.isdigit()):
+                raise RowError(spec["year"], f"invalid year {raw!r} in column {spec['year']!r}")
+            try:
+                return vocab.check_date(date(int(raw), 1, 1)), grain
+            except ValueError as error:
+                raise RowError(spec["year"], str(error)) from None
+        column = spec["date"]
+        raw = record.get(column).strip()
+        try:
+            day = vocab.check_date(date.fromisoformat(raw[:10]))
+        except ValueError as error:
+            raise RowError(column, f"invalid date {raw!r} in column {column!r}: {error}") from None
+        return period_start(day, grain), grain
+
+    def _breakdown(self, d: Definition, name: str, record: Record) -> str:
+        spec = d.breakdowns.get(name)
+        if spec is None:
+            return "unknown"
+        if "value" in spec:
+            return spec["value"]
+        raw = record.get(spec["column"])
+        if name == "age_band" and "mapping" not in spec:
+            text = raw.strip()
+            try:
+                return vocab.age_band(float(text)) if text else "unknown"
+            except ValueError:
+                return "unknown"
+        if not raw.strip():
+            return "unknown"
+        return vocab.load_mapping(d.mapping_name(spec["mapping"])).lookup(raw, spec["column"])[name]
+
+
+def period_start(day: date, grain: str) -> date:
+    """The first day of the period of `grain` that holds `day`."""
+    if grain == "day":
+        return day
+    if grain == "month":
+        return day.replace(day=1)
+    if grain == "quarter":
+        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    if grain == "two_years":
+        raise RowError(None, "a date cannot be counted in a two-year period: declare period.start")
+    return date(day.year, 1, 1)
+
+
+def _amount(raw: str, column: str) -> float:
+    text = (raw or "").strip()
+    if not text:
+        return 0.0
+    match = _AMOUNT.fullmatch(text)
+    if not match:
+        raise RowError(column, f"invalid amount {raw!r} in column {column!r}")
+    return float(match.group(1).replace(",", ""))
