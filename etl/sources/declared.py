@@ -195,7 +195,8 @@ class DeclaredSource(Adapter):
         counted: Counter[tuple] = Counter()
         for record in records:
             try:
-                self._read_row(definition, record, result, counted)
+                row: Counter[tuple] = Counter()  # counted only once the whole row has passed
+                self._read_row(definition, record, row)
             except RowError as error:
                 result.reject(record, str(error), column=error.column, kind=error.kind)
                 continue
@@ -205,6 +206,7 @@ class DeclaredSource(Adapter):
             except vocab.UnknownCode as error:
                 result.unknown(record, error.column, error.value)
                 continue
+            counted.update(row)
             result.accept()
         for key, n in counted.items():
             if definition.form == "detention":
@@ -217,7 +219,7 @@ class DeclaredSource(Adapter):
                                             "stage": stage, "outcome": outcome, "source_outcome": source_outcome,
                                             **dict(zip(BREAKDOWNS, parts, strict=True)), "n": n})
 
-    def _read_row(self, d: Definition, record: Record, result: FileResult, counted: Counter[tuple]) -> None:
+    def _read_row(self, d: Definition, record: Record, counted: Counter[tuple]) -> None:
         for rule in d.filters:
             value = vocab.normalize_key(record.get(rule["column"]))
             if value in {vocab.normalize_key(v) for v in rule.get("exclude", ())}:

@@ -1,0 +1,185 @@
+"""Source folders (data/sources/<id>/source.toml + mapping CSVs) build into the warehouse with no Python:
+the four real sources reproduce the figures their owners state, each is credited as its own source, and a
+build with more than 64 sources names every one of them (the sources of a cell were once bits of a 64-bit
+integer)."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.build import build
+from etl.config import load_sources
+from tests.conftest import shared_file
+
+NEW_SOURCES = ("ma_berkshire_da_bail", "pa_bail", "co_bond", "cook_jail")
+
+
+@pytest.fixture(scope="module")
+def con(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
+    out = tmp_path_factory.mktemp("folders") / "warehouse.duckdb"
+    build(out, raw_dir=shared_data, sources=list(NEW_SOURCES), progress=False)
+    with duckdb.connect(str(out), read_only=True) as connection:
+        yield connection
+
+
+def test_the_four_sources_are_folders_read_by_the_one_declarative_adapter() -> None:
+    catalogue = load_sources()
+    for source_id in NEW_SOURCES:
+        config = catalogue[source_id]
+        assert config.adapter == "etl.sources.declared:DeclaredSource" and Path(config.definition).is_dir()
+        assert not list(Path(config.definition).glob("*.py")), source_id
+
+
+def test_each_source_is_credited_with_its_own_publisher_licence_date_and_notes(con) -> None:
+    rows = {r[0]: r[1:] for r in con.execute(
+        "SELECT source_id, publisher, license, retrieved_at, notes, rows_read, rows_loaded + rows_rejected "
+        "FROM source").fetchall()}
+    for source_id in NEW_SOURCES:
+        publisher, licence, retrieved, notes, read, accounted = rows[source_id]
+        assert publisher and licence and retrieved and notes, source_id
+        assert "Editors of this project" not in publisher
+        assert read == accounted > 0, source_id
+
+
+def test_pennsylvania_statewide_cases_and_cash_bail_cases(con, shared_data: Path) -> None:
+    import json
+
+    stated = json.loads(shared_file(shared_data, "pa-bail/pa_statewide_bail_2016_2017.json").read_text())
+    [(total, cash, ror, counties, grains)] = con.execute(
+        "SELECT sum(n), sum(n) FILTER (outcome = 'bail_set'), sum(n) FILTER (outcome = 'released_ror'), "
+        "count(DISTINCT fips), list(DISTINCT period_grain) FROM case_counts WHERE source_id = 'pa_bail'").fetchall()
+    assert (total, cash, ror) == (stated["total_cases"], stated["cash_bail_cases"], stated["ror_cases"])
+    assert (total, cash) == (383_317, 166_299)
+    assert counties == 67 and grains == ["two_years"]
+    # two years together belong to no single year: no yearly measure is drawn from them
+    [(shown,)] = con.execute("SELECT count(*) FROM metric_value WHERE source_ids LIKE '%pa_bail%'").fetchall()
+    assert shown == 0
+
+
+def _berkshire_rows(shared_data: Path) -> list[dict[str, str]]:
+    path = shared_file(shared_data, "ma-berkshire-da/berkshire_da_bail_2014_2018.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [r for r in csv.DictReader(handle)
+                if r["Court"] not in ("Massachusetts Court of Appeals", "Westfield District Court")]
+
+
+def test_berkshire_ror_share_by_year_is_the_raw_files(con, shared_data: Path) -> None:
+    decided = {"Released on Own Recognizance": "ror", "Cash Only": "bail", "Cash/Surety": "bail",
+               "Out on Cash Bail": "bail", "Out On Cash Bail": "bail", "In Custody - Bail Set": "bail",
+               "Conditions Only": "conditions", "Personal Surety": "conditions",
+               "Held Without Right To Bail": "remand"}
+    ror: Counter[int] = Counter()
+    decisions: Counter[int] = Counter()
+    for row in _berkshire_rows(shared_data):
+        kind = decided.get(row["Bail Status"])
+        if kind:
+            year = int(row["Arraign Date"][:4])
+            decisions[year] += 1
+            ror[year] += kind == "ror"
+    shown = {r[0]: r[1:] for r in con.execute(
+        "SELECT year(period_start), numerator, denominator, value FROM metric_value WHERE metric_id = 'ror_rate' "
+        "AND scope = 'county' AND scope_id = '25003' AND dimension = 'all'").fetchall()}
+    assert sorted(shown) == [2014, 2015, 2016, 2017, 2018]
+    for year, (numerator, denominator, value) in shown.items():
+        assert (numerator, denominator) == (ror[year], decisions[year])
+        assert value == pytest.approx(ror[year] / decisions[year])
+
+
+def test_prosecutor_requested_bail_beside_the_bail_set(con, shared_data: Path) -> None:
+    asked: Counter[int] = Counter()
+    arraignments: Counter[int] = Counter()
+    below: Counter[int] = Counter()
+    for row in _berkshire_rows(shared_data):
+        year = int(row["Arraign Date"][:4])
+        arraignments[year] += 1
+        requested = float(row["Amnt Bl Rqstd"] or 0)
+        if requested > 0:
+            asked[year] += 1
+            below[year] += float(row["Amnt Bl Set"] or 0) < requested
+    cells = {(r[0], r[1]): r[2:] for r in con.execute(
+        "SELECT metric_id, year(period_start), numerator, denominator FROM metric_value "
+        "WHERE metric_id IN ('bail_request_rate', 'bail_below_request_rate') AND scope = 'county' "
+        "AND scope_id = '25003' AND dimension = 'all'").fetchall()}
+    for year in arraignments:
+        assert cells[("bail_request_rate", year)] == (asked[year], arraignments[year])
+        assert cells[("bail_below_request_rate", year)] == (below[year], asked[year])
+    [(label, caveat)] = con.execute("SELECT label, caveat FROM metric_definition "
+                                    "WHERE metric_id = 'bail_request_rate'").fetchall()
+    assert "prosecutor" in label.lower() and caveat
+
+
+def test_colorado_counties_and_denver_misdemeanors_absent(con, shared_data: Path) -> None:
+    path = shared_file(shared_data, "co-bond/complete-county-bond.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle)
+                if r["money_bond_freq"].isdigit() and r["pr_bond_freq"].isdigit() and r["total_bond_freq"].isdigit()]
+    stated_money = sum(int(r["money_bond_freq"]) for r in rows)
+    [(money, counties, denver_misdemeanors)] = con.execute(
+        "SELECT sum(n) FILTER (outcome = 'bail_set'), count(DISTINCT fips), "
+        "count(*) FILTER (fips = '08031' AND offense_level = 'misdemeanor') "
+        "FROM case_counts WHERE source_id = 'co_bond'").fetchall()
+    assert money == stated_money and counties == 64 and denver_misdemeanors == 0
+
+
+def test_cook_jail_population_averages_the_days_reported(con, shared_data: Path) -> None:
+    path = shared_file(shared_data, "cook-jail/cook_jail_daily_population_2018_2026.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        days = [(r["Date"][:4], float(r["Jail Population"])) for r in csv.DictReader(handle) if r["Jail Population"]]
+    in_2019 = [v for y, v in days if y == "2019"]
+    [(rows, average)] = con.execute(
+        "SELECT count(*), avg(value) FILTER (year(period_start) = 2019) FROM detention "
+        "WHERE source_id = 'cook_jail' AND fips = '17031' AND measure = 'jail_population'").fetchall()
+    assert rows == len(days) and average == pytest.approx(sum(in_2019) / len(in_2019))
+
+
+def _write_folder(root: Path, number: int) -> Path:
+    folder = root / "sources" / f"s{number:03d}"
+    folder.mkdir(parents=True)
+    (folder / "source.toml").write_text(f'''title = "Synthetic source {number}"
+publisher = "Publisher {number}"
+url = "https://example.org/{number}"
+license = "CC0"
+form = "counts"
+folder = "raw{number:03d}"
+files = ["counts.csv"]
+[place]
+column = "fips"
+[period]
+year = "year"
+[[count]]
+stage = "referral"
+outcome = "declined"
+column = "declined"
+[[count]]
+stage = "referral"
+outcome = "charged"
+total = "referrals"
+''', encoding="utf-8")
+    raw = root / "raw" / f"raw{number:03d}"
+    raw.mkdir(parents=True)
+    (raw / "counts.csv").write_text(f"fips,year,declined,referrals\n{17001 + 2 * number:05d},2020,40,200\n",
+                                    encoding="utf-8")
+    return folder
+
+
+def test_seventy_sources_are_each_named_on_the_cells_they_feed(tmp_path: Path) -> None:
+    folders = [_write_folder(tmp_path, i) for i in range(70)]
+    catalogue = load_sources(folders=folders)
+    ids = [f"s{i:03d}" for i in range(70)]
+    out = tmp_path / "warehouse.duckdb"
+    build(out, raw_dir=tmp_path / "raw", sources=ids, catalogue=catalogue, progress=False)
+    with duckdb.connect(str(out), read_only=True) as con:
+        [(names, numerator, denominator)] = con.execute(
+            "SELECT source_ids, numerator, denominator FROM metric_value WHERE metric_id = 'declination_rate' "
+            "AND scope = 'state' AND scope_id = 'IL' AND dimension = 'all'").fetchall()
+        county = dict(con.execute(
+            "SELECT scope_id, source_ids FROM metric_value WHERE metric_id = 'declination_rate' "
+            "AND scope = 'county' AND dimension = 'all'").fetchall())
+    assert names.split(",") == ids
+    assert (numerator, denominator) == (70 * 40, 70 * 200)
+    assert county[f"{17001 + 2 * 69:05d}"] == "s069" and county["17001"] == "s000"
