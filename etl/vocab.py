@@ -226,6 +226,53 @@ def fix_mojibake(text: str) -> str:
         return text
 
 
+def did_you_mean(value: str, allowed: tuple[str, ...] | list[str]) -> str:
+    """` (did you mean 'x'?)` for the closest allowed value, or nothing when none is close."""
+    import difflib
+
+    folded = {a.casefold(): a for a in allowed}
+    close = difflib.get_close_matches(value.strip().casefold(), list(folded), n=1, cutoff=0.6)
+    return f" (did you mean {folded[close[0]]!r}?)" if close else ""
+
+
+def not_allowed(column: str, value: str, allowed: tuple[str, ...]) -> str:
+    """Why a value is refused: the closest allowed value and the whole list, so the fix needs no manual."""
+    shown = value if len(value) <= 60 else value[:60] + "..."
+    return f"{column} {shown!r} is not allowed{did_you_mean(value, allowed)}; allowed: {', '.join(allowed)}"
+
+
+_FIPS = re.compile(r"[0-9]{5}")
+
+
+def check_fips(value: str) -> str:
+    """A five-digit county FIPS; a four-digit one (a spreadsheet dropped its leading zero) gets the fix."""
+    text = value.strip()
+    if _FIPS.fullmatch(text):
+        return text
+    if len(text) == 4 and text.isdigit():
+        raise ValueError(f"FIPS {text!r} has four digits: a spreadsheet dropped the leading zero; write it "
+                         f"zero-padded as '0{text}' and store the column as text")
+    raise ValueError(f"invalid FIPS {text[:20]!r} (five digits expected, such as 06075)")
+
+
+def check_period_start(start: date, grain: str) -> date:
+    """A period starts on its grain's boundary: a yearly period on 1 January, a quarter on its first month."""
+    if grain == "day":
+        return start
+    if grain == "month" and start.day != 1:
+        raise ValueError(f"a monthly period starts on the 1st: {start.isoformat()} should be "
+                         f"{start.replace(day=1).isoformat()}")
+    if grain == "quarter" and (start.day != 1 or start.month not in (1, 4, 7, 10)):
+        first = date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
+        raise ValueError(f"a quarter starts on 1 January, April, July or October: {start.isoformat()} should be "
+                         f"{first.isoformat()}")
+    if grain in ("year", "two_years") and (start.month, start.day) != (1, 1):
+        raise ValueError(f"a {'yearly' if grain == 'year' else 'two-year'} period starts on 1 January: "
+                         f"{start.isoformat()} is inside {start.year}; write {start.year}-01-01, or use "
+                         "period_grain 'day' or 'month' for a shorter period")
+    return start
+
+
 EARLIEST_DATE = date(1900, 1, 1)
 
 

@@ -7,7 +7,6 @@ the vocabulary, and a bad row is rejected with its line, column and reason.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from etl.sources.base import Adapter, FileResult, parse_count, read_csv
 
 COLUMNS = ("fips", "period_start", "period_grain", "stage", "outcome", "n")
 OPTIONAL = ("source_outcome", "offense_category", "offense_level", "offense_detail", "race", "sex", "age_band")
-_FIPS = re.compile(r"[0-9]{5}")
 
 
 class CanonicalCounts(Adapter):
@@ -40,20 +38,23 @@ class CanonicalCounts(Adapter):
             error.column = column  # type: ignore[attr-defined]
             return error
 
-        fips = values["fips"].strip()
-        if not _FIPS.fullmatch(fips):
-            raise fail("fips", f"invalid FIPS {fips!r} (five digits expected)")
         try:
-            start = vocab.check_date(date.fromisoformat(values["period_start"].strip()))
+            fips = vocab.check_fips(values["fips"])
         except ValueError as error:
-            raise fail("period_start", f"invalid period_start {values['period_start']!r}: {error}") from None
+            raise fail("fips", str(error)) from None
         grain, stage, outcome = (values[c].strip() for c in ("period_grain", "stage", "outcome"))
         if grain not in vocab.PERIOD_GRAINS:
-            raise fail("period_grain", f"unknown period_grain {grain!r}")
+            raise fail("period_grain", vocab.not_allowed("period_grain", grain, vocab.PERIOD_GRAINS))
+        try:
+            start = vocab.check_period_start(vocab.check_date(date.fromisoformat(values["period_start"].strip())),
+                                             grain)
+        except ValueError as error:
+            raise fail("period_start", f"invalid period_start {values['period_start']!r}: {error}") from None
         if stage not in vocab.STAGE_OUTCOMES:
-            raise fail("stage", f"unknown stage {stage!r}")
+            raise fail("stage", vocab.not_allowed("stage", stage, vocab.STAGES))
         if outcome not in vocab.STAGE_OUTCOMES[stage]:
-            raise fail("outcome", f"{outcome!r} is not an outcome of stage {stage!r}")
+            raise fail("outcome", vocab.not_allowed(f"outcome of stage {stage!r}", outcome,
+                                                    vocab.STAGE_OUTCOMES[stage]))
         try:
             n = parse_count(values["n"], column="n")
         except ValueError as error:
@@ -66,6 +67,6 @@ class CanonicalCounts(Adapter):
                 continue
             allowed = vocab.FIELD_VOCAB.get(column)
             if allowed is not None and value not in allowed:
-                raise fail(column, f"{column} {value!r} is not in the vocabulary")
+                raise fail(column, vocab.not_allowed(column, value, allowed))
             row[column] = value
         return row

@@ -6,6 +6,8 @@ Python (docs/ADD_DATA.md). Three forms:
   a mapping CSV) to an outcome of a stage, counted in the period of its date, with the breakdowns declared;
   the ETL aggregates the rows into counts.
 - `counts`: aggregate counts, one `[[count]]` per column (or the remainder of a total) -> stage and outcome.
+- `canonical`: aggregate counts already in the warehouse's vocabulary, one row per count (the standard's
+  aggregate form: etl/sources/canonical.py checks each row).
 - `detention`: one `[[measure]]` per column of a jail population series.
 Same rules as every adapter: each row is loaded or rejected with line, column and reason.
 """
@@ -23,13 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from etl import vocab
+from etl.sources import canonical
 from etl.sources.base import Adapter, FileResult, Record, SourceError, parse_count, read_csv
+from etl.sources.canonical import CanonicalCounts
 
 DEFINITION = "source.toml"
-FORMS = ("records", "counts", "detention")
+FORMS = ("records", "counts", "canonical", "detention")
 PROJECT = Path(__file__).resolve().parents[2]
 COUNTIES_CSV = PROJECT / "data" / "geo" / "counties.csv"
-_FIPS = re.compile(r"[0-9]{5}")
 _AMOUNT = re.compile(r"\$?\s*([0-9][0-9,]*(?:\.[0-9]*)?)")
 BREAKDOWNS = ("race", "sex", "age_band", "offense_category", "offense_level")
 
@@ -83,6 +86,8 @@ class Definition:
         required += [m["column"] for m in self.measures]
         required += [f["column"] for f in self.filters]
         optional = [b["column"] for b in self.breakdowns.values() if "column" in b]
+        if self.form == "canonical":
+            required, optional = list(canonical.COLUMNS), list(canonical.OPTIONAL)
         return list(dict.fromkeys(required)), [c for c in dict.fromkeys(optional) if c not in required]
 
 
@@ -190,6 +195,9 @@ class DeclaredSource(Adapter):
             raise SourceError(result.source_id, result.file, "a spreadsheet cannot be read here: open it and "
                               "save it as CSV (UTF-8), then run again", line=1)
         meta = definition.meta
+        if definition.form == "canonical":
+            CanonicalCounts().read_file(path, result)
+            return
         records = read_csv(path, result, required=required, encoding=meta.get("encoding", "utf-8"),
                            delimiter=meta.get("delimiter", ","), redact=())
         counted: Counter[tuple] = Counter()
@@ -310,11 +318,10 @@ class DeclaredSource(Adapter):
             if fips is None:
                 raise RowError(column, f"no county named {raw!r} in {place['state']}")
             return fips
-        if len(raw) == 4 and raw.isdigit():
-            raise RowError(column, f"FIPS {raw!r} has four digits: write it zero-padded as '0{raw}'")
-        if not _FIPS.fullmatch(raw):
-            raise RowError(column, f"invalid FIPS {raw!r} (five digits expected, such as 06075)")
-        return raw
+        try:
+            return vocab.check_fips(raw)
+        except ValueError as error:
+            raise RowError(column, str(error)) from None
 
     @staticmethod
     def _period(d: Definition, record: Record, spec: dict[str, Any]) -> tuple[date, str]:
