@@ -9,12 +9,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections import Counter
 from pathlib import Path
 
 from etl.config import DEFAULT_WAREHOUSE, RAW_DIR, load_sources
 from etl.errors import BuildError
-from etl.sources.base import SourceError
 
 EXIT_OK, EXIT_BUILD_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -40,10 +38,16 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--threshold", type=int, default=None, help="small-cell suppression threshold (default 10)")
     build.add_argument("--no-progress", action="store_true")
 
-    validate = commands.add_parser("validate", help="run one adapter on one file; touch no warehouse")
-    validate.add_argument("file", type=Path)
-    validate.add_argument("--source", required=True, metavar="ID")
-    validate.add_argument("--show", type=int, default=20, help="how many rejected rows to print")
+    validate = commands.add_parser(
+        "validate", help="check a file or a source folder and report every problem at once; touch no warehouse")
+    validate.add_argument("file", type=Path, metavar="PATH",
+                          help="a source folder (source.toml), a file of one, or a CSV of canonical counts")
+    validate.add_argument("--source", metavar="ID", help="read the file as this catalogue source")
+    validate.add_argument("--raw-dir", type=Path, default=RAW_DIR, help="where a source folder's files sit")
+    validate.add_argument("--strict", action="store_true", help="exit 1 when any row would be rejected")
+    validate.add_argument("--against", type=Path, metavar="WAREHOUSE",
+                          help="preview, per county, stage and year, which source the build would count")
+    validate.add_argument("--show", type=int, default=20, help="how many line numbers to list per reason")
 
     demo = commands.add_parser("demo", help="generate the synthetic demo data set")
     demo.add_argument("--cases", type=int, default=300_000)
@@ -102,36 +106,14 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    catalogue = load_sources()
-    if args.source not in catalogue:
-        print(f"error: unknown source {args.source!r} (known: {', '.join(sorted(catalogue))})", file=sys.stderr)
+    from etl import validate
+
+    if not args.file.exists():
+        print(f"error: {args.file} does not exist", file=sys.stderr)
         return EXIT_USAGE
-    adapter = catalogue[args.source].load_adapter()
-    try:
-        [result] = adapter.read([args.file])
-    except SourceError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    print(f"{args.file}: {result.rows_read:,} rows read = {result.rows_loaded:,} would load + "
-          f"{result.rows_rejected:,} rejected")
-    for table in sorted(result.tables()):
-        frame = result.frame(table)
-        queued = len(result.queries.get(table, []))
-        print(f"  {table}: {len(frame):,} rows" + (f" (+{queued} DuckDB queries)" if queued else ""))
-    kinds = Counter(r.kind for r in result.rejections)
-    for kind, count in sorted(kinds.items()):
-        print(f"  {kind}: {count:,}")
-    reasons = Counter(r.reason for r in result.rejections)
-    if reasons:
-        print("reasons:")
-        for reason, count in reasons.most_common(15):
-            print(f"  {count:>8,}  {reason}")
-    for rejection in result.rejections[: args.show]:
-        where = f"line {rejection.line}" + (f", column {rejection.column!r}" if rejection.column else "")
-        print(f"  {rejection.kind} {where}: {rejection.reason}")
-    for note in result.notes:
-        print(f"note: {note}")
-    return EXIT_OK
+    return validate.run(args.file, source=args.source, catalogue=load_sources(), raw_dir=args.raw_dir,
+                        strict=args.strict, warehouse=args.against, show=args.show, say=print,
+                        err=lambda text: print(text, file=sys.stderr))
 
 
 def _demo(args: argparse.Namespace) -> int:

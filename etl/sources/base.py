@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 RAW_TEXT_LIMIT = 2000
-REASON_LIMIT = 300  # a reason quotes the bad value; a 5,000-character value is cut, not stored whole
+REASON_LIMIT = 1000  # a reason quotes its bad values (each cut to 60); a 5,000-character value is cut, not stored whole
 FIELD_SIZE_LIMIT = 16 * 1024 * 1024
 csv.field_size_limit(FIELD_SIZE_LIMIT)
 

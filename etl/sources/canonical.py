@@ -33,40 +33,50 @@ class CanonicalCounts(Adapter):
 
     @staticmethod
     def _row(values: dict[str, str]) -> dict:
-        def fail(column: str, message: str) -> ValueError:
-            error = ValueError(message)
-            error.column = column  # type: ignore[attr-defined]
-            return error
+        """One row checked whole: every refused value is named at once (the first one's column is kept)."""
+        problems: list[tuple[str, str]] = []
+        row: dict = {}
 
-        try:
-            fips = vocab.check_fips(values["fips"])
-        except ValueError as error:
-            raise fail("fips", str(error)) from None
-        grain, stage, outcome = (values[c].strip() for c in ("period_grain", "stage", "outcome"))
-        if grain not in vocab.PERIOD_GRAINS:
-            raise fail("period_grain", vocab.not_allowed("period_grain", grain, vocab.PERIOD_GRAINS))
-        try:
-            start = vocab.check_period_start(vocab.check_date(date.fromisoformat(values["period_start"].strip())),
-                                             grain)
-        except ValueError as error:
-            raise fail("period_start", f"invalid period_start {values['period_start']!r}: {error}") from None
-        if stage not in vocab.STAGE_OUTCOMES:
-            raise fail("stage", vocab.not_allowed("stage", stage, vocab.STAGES))
-        if outcome not in vocab.STAGE_OUTCOMES[stage]:
-            raise fail("outcome", vocab.not_allowed(f"outcome of stage {stage!r}", outcome,
-                                                    vocab.STAGE_OUTCOMES[stage]))
-        try:
-            n = parse_count(values["n"], column="n")
-        except ValueError as error:
-            raise fail("n", str(error)) from None  # the rejection names its column, like every other check
-        row = {"fips": fips, "period_start": start, "period_grain": grain, "stage": stage, "outcome": outcome,
-               "n": n}
+        def check(column: str, test) -> None:
+            try:
+                row[column] = test(values[column])
+            except ValueError as error:
+                problems.append((column, str(error)))
+
+        def allowed(column: str, vocabulary: tuple[str, ...], label: str | None = None):
+            def test(raw: str) -> str:
+                value = raw.strip()
+                if value not in vocabulary:
+                    raise ValueError(vocab.not_allowed(label or column, value, vocabulary))
+                return value
+            return test
+
+        check("fips", vocab.check_fips)
+        check("period_grain", allowed("period_grain", vocab.PERIOD_GRAINS))
+        check("stage", allowed("stage", vocab.STAGES))
+        if "stage" in row:
+            outcomes = vocab.STAGE_OUTCOMES[row["stage"]]
+            check("outcome", allowed("outcome", outcomes, f"outcome of stage {row['stage']!r}"))
+        check("period_start", lambda raw: _period_start(raw, row.get("period_grain", "day")))
+        check("n", lambda raw: parse_count(raw, column="n"))
         for column in OPTIONAL:
             value = (values.get(column) or "").strip()
             if not value:
                 continue
-            allowed = vocab.FIELD_VOCAB.get(column)
-            if allowed is not None and value not in allowed:
-                raise fail(column, vocab.not_allowed(column, value, allowed))
-            row[column] = value
+            vocabulary = vocab.FIELD_VOCAB.get(column)
+            if vocabulary is None:
+                row[column] = value
+            else:
+                check(column, allowed(column, vocabulary))
+        if problems:
+            error = ValueError("; ".join(message for _, message in problems))
+            error.column = problems[0][0]  # type: ignore[attr-defined]
+            raise error
         return row
+
+
+def _period_start(raw: str, grain: str) -> date:
+    try:
+        return vocab.check_period_start(vocab.check_date(date.fromisoformat(raw.strip())), grain)
+    except ValueError as error:
+        raise ValueError(f"invalid period_start {raw!r}: {error}") from None
