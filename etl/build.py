@@ -136,7 +136,9 @@ def build(
             _stage(progress, "checks")
             checks.run_all(con)
             _stage(progress, "metrics")
-            metrics.materialize(con, threshold=threshold, priorities={c.source_id: c.priority for c in chosen})
+            metrics.materialize(con, threshold=threshold, priorities={c.source_id: c.priority for c in chosen},
+                                replaces=[(c.source_id, r["source"], int(r["from"]), int(r["to"]))
+                                          for c in chosen for r in c.replaces])
             checks.run_metric_checks(con)
             _stage(progress, "build info")
             report.content_sha256 = _write_build_info(con, mode, chosen, raw_dir, threshold)

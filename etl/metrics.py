@@ -28,7 +28,9 @@ def load_definitions(path: Path = METRICS_TOML) -> list[dict]:
             for order, (metric_id, entry) in enumerate(catalogue.items(), start=1)]
 
 
-def materialize(con: duckdb.DuckDBPyConnection, *, threshold: int, priorities: dict[str, int]) -> None:
+def materialize(con: duckdb.DuckDBPyConnection, *, threshold: int, priorities: dict[str, int],
+                replaces: list[tuple[str, str, int, int]] | None = None) -> None:
+    """`replaces`: (source, replaced source, first year, last year) as source folders declare them."""
     for d in load_definitions():
         con.execute(
             "INSERT INTO metric_definition VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -38,6 +40,10 @@ def materialize(con: duckdb.DuckDBPyConnection, *, threshold: int, priorities: d
     con.execute("CREATE OR REPLACE TEMP TABLE source_priority (source_id VARCHAR, priority INTEGER)")
     if priorities:
         con.executemany("INSERT INTO source_priority VALUES (?, ?)", sorted(priorities.items()))
+    con.execute("CREATE OR REPLACE TEMP TABLE source_replaces (source_id VARCHAR, replaced VARCHAR, from_year INTEGER,"
+                " to_year INTEGER)")
+    if replaces:
+        con.executemany("INSERT INTO source_replaces VALUES (?, ?, ?, ?)", replaces)
     sqlfiles.run_folder(con, METRICS_SQL, threshold, pattern="[0-3]*.sql")
     # one case metric at a time, so each grouping holds one metric's cells (each_case_metric.sql)
     for (metric_id,) in con.execute("SELECT DISTINCT metric_name FROM measure_source ORDER BY 1").fetchall():

@@ -183,3 +183,40 @@ def test_seventy_sources_are_each_named_on_the_cells_they_feed(tmp_path: Path) -
     assert names.split(",") == ids
     assert (numerator, denominator) == (70 * 40, 70 * 200)
     assert county[f"{17001 + 2 * 69:05d}"] == "s069" and county["17001"] == "s000"
+
+
+def test_overlap_is_explicit_per_cell_and_a_declared_replacement_wins(tmp_path: Path) -> None:
+    """Two sources for one county, stage and year: the build writes which counts and why; a change of counted
+    source between years is marked; `replaces` with a year range hands those years to the newer source."""
+    folders = [_write_folder(tmp_path, i) for i in range(3)]
+    for number, rows in ((1, "17001,2020,10,100\n17001,2021,10,100\n"), (2, "17001,2021,30,60\n")):
+        (tmp_path / "raw" / f"raw{number:03d}" / "counts.csv").write_text("fips,year,declined,referrals\n" + rows)
+    ids = ["s000", "s001", "s002"]
+    out = tmp_path / "warehouse.duckdb"
+    build(out, raw_dir=tmp_path / "raw", sources=ids, catalogue=load_sources(folders=folders), progress=False)
+    with duckdb.connect(str(out), read_only=True) as con:
+        choices = con.execute("SELECT year, source_id, candidates, reason, previous_source_id FROM source_choice "
+                              "WHERE fips = '17001' AND stage = 'referral' ORDER BY year").fetchall()
+    # 2020: s000 (200 referrals) and s001 (100); 2021: s001 (100) and s002 (60)
+    assert choices == [
+        (2020, "s000", "s000,s001", "more cases than s001 (same priority)", None),
+        (2021, "s001", "s001,s002", "more cases than s002 (same priority)", "s000"),
+    ]
+    toml = folders[2] / "source.toml"
+    toml.write_text(toml.read_text().replace('files = ["counts.csv"]',
+                                             'files = ["counts.csv"]\nreplaces = [{ source = "s001", from = 2021, '
+                                             'to = 2021 }]'))
+    from etl.sources.declared import load_definition
+
+    load_definition.cache_clear()
+    out2 = tmp_path / "replaced.duckdb"
+    build(out2, raw_dir=tmp_path / "raw", sources=ids, catalogue=load_sources(folders=folders), progress=False)
+    with duckdb.connect(str(out2), read_only=True) as con:
+        [(source, reason, before)] = con.execute(
+            "SELECT source_id, reason, previous_source_id FROM source_choice WHERE fips = '17001' AND year = 2021"
+        ).fetchall()
+        [(value,)] = con.execute("SELECT value FROM metric_value WHERE metric_id = 'declination_rate' AND scope = "
+                                 "'county' AND scope_id = '17001' AND year(period_start) = 2021 AND dimension = 'all'"
+                                 ).fetchall()
+    assert (source, reason, before) == ("s002", "replaces s001 for this year (declared)", "s000")
+    assert value == pytest.approx(30 / 60)

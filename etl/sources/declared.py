@@ -135,6 +135,10 @@ def load_definition(folder: Path) -> Definition:
             raise _fail(folder, f"breakdown {name!r} is not one of {', '.join(BREAKDOWNS)}")
         if "value" in spec and spec["value"] not in vocab.FIELD_VOCAB[name]:
             raise _fail(folder, f"breakdown {name} value {spec['value']!r} is not in the vocabulary")
+    for entry in data.get("replaces", ()):
+        if not isinstance(entry, dict) or set(entry) != {"source", "from", "to"} or entry["from"] > entry["to"]:
+            raise _fail(folder, f"replaces entry {entry!r}: write {{ source = \"id\", from = 2016, to = 2018 }} "
+                        "(the years this source is counted instead of that one)")
     grain = data.get("period", {}).get("grain", "year")
     if grain not in vocab.PERIOD_GRAINS:
         raise _fail(folder, f"period grain {grain!r} is not one of {', '.join(vocab.PERIOD_GRAINS)}")

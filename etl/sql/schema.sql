@@ -220,3 +220,16 @@ CREATE TABLE build_info (
     key   VARCHAR,
     value VARCHAR NOT NULL
 );
+
+-- extension (source folders): where two or more sources cover the same county, stage and year, which one is
+-- counted and why; and where the counted source changes from one year to the next (a break in the series).
+-- No counts: the reason says "more cases", never how many, so no small count can be read from it.
+CREATE TABLE source_choice (
+    fips               VARCHAR NOT NULL,
+    stage              VARCHAR NOT NULL,   -- a case stage, or detention
+    year               INTEGER NOT NULL,
+    source_id          VARCHAR NOT NULL,   -- the source counted
+    candidates         VARCHAR NOT NULL,   -- every source with figures for the cell, comma-separated
+    reason             VARCHAR NOT NULL,   -- why source_id is counted
+    previous_source_id VARCHAR             -- the source counted the year before, when it was another (a break)
+);

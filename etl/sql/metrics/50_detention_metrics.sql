@@ -1,3 +1,17 @@
+-- Where two detention sources report the same county and year, which one counts (the higher priority, then
+-- the first by id) goes to source_choice beside the case stages' choices.
+INSERT INTO source_choice
+SELECT fips, 'detention' AS stage, year(period_start) AS year,
+       arg_max(source_id, (coalesce(sp.priority, 0), source_id)) AS source_id,
+       string_agg(DISTINCT source_id, ',' ORDER BY source_id) AS candidates,
+       CASE WHEN count(DISTINCT coalesce(sp.priority, 0)) > 1 THEN 'higher priority'
+            ELSE 'same priority: the first by id' END AS reason,
+       NULL AS previous_source_id
+FROM detention LEFT JOIN source_priority sp USING (source_id)
+WHERE race = 'all'
+GROUP BY fips, year(period_start)
+HAVING count(DISTINCT source_id) > 1;
+
 -- Jail population per 100,000 adults and the pretrial share of the jail, by scope and year.
 -- Monthly reports average to the year; each county's adult population is the estimate nearest the year.
 CREATE OR REPLACE TEMP TABLE detention_facts AS
