@@ -176,6 +176,21 @@ else:
     st.dataframe(matrix, hide_index=True, width="stretch", height=min(38 + 35 * len(matrix), 400),
                  column_config={"Page": st.column_config.LinkColumn("Page", display_text="Open")})
 
+# --- overlap -------------------------------------------------------------------------------------------
+st.header("Where sources overlap")
+choice = db.query("methods_source_choice")
+if chosen:
+    choice = choice[choice["sources"].str.split(",").apply(lambda ids: chosen in ids)]
+if choice.empty:
+    st.caption("No county, stage and year is covered by more than one source" + (" with this one." if chosen else "."))
+else:
+    st.markdown("Two sources describing the same cases are never added together: for each county, stage and "
+                "year one source is counted, and this table says which and why. Where the counted source changes "
+                "from one year to the next, the series has a break: its years before and after measure the same "
+                "thing in two publishers' ways, so compare them with care.")
+    st.dataframe(choice, hide_index=True, width="stretch", height=min(38 + 35 * len(choice), 400),
+                 column_config={"year": st.column_config.NumberColumn(format="%d")})
+
 # --- build ---------------------------------------------------------------------------------------------
 st.header("About this build")
 mode = _text(info.get("mode"))

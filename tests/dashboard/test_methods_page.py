@@ -198,3 +198,27 @@ def test_real_sources_show_code_mappings_and_rejected_rows(real_warehouse: Path,
     narrowed = next(d.value for d in at.dataframe if "source_value" in d.value.columns)
     assert 0 < len(narrowed) <= len(mapping)
     assert narrowed.apply(lambda r: needle.lower() in " ".join(map(str, r)).lower(), axis=1).all()
+
+
+def test_source_folders_are_credited_and_their_overlap_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two source folders covering one county, stage and year: each credited as its own source, and the
+    overlap table says which counts and why, as the warehouse's source_choice does."""
+    from etl.build import build
+    from etl.config import load_sources
+    from tests.test_source_folders import _write_folder
+
+    folders = [_write_folder(tmp_path, i) for i in range(2)]
+    (tmp_path / "raw" / "raw001" / "counts.csv").write_text("fips,year,declined,referrals\n17001,2020,10,100\n")
+    out = tmp_path / "warehouse.duckdb"
+    build(out, raw_dir=tmp_path / "raw", sources=["s000", "s001"], catalogue=load_sources(folders=folders),
+          progress=False)
+    monkeypatch.setenv("PAD_WAREHOUSE", str(out))
+    at = open_methods()
+    assert not at.exception
+    text = page_text(at)
+    assert "Publisher 0" in text and "Publisher 1" in text
+    assert "Where sources overlap" in [h.value for h in at.header]
+    [shown] = [d.value for d in at.dataframe if "counted" in d.value.columns]
+    expected = rows(out, "SELECT source_id, candidates, reason FROM source_choice")
+    assert shown[["counted", "sources", "reason"]].values.tolist() == expected.values.tolist()
+    assert shown["reason"].tolist() == ["more cases than s001 (same priority)"]
