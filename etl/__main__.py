@@ -1,4 +1,4 @@
-"""`python -m etl {fetch,build,validate,demo}`: the ETL's command line.
+"""`python -m etl {fetch,build,validate,standard,demo}`: the ETL's command line.
 
 Exit status: 0 success; 1 build or check failure (nothing published); 2 bad usage or unreadable input;
 3 network unreachable; 4 checksum mismatch.
@@ -49,13 +49,17 @@ def main(argv: list[str] | None = None) -> int:
                           help="preview, per county, stage and year, which source the build would count")
     validate.add_argument("--show", type=int, default=20, help="how many line numbers to list per reason")
 
+    standard = commands.add_parser("standard", help="write the data standard's schemas, templates and values")
+    standard.add_argument("--out-dir", type=Path, default=None, help="default docs/standard/")
+
     demo = commands.add_parser("demo", help="generate the synthetic demo data set")
     demo.add_argument("--cases", type=int, default=300_000)
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--out-dir", type=Path, default=None)
 
     args = parser.parse_args(argv)
-    handler = {"fetch": _fetch, "build": _build, "validate": _validate, "demo": _demo}[args.command]
+    handler = {"fetch": _fetch, "build": _build, "validate": _validate, "standard": _standard,
+               "demo": _demo}[args.command]
     try:
         return handler(args)
     except KeyboardInterrupt:
@@ -114,6 +118,14 @@ def _validate(args: argparse.Namespace) -> int:
     return validate.run(args.file, source=args.source, catalogue=load_sources(), raw_dir=args.raw_dir,
                         strict=args.strict, warehouse=args.against, show=args.show, say=print,
                         err=lambda text: print(text, file=sys.stderr))
+
+
+def _standard(args: argparse.Namespace) -> int:
+    from etl import standard
+
+    for path in standard.write(args.out_dir or standard.STANDARD_DIR):
+        print(f"wrote {path}")
+    return EXIT_OK
 
 
 def _demo(args: argparse.Namespace) -> int:

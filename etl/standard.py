@@ -1,0 +1,203 @@
+"""The open data standard's two input forms, written from the vocabulary so code and documents cannot drift.
+
+`python -m etl standard` writes into docs/standard/: a Frictionless Table Schema (JSON) and a CSV template
+for each form, and VALUES.md defining every allowed value. tests/test_standard.py checks the committed
+files are what this module writes now.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from etl import vocab
+
+PROJECT = Path(__file__).resolve().parents[1]
+STANDARD_DIR = PROJECT / "docs" / "standard"
+MISSING = ["", "NA", "N/A", "null"]  # what a blank cell may be written as; read as missing
+
+# Every allowed value, defined once: the schemas' descriptions and docs/standard/VALUES.md read these.
+OUTCOME_DEFINITIONS: dict[str, dict[str, str]] = {
+    "referral": {
+        "charged": "the prosecutor filed at least one charge",
+        "declined": "the prosecutor declined to file any charge (no-paper, reject, nolle before filing)",
+        "diverted": "sent to a diversion programme instead of being charged",
+        "other": "another intake decision (returned to police for more investigation, referred elsewhere)",
+    },
+    "pretrial": {
+        "released_ror": "released on own recognizance: no money and no conditions beyond appearing",
+        "released_conditions": "released on conditions or an unsecured promise to pay, with no money up front",
+        "bail_set": "money bail set (cash, surety or property), whether or not it was posted",
+        "remanded": "held without bail",
+        "other": "another pretrial decision (held on another case or a probation violation, unclear)",
+    },
+    "disposition": {
+        "plea": "convicted by a guilty (or no-contest) plea, including adjudication withheld after a plea",
+        "trial_conviction": "convicted at a bench or jury trial",
+        "conviction": "convicted, the source not saying whether by plea or trial",
+        "trial_acquittal": "acquitted at trial",
+        "dismissed": "dismissed or dropped after charging (nolle prosequi, dismissal by the court, no true bill)",
+        "diverted": "resolved by diversion or deferred judgement after charging, whether or not completed",
+        "other": "another final outcome (transferred, died, found incompetent)",
+    },
+    "sentence": {
+        "prison": "a state prison sentence",
+        "jail": "a county jail sentence, including probation with a jail term (a split sentence)",
+        "probation": "probation or community supervision with no jail or prison term",
+        "other": "another sentence (fine only, time served, conditional discharge)",
+    },
+    "bail_request": {
+        "not_requested": "the prosecutor asked for no money bail (or no amount was recorded)",
+        "requested_set_none": "the prosecutor asked for money bail; the judge set none",
+        "requested_set_lower": "the judge set less money bail than the prosecutor asked",
+        "requested_set_same": "the judge set the amount the prosecutor asked",
+        "requested_set_higher": "the judge set more money bail than the prosecutor asked",
+    },
+}
+STAGE_DEFINITIONS = {
+    "referral": "the charging decision on a case police (or another agency) brought to the prosecutor",
+    "pretrial": "the release decision at first appearance or arraignment",
+    "disposition": "how a charged case ended",
+    "sentence": "the most serious sentence on a conviction",
+    "bail_request": "what the prosecutor asked for at arraignment beside what the judge set",
+}
+GRAIN_DEFINITIONS = {
+    "day": "one day (period_start is that day)",
+    "month": "a calendar month (period_start is its 1st)",
+    "quarter": "a calendar quarter (period_start is 1 January, April, July or October)",
+    "year": "a calendar year (period_start is 1 January)",
+    "two_years": "two calendar years published together (period_start is 1 January of the first); kept, but in no "
+                 "yearly measure",
+}
+
+
+def _enum_field(name: str, values: tuple[str, ...], description: str, *, required: bool) -> dict[str, Any]:
+    return {"name": name, "type": "string", "description": description,
+            "constraints": {"required": required, "enum": list(values)}}
+
+
+def aggregate_schema() -> dict[str, Any]:
+    """Form 2, aggregate counts: one row per count, every value in the vocabulary (etl/sources/canonical.py)."""
+    outcomes = tuple(sorted({o for os in vocab.STAGE_OUTCOMES.values() for o in os}))
+    fields = [
+        {"name": "fips", "type": "string", "description": "five-digit county FIPS code, zero-padded (06075)",
+         "constraints": {"required": True, "pattern": "[0-9]{5}"}},
+        {"name": "period_start", "type": "date", "format": "default",
+         "description": "first day of the period counted, on its grain's boundary",
+         "constraints": {"required": True}},
+        _enum_field("period_grain", vocab.PERIOD_GRAINS, "length of the period", required=True),
+        _enum_field("stage", vocab.STAGES, "the decision counted", required=True),
+        _enum_field("outcome", outcomes, "the decision's outcome; must be an outcome of `stage`", required=True),
+        {"name": "n", "type": "integer", "description": "how many (cases, charges or people: see the source's unit)",
+         "constraints": {"required": True, "minimum": 0}},
+        {"name": "source_outcome", "type": "string", "description": "the publisher's own label for the outcome"},
+        *(_enum_field(name, vocab.FIELD_VOCAB[name], f"breakdown: {name.replace('_', ' ')}", required=False)
+          for name in ("offense_category", "offense_level", "race", "sex", "age_band")),
+        {"name": "offense_detail", "type": "string", "description": "the publisher's offense label"},
+    ]
+    return {
+        "name": "aggregate-counts",
+        "title": "Prosecutor decisions: aggregate counts",
+        "description": "One row per count of decisions in one county, period, stage and outcome, with optional "
+                       "breakdowns. Read by form = \"canonical\" source folders and `python -m etl validate`.",
+        "fields": fields,
+        "missingValues": MISSING,
+        "primaryKey": ["fips", "period_start", "period_grain", "stage", "outcome", "source_outcome",
+                       "offense_category", "offense_level", "offense_detail", "race", "sex", "age_band"],
+    }
+
+
+def records_schema() -> dict[str, Any]:
+    """Form 1, case-level records: one row per case (or charge, or arraignment), decision codes as published."""
+    fields: list[dict[str, Any]] = [
+        {"name": "row_number", "type": "integer",
+         "description": "the row's position in the release; never a case or docket number",
+         "constraints": {"required": True, "unique": True, "minimum": 1}},
+        {"name": "fips", "type": "string", "description": "five-digit county FIPS code, zero-padded (06075)",
+         "constraints": {"required": True, "pattern": "[0-9]{5}"}},
+    ]
+    for stage in vocab.STAGES:
+        if stage == "bail_request":
+            continue
+        fields += [
+            {"name": f"{stage}_date", "type": "date", "format": "default",
+             "description": f"date of the {stage} decision ({STAGE_DEFINITIONS[stage]})"},
+            {"name": f"{stage}_decision", "type": "string",
+             "description": f"the {stage} decision as the publisher codes it; a mapping CSV turns each code into "
+                            f"one of: {', '.join(vocab.STAGE_OUTCOMES[stage])}"},
+        ]
+    fields += [
+        {"name": "bail_requested_amount", "type": "number", "description": "money bail the prosecutor asked for",
+         "constraints": {"minimum": 0}},
+        {"name": "bail_set_amount", "type": "number", "description": "money bail the judge set",
+         "constraints": {"minimum": 0}},
+        {"name": "offense", "type": "string", "description": "the publisher's offense label or statute"},
+        _enum_field("offense_category", vocab.OFFENSE_CATEGORIES, "offense group, when the publisher gives it",
+                    required=False),
+        {"name": "offense_level", "type": "string",
+         "description": f"felony or misdemeanor as published; mapped to: {', '.join(vocab.OFFENSE_LEVELS)}"},
+        {"name": "race", "type": "string",
+         "description": f"race or ethnicity as published; mapped to: {', '.join(vocab.RACES)}"},
+        {"name": "sex", "type": "string", "description": f"sex as published; mapped to: {', '.join(vocab.SEXES)}"},
+        {"name": "age", "type": "integer", "description": "age in years at the decision (never a birth date)",
+         "constraints": {"minimum": 0, "maximum": 110}},
+    ]
+    return {
+        "name": "case-records",
+        "title": "Prosecutor decisions: case-level records",
+        "description": "One row per case, charge or arraignment (the source says which), with the date and the "
+                       "publisher's code of each decision. No names, case or docket numbers, birth dates or "
+                       "addresses. Read by form = \"records\" source folders, which aggregate them into counts.",
+        "fields": fields,
+        "missingValues": MISSING,
+        "primaryKey": ["row_number"],
+    }
+
+
+def _template(schema: dict[str, Any]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow([f["name"] for f in schema["fields"]])
+    return out.getvalue()
+
+
+def values_markdown() -> str:
+    """Every allowed value with its meaning, for people who do not read the schemas."""
+    lines = ["# Allowed values", "",
+             "Written by `python -m etl standard` from the vocabulary (etl/vocab.py, etl/standard.py): edit "
+             "those, not this file.", ""]
+    for stage, outcomes in vocab.STAGE_OUTCOMES.items():
+        lines += [f"## stage `{stage}`: {STAGE_DEFINITIONS[stage]}", "", "| outcome | meaning |", "|---|---|"]
+        lines += [f"| `{o}` | {OUTCOME_DEFINITIONS[stage][o]} |" for o in outcomes]
+        lines.append("")
+    lines += ["## `period_grain`", "", "| value | meaning |", "|---|---|"]
+    lines += [f"| `{g}` | {GRAIN_DEFINITIONS[g]} |" for g in vocab.PERIOD_GRAINS]
+    lines.append("")
+    for name in ("offense_category", "offense_level", "race", "sex", "age_band"):
+        lines += [f"## `{name}`", "", ", ".join(f"`{v}`" for v in vocab.FIELD_VOCAB[name]), ""]
+    lines += ["`unknown` means the publisher did not say; `other` means it said something outside this list.", ""]
+    return "\n".join(lines)
+
+
+def files() -> dict[str, str]:
+    """Every file of docs/standard/, by name, as this code writes it."""
+    aggregate, records = aggregate_schema(), records_schema()
+    return {
+        "aggregate-counts.schema.json": json.dumps(aggregate, indent=2) + "\n",
+        "aggregate-counts.template.csv": _template(aggregate),
+        "case-records.schema.json": json.dumps(records, indent=2) + "\n",
+        "case-records.template.csv": _template(records),
+        "VALUES.md": values_markdown(),
+    }
+
+
+def write(out_dir: Path = STANDARD_DIR) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in files().items():
+        path = out_dir / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
