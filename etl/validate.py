@@ -108,9 +108,11 @@ def _check_header(config: SourceConfig, path: Path, columns: tuple[list[str], li
     spare = [h for h in header if h not in known]  # a missing column's likely misspelling is among these
     for column in missing:
         report.problems.append(f"{path.name}: missing column {column!r}{vocab.did_you_mean(column, spare)}")
+    absent = sorted(known - set(header))  # an unread column is likely a misspelling of one of these
+    ignored = set(load_definition(Path(config.definition)).meta.get("ignore", ())) if config.definition else set()
     for column in header:
-        if column and column not in known:
-            hint = vocab.did_you_mean(column, sorted(known))
+        if column and column not in known and column not in ignored:
+            hint = vocab.did_you_mean(column, absent)
             report.warnings.append(f"{path.name}: column {column!r} is not read by this source"
                                    + (f"{hint}: as spelled, its values are lost" if hint else ""))
     return not missing

@@ -39,7 +39,7 @@ BREAKDOWNS = ("race", "sex", "age_band", "offense_category", "offense_level")
 # Keys each table of source.toml may hold: anything else is a typo the build names instead of ignoring.
 SOURCE_KEYS = {"id", "title", "publisher", "url", "license", "retrieved", "notes", "kind", "form", "unit",
                "folder", "files", "priority", "replaces", "redistributable", "place", "period", "decision",
-               "count", "measure", "breakdown", "filter", "encoding", "delimiter"}
+               "count", "measure", "breakdown", "filter", "encoding", "delimiter", "ignore"}
 
 
 class DefinitionError(ValueError):
