@@ -26,6 +26,7 @@ import plotly.graph_objects as go
 from dashboard.charts.common import PALETTE, escape, finish
 
 SUPPRESSED_NAME = "Not shown: too few cases (suppressed)"
+SOURCE_BREAK_NAME = "Source changes: compare across this line with care"
 SHADES = ("rgba(0,114,178,0.08)", "rgba(230,159,0,0.12)")
 HIGHLIGHT = "rgba(0,158,115,0.22)"
 DIMMED = "rgba(120,120,120,0.08)"
@@ -233,6 +234,7 @@ def trend_chart(series: pd.DataFrame, *, unit: str, title: str, source: str, bui
                                  marker={"symbol": "x-thin-open", "size": 8, "color": "#777"},
                                  text=texts, hovertemplate="%{text}<extra></extra>"))
         fig.update_layout(yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True})
+    _mark_source_breaks(fig, frame)
     x0, x1 = date(first, 1, 1), date(last, 12, 31)
     _shade_terms(fig, merge_terms(terms) if terms is not None else None, x0, x1)
     finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
@@ -250,6 +252,41 @@ def trend_chart(series: pd.DataFrame, *, unit: str, title: str, source: str, bui
                       xaxis={"range": [x0.isoformat(), x1.isoformat()], "dtick": "M12", "tickformat": "%Y",
                              "gridcolor": "#f3f3f3"})
     return fig
+
+
+def source_breaks(series: pd.DataFrame) -> list[tuple[int, str, str]]:
+    """(year, source before, source from then on) wherever the source of the shown values changes.
+
+    Two publishers count the same decisions in their own ways, so a line that joins their years would show
+    the change of source as a change in the measure: the chart draws the break instead.
+    """
+    if "source" not in series or series.empty:
+        return []
+    shown = series[~series["suppressed"].fillna(False).astype(bool) & series["source"].notna()]
+    by_year = shown.groupby(shown["year"].astype(int))["source"].agg(lambda s: "; ".join(sorted(set(s))))
+    breaks, before = [], None
+    for year, source in by_year.items():
+        if before is not None and source != before:
+            breaks.append((int(year), before, source))
+        before = source
+    return breaks
+
+
+def _mark_source_breaks(fig: go.Figure, frame: pd.DataFrame) -> None:
+    breaks = source_breaks(frame)
+    if not breaks:
+        return
+    xs, ys, texts = [], [], []
+    for year, before, after in breaks:
+        text = (f"From {year} the figures come from {escape(after)}, before from {escape(before)}: "
+                "the two count in their own ways")
+        xs += [f"{year}-01-01", f"{year}-01-01", None]
+        ys += [0, 1, None]
+        texts += [text, text, ""]
+    fig.add_trace(go.Scatter(x=xs, y=ys, yaxis="y3", mode="lines", name=SOURCE_BREAK_NAME,
+                             line={"color": "#b30000", "dash": "dash", "width": 1.5},
+                             text=texts, hovertemplate="%{text}<extra></extra>"))
+    fig.update_layout(yaxis3={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True})
 
 
 def _shade_terms(fig: go.Figure, spans: pd.DataFrame | None, x0: date, x1: date) -> None:

@@ -310,3 +310,18 @@ def test_csv_downloads_neutralise_spreadsheet_formulas() -> None:
     lines = text.decode().splitlines()
     assert lines[1].startswith("'=cmd") and lines[2].startswith("'@SUM") and lines[3].startswith("plain")
     assert lines[4] == "'-2+3,-4"  # text is quoted, numbers stay numbers
+
+
+def test_a_change_of_source_is_drawn_as_a_break_with_its_caveat() -> None:
+    series = yearly({2014: (30, 100), 2015: (40, 100), 2016: None, 2017: (25, 90), 2018: (20, 80)})
+    series["source"] = ["County DA annual report", "County DA annual report", None, "Court <records>",
+                        "Court <records>"]
+    assert trends.source_breaks(series) == [(2017, "County DA annual report", "Court <records>")]
+    fig = trends.trend_chart(series, unit="share", title="Dismissal rate", **COMMON)
+    [mark] = [t for t in fig.data if t.name == trends.SOURCE_BREAK_NAME]
+    assert list(mark.x) == ["2017-01-01", "2017-01-01", None] and mark.yaxis == "y3"
+    assert ("From 2017 the figures come from Court &lt;records&gt;, before from County DA annual report: the two "
+            "count in their own ways") in mark.text[0]
+    same = series.assign(source="County DA annual report")
+    fig = trends.trend_chart(same, unit="share", title="Dismissal rate", **COMMON)
+    assert not [t for t in fig.data if t.name == trends.SOURCE_BREAK_NAME]
