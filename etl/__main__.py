@@ -13,6 +13,7 @@ from pathlib import Path
 
 from etl.config import DEFAULT_WAREHOUSE, RAW_DIR, load_sources
 from etl.errors import BuildError
+from etl.sources.declared import DefinitionError
 
 EXIT_OK, EXIT_BUILD_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -62,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
                "demo": _demo}[args.command]
     try:
         return handler(args)
+    except DefinitionError as error:  # a source folder's source.toml: named, with the key at fault
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted; nothing was published.", file=sys.stderr)
         return EXIT_BUILD_FAILED

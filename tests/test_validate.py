@@ -136,3 +136,16 @@ def test_against_a_warehouse_says_which_source_would_count_with_both_rates(capsy
     assert "yes: more cases than canonical_counts (same priority)" in rows["my_county"]
     assert " 300 " in rows["my_county"] and "0.3" in rows["my_county"]  # 90 of 300 declined
     assert rows["canonical_counts"].split()[4:6] == ["100", "no"] and "0.3" in rows["canonical_counts"]
+
+
+def test_a_broken_source_folder_stops_the_build_with_its_name(tmp_path: Path, capsys, monkeypatch) -> None:
+    folder = _folder(tmp_path)
+    (folder / "source.toml").write_text((folder / "source.toml").read_text().replace('stage = "referral"',
+                                                                                      'stage = "refferal"', 1))
+    import etl.config
+
+    monkeypatch.setattr(etl.config, "SOURCE_FOLDERS", tmp_path)
+    status = main(["build", "--out", str(tmp_path / "w.duckdb"), "--no-progress"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert f"source folder {folder}" in err and "stage 'refferal' is not one of referral" in err
