@@ -220,3 +220,36 @@ def test_overlap_is_explicit_per_cell_and_a_declared_replacement_wins(tmp_path: 
                                  ).fetchall()
     assert (source, reason, before) == ("s002", "replaces s001 for this year (declared)", "s000")
     assert value == pytest.approx(30 / 60)
+
+
+def test_canonical_counts_in_a_folder_are_credited_to_their_own_publisher(tmp_path: Path) -> None:
+    folder = tmp_path / "sources" / "da_annual_report"
+    folder.mkdir(parents=True)
+    (folder / "source.toml").write_text('''title = "Annual report, table 3"
+publisher = "Example County District Attorney"
+url = "https://example.org/annual-report.pdf"
+license = "Public record"
+retrieved = "2025-02-01"
+notes = "Transcribed from the printed table; 2019 only."
+form = "canonical"
+folder = "da-annual-report"
+files = ["*.csv"]
+''', encoding="utf-8")
+    raw = tmp_path / "raw" / "da-annual-report"
+    raw.mkdir(parents=True)
+    (raw / "table3.csv").write_text("fips,period_start,period_grain,stage,outcome,n,race\n"
+                                    "17001,2019-01-01,year,referral,charged,120,black\n"
+                                    "17001,2019-01-01,year,referral,declined,30,black\n"
+                                    "17001,2019-03-15,year,referral,declined,30,white\n", encoding="utf-8")
+    out = tmp_path / "warehouse.duckdb"
+    build(out, raw_dir=tmp_path / "raw", sources=["da_annual_report"], catalogue=load_sources(folders=[folder]),
+          progress=False)
+    with duckdb.connect(str(out), read_only=True) as con:
+        [(publisher, retrieved, notes, read, loaded, rejected)] = con.execute(
+            "SELECT publisher, retrieved_at::DATE::VARCHAR, notes, rows_read, rows_loaded, rows_rejected FROM source "
+            "WHERE source_id = 'da_annual_report'").fetchall()
+        [(line, column, reason)] = con.execute("SELECT line, column_name, reason FROM rejected_row").fetchall()
+    assert (publisher, retrieved) == ("Example County District Attorney", "2025-02-01")
+    assert notes.startswith("Transcribed from the printed table")
+    assert (read, loaded, rejected) == (3, 2, 1)
+    assert (line, column) == (4, "period_start") and "a yearly period starts on 1 January" in reason
