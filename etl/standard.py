@@ -181,6 +181,53 @@ def values_markdown() -> str:
     return "\n".join(lines)
 
 
+EXAMPLE_FOLDER = "example-source"
+
+
+def example_source() -> dict[str, str]:
+    """A source folder that reads files in the case-records layout: copy it to data/sources/<your id>/, fill
+    in the credit, and replace a mapping's rows where the office writes its own codes."""
+    schema = {f["name"] for f in records_schema()["fields"]}
+    lines = [
+        "# A source folder for files in the standard's case-level layout (docs/standard/case-records.schema.json).",
+        "# Written by `python -m etl standard`; copy the folder to data/sources/<your id>/ and fill in the credit.",
+        'title = "Case records of <office> (<years>)"',
+        'publisher = "<the office that published the file>"',
+        'url = "<where the file can be downloaded>"',
+        'license = "<the licence or terms, as published>"',
+        'retrieved = "<YYYY-MM-DD>"',
+        'notes = "<what a reader must know: what one row is, what is missing>"',
+        'form = "records"',
+        'unit = "case"',
+        'folder = "<folder under data/raw/>"',
+        'files = ["case-records*.csv"]',
+        'ignore = ["row_number", "offense"]',
+        "",
+        "[place]",
+        'column = "fips"',
+        "",
+        "[period]",
+        'grain = "month"  # each decision is counted in the month of its own date',
+    ]
+    mappings: dict[str, str] = {}
+    for stage in vocab.CASE_FLOW_STAGES:
+        lines += ["", "[[decision]]", f'stage = "{stage}"', f'column = "{stage}_decision"', f'date = "{stage}_date"',
+                  f'mapping = "{stage}.csv"', 'missing = "skip"']
+        mappings[f"{stage}.csv"] = "source_value,outcome\n" + "".join(
+            f"{o},{o}\n" for o in vocab.STAGE_OUTCOMES[stage])
+    lines += ["", "[[decision]]", 'stage = "bail_request"', 'requested = "bail_requested_amount"',
+              'set = "bail_set_amount"', 'date = "pretrial_date"', 'missing = "skip"']
+    for name in ("offense_category", "offense_level", "race", "sex"):
+        lines += ["", f"[breakdown.{name}]", f'column = "{name}"', f'mapping = "{name}.csv"']
+        mappings[f"{name}.csv"] = f"source_value,{name}\n" + "".join(f"{v},{v}\n" for v in vocab.FIELD_VOCAB[name])
+    lines += ["", "[breakdown.age_band]", 'column = "age"', ""]
+    text = "\n".join(lines)
+    missing = {c for c in schema if f'"{c}"' not in text}
+    if missing:
+        raise ValueError(f"the example source folder does not read {sorted(missing)}")
+    return {"source.toml": text, **mappings}
+
+
 def files() -> dict[str, str]:
     """Every file of docs/standard/, by name, as this code writes it."""
     aggregate, records = aggregate_schema(), records_schema()
@@ -190,6 +237,7 @@ def files() -> dict[str, str]:
         "case-records.schema.json": json.dumps(records, indent=2) + "\n",
         "case-records.template.csv": _template(records),
         "VALUES.md": values_markdown(),
+        **{f"{EXAMPLE_FOLDER}/{name}": text for name, text in example_source().items()},
     }
 
 
@@ -198,6 +246,7 @@ def write(out_dir: Path = STANDARD_DIR) -> list[Path]:
     written = []
     for name, text in files().items():
         path = out_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written

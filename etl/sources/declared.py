@@ -275,6 +275,9 @@ class DeclaredSource(Adapter):
                     total - same_stage
             return
         for decision in d.decisions:
+            dated = decision.get("date", d.period.get("date"))
+            if decision.get("missing") == "skip" and dated and not record.get(dated).strip():
+                continue  # no date: this decision was not (yet) made for this row
             start, grain = self._period(d, record, {**d.period, **decision})
             if "requested" in decision:
                 outcome, raw = self._compare(record, decision["requested"], decision["set"])
