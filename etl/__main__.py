@@ -16,6 +16,7 @@ from etl.errors import BuildError
 from etl.sources.declared import DefinitionError
 
 EXIT_OK, EXIT_BUILD_FAILED, EXIT_USAGE = 0, 1, 2
+OVERLAPS_SHOWN = 20
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,6 +106,13 @@ def _build(args: argparse.Namespace) -> int:
     print(f"published {report.out} ({report.mode} data) in {report.seconds:.1f}s: "
           f"{len(report.sources)} sources, {report.rows_read:,} rows read = {report.rows_loaded:,} loaded + "
           f"{report.rows_rejected:,} rejected")
+    if report.overlaps:
+        print(f"{len(report.overlaps):,} county-stage-years covered by more than one source, or changing source "
+              "(all in the warehouse table source_choice and on /methods):")
+        for line in report.overlaps[:OVERLAPS_SHOWN]:
+            print(f"  {line}")
+        if len(report.overlaps) > OVERLAPS_SHOWN:
+            print(f"  ... and {len(report.overlaps) - OVERLAPS_SHOWN:,} more")
     if report.skipped:
         print(f"not built (no files under {args.raw_dir}): {', '.join(report.skipped)}")
     for source_id, codes in report.unknown_codes.items():

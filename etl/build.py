@@ -54,6 +54,7 @@ class BuildReport:
     rows_rejected: int = 0
     skipped: list[str] = field(default_factory=list)
     unknown_codes: dict[str, dict[str, int]] = field(default_factory=dict)
+    overlaps: list[str] = field(default_factory=list)  # which source counts where several cover a cell, and why
     seconds: float = 0.0
     content_sha256: str = ""
 
@@ -140,6 +141,7 @@ def build(
                                 replaces=[(c.source_id, r["source"], int(r["from"]), int(r["to"]))
                                           for c in chosen for r in c.replaces])
             checks.run_metric_checks(con)
+            report.overlaps = _overlaps(con)
             _stage(progress, "build info")
             report.content_sha256 = _write_build_info(con, mode, chosen, raw_dir, threshold)
             _stage(progress, "checkpoint")
@@ -164,6 +166,15 @@ def build(
         raise
     report.seconds = time.monotonic() - started
     return report
+
+
+def _overlaps(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """One line per county, stage and year that more than one source covers, or whose source changed."""
+    return [f"{fips} {stage} {year}: counted {source} ({reason})"
+            + (f"; the year before: {before} (a break in the series)" if before else "")
+            for fips, stage, year, source, reason, before in con.execute(
+                "SELECT fips, stage, year, source_id, reason, previous_source_id FROM source_choice "
+                "ORDER BY fips, stage, year").fetchall()]
 
 
 def _generate_demo(raw_dir: Path, catalogue: dict[str, SourceConfig]) -> None:

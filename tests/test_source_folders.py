@@ -193,7 +193,13 @@ def test_overlap_is_explicit_per_cell_and_a_declared_replacement_wins(tmp_path: 
         (tmp_path / "raw" / f"raw{number:03d}" / "counts.csv").write_text("fips,year,declined,referrals\n" + rows)
     ids = ["s000", "s001", "s002"]
     out = tmp_path / "warehouse.duckdb"
-    build(out, raw_dir=tmp_path / "raw", sources=ids, catalogue=load_sources(folders=folders), progress=False)
+    report = build(out, raw_dir=tmp_path / "raw", sources=ids, catalogue=load_sources(folders=folders),
+                   progress=False)
+    assert report.overlaps == [
+        "17001 referral 2020: counted s000 (more cases than s001 (same priority))",
+        "17001 referral 2021: counted s001 (more cases than s002 (same priority)); the year before: s000 (a break in "
+        "the series)",
+    ]
     with duckdb.connect(str(out), read_only=True) as con:
         choices = con.execute("SELECT year, source_id, candidates, reason, previous_source_id FROM source_choice "
                               "WHERE fips = '17001' AND stage = 'referral' ORDER BY year").fetchall()
