@@ -259,3 +259,37 @@ files = ["*.csv"]
     assert notes.startswith("Transcribed from the printed table")
     assert (read, loaded, rejected) == (3, 2, 1)
     assert (line, column) == (4, "period_start") and "a yearly period starts on 1 January" in reason
+
+
+def test_two_jail_series_for_one_county_say_which_counts(tmp_path: Path) -> None:
+    folders = []
+    for number, priority in ((0, 0), (1, 5)):
+        folder = tmp_path / "sources" / f"jail{number}"
+        folder.mkdir(parents=True)
+        (folder / "source.toml").write_text(f'''title = "Jail population {number}"
+publisher = "Sheriff {number}"
+url = "https://example.org"
+license = "Public"
+form = "detention"
+priority = {priority}
+folder = "jail{number}"
+files = ["*.csv"]
+[place]
+fips = "17031"
+[period]
+date = "day"
+grain = "day"
+[[measure]]
+measure = "jail_population"
+column = "people"
+''', encoding="utf-8")
+        raw = tmp_path / "raw" / f"jail{number}"
+        raw.mkdir(parents=True)
+        (raw / "jail.csv").write_text(f"day,people\n2019-03-01,{5000 + number * 500}\n2019-03-02,5100\n")
+        folders.append(folder)
+    out = tmp_path / "warehouse.duckdb"
+    build(out, raw_dir=tmp_path / "raw", sources=["jail0", "jail1"], catalogue=load_sources(folders=folders),
+          progress=False)
+    with duckdb.connect(str(out), read_only=True) as con:
+        assert con.execute("SELECT stage, year, source_id, candidates, reason FROM source_choice").fetchall() == [
+            ("detention", 2019, "jail1", "jail0,jail1", "higher priority")]
