@@ -407,7 +407,7 @@ def _code_version() -> str:
     except (OSError, subprocess.SubprocessError):
         commit = ""
     digest = hashlib.sha256()
-    for path in sorted((PROJECT / "etl").rglob("*")):
+    for path in sorted([*(PROJECT / "etl").rglob("*"), *(PROJECT / "data" / "sources").rglob("*")]):
         if path.is_file() and path.suffix in (".py", ".sql", ".csv", ".toml"):
             digest.update(path.relative_to(PROJECT).as_posix().encode())
             digest.update(path.read_bytes())

@@ -1,7 +1,7 @@
 """One adapter for every source folder: `data/sources/<id>/source.toml` plus its code mappings as CSV.
 
 A source folder says in data what an adapter would say in code, so a county's records come in without
-Python (docs/ADD_DATA.md). Three forms:
+Python (docs/ADD_DATA.md). Four forms:
 - `records`: one row per case, charge or arraignment; each `[[decision]]` maps a raw code column (through
   a mapping CSV) to an outcome of a stage, counted in the period of its date, with the breakdowns declared;
   the ETL aggregates the rows into counts.
