@@ -311,7 +311,8 @@ def _load_source(con: duckdb.DuckDBPyConnection, config: SourceConfig, raw_dir: 
                              f"table ({_first_line(error)})") from error
     totals = {k: sum(getattr(r, k) for r in results) for k in ("rows_read", "rows_loaded", "rows_rejected")}
     excluded = sum(1 for r in results for j in r.rejections if j.kind == "excluded")
-    notes = ([config.notes] if config.notes else []) + [n for r in results for n in r.notes]
+    notes = ([config.notes] if config.notes else []) + ([f"counting unit: {config.unit}"] if config.unit else []) \
+        + [n for r in results for n in r.notes]
     unknown: dict[str, int] = {}
     for result in results:
         for (column, value), count in result.unknown_codes.items():

@@ -43,6 +43,7 @@ def test_each_source_is_credited_with_its_own_publisher_licence_date_and_notes(c
         publisher, licence, retrieved, notes, read, accounted = rows[source_id]
         assert publisher and licence and retrieved and notes, source_id
         assert "Editors of this project" not in publisher
+        assert "counting unit: " in notes, source_id
         assert read == accounted > 0, source_id
 
 
