@@ -17,7 +17,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.charts.trends import count_text, format_value
+from dashboard.charts.trends import count_text, format_value, partial_label
 
 SMALL_N = 30
 SOME_N = 300
@@ -100,11 +100,77 @@ def compare_word(ci_low: float, ci_high: float, other: float) -> str:
     return "close to"
 
 
-def metric_sentence(row: pd.Series, *, state_name: str = "the state") -> str:
-    """One hedged sentence about a headline value, with its comparison to the state and similar counties."""
+def period_words(years: pd.DataFrame, y0: object, y1: object, terms: pd.DataFrame | None = None) -> tuple[str, bool]:
+    """Who was in office for the years y0..y1 of one measure, and whether any of them is a part-year.
+
+    `years` has one row per published year (`year`, `prosecutor`, and optionally `partial`, `covered_label`);
+    `terms` (name, start_date, end_date) adds who else held office in a single year and a first full year:
+    -> ("Kim Foxx's first full year", False), ("under Anita Alvarez; Kim Foxx from December", False),
+    ("under Larry Krasner; Aug–Dec only", True).
+    """
+    if years is None or years.empty or pd.isna(y0) or pd.isna(y1):
+        return "", False
+    rows = years[years["year"].between(int(y0), int(y1))].sort_values("year")
+    names = [str(n) for n in dict.fromkeys(rows["prosecutor"].dropna())]
+    partial = rows[rows["partial"].fillna(False).astype(bool)] if "partial" in rows else rows.iloc[0:0]
+    single = int(y0) == int(y1)
+    if not names:
+        parts = ["no prosecutor in the data for these years"]
+    elif len(names) == 1 and single and terms is not None and _first_full_year(names[0], int(y0), terms):
+        parts = [f"{names[0]}'s first full year"]
+    else:
+        parts = ["under " + _and_list(names, "and")]
+        if len(names) == 1 and single and terms is not None:
+            parts += _others_in_year(names[0], int(y0), terms)
+    if not partial.empty:
+        parts.append("; ".join(f"{int(r.year)}: {r.covered_label or 'part of the year'} only" if not single
+                               else f"{r.covered_label or 'part of the year'} only" for r in partial.itertuples()))
+    return "; ".join(parts), not partial.empty
+
+
+def _others_in_year(name: str, year: int, terms: pd.DataFrame) -> list[str]:
+    """Who else held the office during `year` ('Kim Foxx from December'): a year goes to one prosecutor only."""
+    out = []
+    for row in terms.sort_values("start_date").itertuples():
+        if row.name == name:
+            continue
+        start = pd.Timestamp(row.start_date).date()
+        end = None if pd.isna(row.end_date) else pd.Timestamp(row.end_date).date()
+        if start.year == year:
+            out.append(f"{row.name} from {start:%B}")
+        elif end is not None and end.year == year and start.year < year:
+            out.append(f"{row.name} until {end:%B}")
+    return list(dict.fromkeys(out))
+
+
+def published_years(series: pd.DataFrame) -> pd.DataFrame:
+    """The shown (unsuppressed) yearly values of a county or office series, with who was in office for each and
+    the part of the year covered: the input of period_words and term_data_sentence."""
+    columns = ["metric_id", "year", "prosecutor", "partial", "covered_label"]
+    if series is None or series.empty:
+        return pd.DataFrame(columns=columns)
+    rows = series[~series["suppressed"].astype(bool)]
+    if "dimension" in rows:
+        rows = rows[rows["dimension"] == "all"]
+    rows = rows.assign(**{c: None for c in ("partial", "covered_label") if c not in rows})
+    return rows[columns].reset_index(drop=True)
+
+
+def _first_full_year(name: str, year: int, terms: pd.DataFrame) -> bool:
+    """Whether `year` is the first calendar year `name` held office throughout, after starting the year before."""
+    mine = terms[terms["name"] == name]
+    if mine.empty:
+        return False
+    start = pd.Timestamp(mine["start_date"].min()).date()
+    return start.year == year - 1 and (start.month, start.day) != (1, 1)
+
+
+def metric_sentence(row: pd.Series, *, state_name: str = "the state", who: str = "", partial: bool = False) -> str:
+    """One hedged sentence about a headline value, with who was in office (`who`) and its comparison to the state
+    and similar counties; a part-year (`partial`) is never compared with other places' whole years."""
     unit = row["unit"]
     label = str(row["label"])
-    when = _years(row.get("y0"), row.get("y1"))
+    when = _years(row.get("y0"), row.get("y1")) + (f" ({who})" if who else "")
     if pd.isna(row.get("value")):
         return f"{label}: no year has enough cases to publish a value."
     counts = count_text(row["numerator"], row["denominator"], unit)
@@ -117,6 +183,8 @@ def metric_sentence(row: pd.Series, *, state_name: str = "the state") -> str:
     value = _fmt(row["value"], unit, small)
     sentence = f"{label} {when}: {'about ' if level == 'about' else ''}{value} ({counts}; {interval})"
     comparisons = []
+    if partial:
+        return sentence + "; not compared with other places, whose figures cover whole years."
     state_value = row.get("state_value")
     if state_value is not None and not pd.isna(state_value) and (row.get("state_n_counties") or 0) > 1:
         word = compare_word(row["ci_low"], row["ci_high"], state_value)
@@ -155,16 +223,91 @@ def office_sentence(terms: pd.DataFrame, today: date | None = None) -> str:
     return " ".join(sentences)
 
 
+def term_data_sentence(name: str, since: date | None, years: pd.DataFrame, until: date | None = None) -> str | None:
+    """What the published data say about one prosecutor's own time in office, in one sentence.
+
+    `years` has one row per published (unsuppressed) year and measure of their office or county, with the
+    `prosecutor` the year is attributed to (and optionally `partial`, `covered_label`). None when there is
+    nothing to say (no years at all and no name). `until`: the day a past prosecutor left office.
+    """
+    since_text = f" (in office since {since:%B %Y})" if since else ""
+    rows = years.dropna(subset=["year"]) if years is not None else pd.DataFrame(columns=["year", "prosecutor"])
+    theirs = rows[rows["prosecutor"] == name]
+    if theirs.empty and until is not None:
+        held = f" ({since:%B %Y} to {until:%B %Y})" if since else ""
+        return (f"No published data are attributed to {name}'s time in office{held}: yearly figures go to whoever "
+                "held the office for most of the year.")
+    if theirs.empty:
+        if rows.empty:
+            return f"No published data cover {name}'s time in office{since_text}, nor any earlier years."
+        latest = rows[rows["year"] == rows["year"].max()].iloc[0]
+        who = latest["prosecutor"] if isinstance(latest["prosecutor"], str) else "no prosecutor named in the data"
+        return (f"No published data cover {name}'s time in office yet{since_text}: the latest published data are "
+                f"from {_labelled_year(latest)}, under {who}.")
+    per_year = theirs.drop_duplicates("year").sort_values("year")
+    partial = per_year[per_year["partial"].fillna(False).astype(bool)] if "partial" in per_year else per_year.iloc[0:0]
+    whole = sorted(set(int(y) for y in per_year["year"]) - {int(y) for y in partial["year"]})
+    pieces = ([_year_span(whole)] if whole else []) + [_labelled_year(r) for _, r in partial.iterrows()]
+    text = f"Under {name}{since_text}, the published data cover {_and_list(pieces, 'and')}"
+    if not whole:
+        text += ": no whole year of theirs is published yet, so the yearly figures below are from before their term"
+    return text + "."
+
+
+def _labelled_year(row: pd.Series) -> str:
+    """'2023 (Jan–May only)' for a part-year, '2022' for a whole one."""
+    flag = row.get("partial")
+    if flag is not None and not pd.isna(flag) and bool(flag):
+        return partial_label(row["year"], row.get("covered_label"))
+    return str(int(row["year"]))
+
+
+def _year_span(years: list[int]) -> str:
+    if len(years) == 1:
+        return str(years[0])
+    if years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(str(y) for y in years)
+
+
+def current_prosecutors(terms: pd.DataFrame, today: date | None = None) -> list[tuple[str, date]]:
+    """(name, in office since) of everyone in office on `today` in the county's offices."""
+    today = today or date.today()
+    if terms is None or terms.empty:
+        return []
+    frame = terms.copy()
+    frame["start"] = pd.to_datetime(frame["start_date"]).dt.date
+    frame["end"] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in frame["end_date"]]
+    now = frame[(frame["start"] <= today) & frame["end"].map(lambda e: e is None or e >= today)]
+    out = []
+    for _, row in now.sort_values("start").iterrows():
+        same = frame[(frame["office_name"] == row["office_name"]) & (frame["name"] == row["name"])]
+        out.append((str(row["name"]), same["start"].min()))
+    return list(dict.fromkeys(out))
+
+
 def county_summary(*, place: str, state_name: str, terms: pd.DataFrame, headlines: pd.DataFrame,
                    progress: dict | None = None, missing: list[str] | None = None,
-                   today: date | None = None) -> list[str]:
-    """A handful of plain sentences about a county, from its terms, headline values and jail progress."""
+                   today: date | None = None, years: pd.DataFrame | None = None) -> list[str]:
+    """A handful of plain sentences about a county, from its terms, headline values and jail progress.
+
+    It leads with what the data say about the prosecutor in office now (`years`: the county's published years
+    per measure with the prosecutor each is attributed to), and every figure names who was in office for it.
+    """
     sentences = [office_sentence(terms, today)]
+    years = years if years is not None else pd.DataFrame(columns=["metric_id", "year", "prosecutor"])
+    for name, _since in current_prosecutors(terms, today):
+        lead = term_data_sentence(name, None, years)  # office_sentence has said since when
+        if lead:
+            sentences.append(lead)
     if headlines is None or headlines.empty or headlines["value"].isna().all():
         sentences.append(f"There are no published case numbers for {place} yet.")
     else:
         shown = headlines[headlines["value"].notna() & (headlines["unit"] == "share")].head(SUMMARY_METRICS)
-        sentences.extend(metric_sentence(row, state_name=state_name) for _, row in shown.iterrows())
+        for _, row in shown.iterrows():
+            mine = years[years["metric_id"] == row["metric_id"]] if "metric_id" in years else years
+            who, partial = period_words(mine, row.get("y0"), row.get("y1"), terms)
+            sentences.append(metric_sentence(row, state_name=state_name, who=who, partial=partial))
     if progress:
         from dashboard.charts.detention import progress_sentence
 
@@ -187,7 +330,7 @@ def sources_text(source_ids: object, titles: dict[str, str]) -> str:
     return "; ".join(titles.get(i, i) for i in unique)
 
 
-def _and_list(items: list[str]) -> str:
+def _and_list(items: list[str], word: str = "or") -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " or " + items[-1]
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]

@@ -379,7 +379,7 @@ def _insert_result(con: duckdb.DuckDBPyConnection, config: SourceConfig, path: P
 
 
 TABLES_WITH_SOURCE = {"case_counts", "detention", "county_population", "election", "office", "office_county",
-                      "prosecutor", "term"}
+                      "prosecutor", "term", "period_coverage"}
 
 
 def _target_columns(table: str, columns: list[str], config: SourceConfig) -> list[str]:

@@ -115,3 +115,21 @@ def test_real_file_reconciles_with_the_aggregators_total(shared_data: Path) -> N
         assert frame.loc[frame["source_outcome"] == label, "n"].sum() == expected
     assert set(frame["fips"]) == {"36005", "36047", "36061", "36081", "36085"}
     assert "aggregator's caveat: 2025 contains partial year data" in result.notes
+
+
+def test_partial_year_from_metadata_is_recorded_as_period_coverage(tmp_path: Path) -> None:
+    coverage = _read(FIXTURE).frame("period_coverage")
+    assert set(coverage["period_start"]) == {date(2025, 1, 1)}
+    assert coverage["partial"].all() and coverage["covered_to"].isna().all()
+    assert set(coverage["fips"]) == {"36005"}  # the boroughs with 2025 rows, no others
+    assert all("2025 contains partial year data" in b for b in coverage["basis"])
+    alone = tmp_path / "county_agg.json"
+    shutil.copy(FIXTURE, alone)
+    assert _read(alone).frame("period_coverage").empty  # no owner's word: nothing flagged on a guess
+
+
+def test_partial_years_reads_the_year_a_caveat_names() -> None:
+    from etl.sources.nyc_pretrial import partial_years
+
+    assert partial_years("2025 contains partial year data") == [2025]
+    assert partial_years("Superior Court data pre-2022 may be incomplete") == []

@@ -126,3 +126,13 @@ def test_real_resolutions_reproduce_the_das_totals(shared_data: Path) -> None:
         for column in ("Conviction", "Dismissal", "Successful_Diversion", "Acquittal", "Plead_Guilty_Other"):
             assert counts[(year, column)] == int(row[column])
     assert counts[(date(2015, 1, 1), "Conviction")] == 3460
+
+
+def test_projection_row_records_the_part_of_the_year_the_real_row_covers() -> None:
+    coverage = _read(SanFranciscoArrestActions(), ARRESTS).frame("period_coverage")
+    [row] = coverage.to_dict("records")
+    assert (row["fips"], row["stage"], row["period_start"], row["partial"]) == ("06075", "referral",
+                                                                                date(2023, 1, 1), True)
+    assert row["covered_from"] == date(2023, 1, 1)
+    assert date(2023, 8, 15) <= row["covered_to"] <= date(2023, 9, 15)  # about 8 of 12 months
+    assert "projection" in row["basis"]

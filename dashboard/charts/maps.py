@@ -69,7 +69,24 @@ class CompactDeck(pdk.Deck):
         return spec
 
 EXPORT_COLUMNS = ["fips", "county", "state", "year", "measure", "value", "ci_low", "ci_high", "numerator",
-                  "denominator", "suppressed", "suppression_reason", "prosecutor_in_office", "source"]
+                  "denominator", "suppressed", "suppression_reason", "prosecutor_in_office", "covered", "source"]
+
+
+def period_caption(partial_counties: int, year: int) -> str:
+    """What the map's numbers cover: the whole year, or (some counties) only part of it, never claimed whole."""
+    if partial_counties:
+        which = "1 county's number covers" if partial_counties == 1 else f"{partial_counties:,} counties' numbers cover"
+        return (f"In {year}, {which} only part of the year (the hover and the table say which months); the other "
+                "numbers cover the whole year. The prosecutor named is the one in office for most of the part "
+                "covered.")
+    return "Each number covers the whole year; the prosecutor named is the one in office for most of it."
+
+
+def _in_office(row: Mapping) -> str:
+    """The prosecutor in office, with the part of the year the data cover when it is not the whole year."""
+    prosecutor = _clean(row.get("prosecutor")) or "not in the data"
+    covered = _clean(row.get("covered_label")) if _flag(row.get("partial")) else ""
+    return f"{prosecutor} (data cover {covered} only)" if covered else prosecutor
 
 
 # --- geometry ----------------------------------------------------------------------------------------
@@ -276,8 +293,7 @@ def tooltip_text(row: Mapping, *, label: str, unit: str, year: int | None, for_e
     puts the same words together, see county_deck)."""
     place = _clean(row.get("county_name")) + (f", {_clean(row.get('state_abbr'))}" if row.get("state_abbr") else "")
     lines = [place]
-    prosecutor = _clean(row.get("prosecutor"))
-    lines.append(f"Prosecutor in office{f' ({year})' if year else ''}: {prosecutor or 'not in the data'}")
+    lines.append(f"Prosecutor in office{f' ({year})' if year else ''}: {_in_office(row)}")
     when = f" in {year}" if year else ""
     if _flag(row.get("suppressed")):
         reason = _clean(row.get("suppression_reason")) or "too few cases"
@@ -452,7 +468,7 @@ class _Tooltips:
         95% high, numerator, denominator] (all present) or [the value in words]."""
         place = _clean(row.get("county_name")) + (f", {_clean(row.get('state_abbr'))}" if row.get("state_abbr")
                                                   else "")
-        head = f"{_js(place)},{_js(_clean(row.get('prosecutor')) or 'not in the data')}"
+        head = f"{_js(place)},{_js(_in_office(row))}"
         source = _clean(row.get("source"))
         if _flag(row.get("suppressed")):
             reason = _clean(row.get("suppression_reason")) or "too few cases"
@@ -652,6 +668,10 @@ def export_table(frame: pd.DataFrame, *, metric_label: str, year: int | None, st
         "suppressed": suppressed_mask(data),
         "suppression_reason": data["suppression_reason"],
         "prosecutor_in_office": data["prosecutor"],
+        "covered": [(_clean(c) or "part of the year") if _flag(p) else "whole year"
+                    for c, p in zip(data.get("covered_label", pd.Series([None] * len(data), index=data.index)),
+                                    data.get("partial", pd.Series([False] * len(data), index=data.index)),
+                                    strict=True)],
         "source": data["source"],
     }, columns=EXPORT_COLUMNS)
     for column in ("value", "ci_low", "ci_high", "numerator", "denominator"):

@@ -10,6 +10,8 @@ The `series` frame every function here takes has one row per (series, year):
     suppressed  bool; suppression_reason  text
     source      optional: the source's title, shown on hover
     prosecutor  optional: who the year is attributed to, shown on hover
+    partial, covered_label   optional: the year's data cover only part of it ('Jan–May'): drawn as a ringed
+                point labelled with the months, so a part-year never reads as a whole one
 The `terms` frame has one row per term: name, start_date, end_date (NaT: in office), entry, and optionally
 prosecutor_id and highlight (bool).
 """
@@ -27,6 +29,7 @@ from dashboard.charts.common import PALETTE, escape, finish
 
 SUPPRESSED_NAME = "Not shown: too few cases (suppressed)"
 SOURCE_BREAK_NAME = "Source changes: compare across this line with care"
+PARTIAL_NAME = "Part of the year only (months labelled)"
 SHADES = ("rgba(0,114,178,0.08)", "rgba(230,159,0,0.12)")
 HIGHLIGHT = "rgba(0,158,115,0.22)"
 DIMMED = "rgba(120,120,120,0.08)"
@@ -157,11 +160,29 @@ def _hover(row: pd.Series, series: str, unit: str) -> str:
              f" (95% interval {format_value(row['ci_low'], unit, digits=1)} to "
              f"{format_value(row['ci_high'], unit, digits=1)})",
              count_text(row["numerator"], row["denominator"], unit)]
+    if _is_partial(row):
+        lines.append(f"Covers {escape(_covered(row))} only, not the whole year")
     if isinstance(row.get("prosecutor"), str) and row.get("prosecutor"):
         lines.append(f"Prosecutor: {escape(row['prosecutor'])}")
     if isinstance(row.get("source"), str) and row.get("source"):
         lines.append(f"Source: {escape(row['source'])}")
     return "<br>".join(lines)
+
+
+def _is_partial(row: pd.Series) -> bool:
+    flag = row.get("partial")
+    return flag is not None and not pd.isna(flag) and bool(flag)
+
+
+def _covered(row: pd.Series) -> str:
+    label = row.get("covered_label")
+    return str(label) if isinstance(label, str) and label else "part of the year"
+
+
+def partial_label(year: int, covered_label: object) -> str:
+    """'2023 (Jan–May only)': a part-year as every chart, table and sentence names it."""
+    label = covered_label if isinstance(covered_label, str) and covered_label else "part of the year"
+    return f"{int(year)} ({label} only)"
 
 
 def trend_chart(series: pd.DataFrame, *, unit: str, title: str, source: str, built: str, demo: bool,
@@ -220,6 +241,16 @@ def trend_chart(series: pd.DataFrame, *, unit: str, title: str, source: str, bui
             marker={"size": 7, "color": color, "symbol": ["circle", "square", "diamond", "triangle-up",
                                                            "cross", "x", "star", "hexagon"][i % 8]},
             text=texts, hovertemplate="%{text}<extra></extra>"))
+    if "partial" in frame:
+        part = frame[frame["partial"].fillna(False).astype(bool) & ~frame["suppressed"] & frame["value"].notna()]
+        if not part.empty:
+            fig.add_trace(go.Scatter(
+                x=[_mid_year(y) for y in part["year"]], y=list(part["value"]), mode="markers+text",
+                name=PARTIAL_NAME, marker={"symbol": "circle-open", "size": 16, "color": "#444",
+                                           "line": {"width": 2}},
+                text=[escape(_covered(r)) for _, r in part.iterrows()], textposition="top center",
+                hovertext=[escape(partial_label(r["year"], r.get("covered_label"))) for _, r in part.iterrows()],
+                hoverinfo="text"))
     suppressed = frame[frame["suppressed"]]
     if mark_suppressed and len(order) == 1 and not suppressed.empty:
         xs, ys, texts = [], [], []

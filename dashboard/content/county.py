@@ -17,7 +17,15 @@ from dashboard import components, db
 from dashboard.charts import detention, disparity, flow, trends
 from dashboard.charts.cards import Card, cards_html
 from dashboard.content import VIEWS_KEPT, Block, md, shown, source_titles, terms_table
-from dashboard.summary import county_summary, headline_table, place_name, precision, sources_text
+from dashboard.summary import (
+    county_summary,
+    headline_table,
+    period_words,
+    place_name,
+    precision,
+    published_years,
+    sources_text,
+)
 
 BAIL_METRICS = ("ror_rate", "cash_bail_rate", "remand_rate")
 
@@ -141,6 +149,7 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
     progress = detention.halving_progress(jail, baseline) if jail_years else None
     missing = list(base.not_covered)
     summary = county_summary(place=short, state_name=base.state_name, terms=base.terms, headlines=cards,
+                             years=published_years(series_all),
                              progress=progress, missing=missing, today=today)
     label_of, unit_of = base.label_of, base.unit_of
 
@@ -183,7 +192,7 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
         halving = Block(fig, jail, detention.halving_alt(progress, place), f"{short}-jail-halving-{baseline}",
                         "detention-halving")
 
-    card_list = _cards(cards, titles, base.state_abbr)
+    card_list = _cards(cards, titles, base.state_abbr, published_years(series_all), base.terms)
     return CountyView(
         summary=tuple(summary), cards=card_list, cards_html=cards_html(card_list), trend=trend, flow=flow_block,
         flow_notes=tuple(flow_notes),
@@ -224,8 +233,9 @@ def _offices(offices: pd.DataFrame, terms: pd.DataFrame, elections: pd.DataFrame
     return tuple(out)
 
 
-def _cards(cards: pd.DataFrame, titles: dict[str, str], state_abbr: str) -> tuple[Card, ...]:
-    """Plain text: the cards' HTML escapes it."""
+def _cards(cards: pd.DataFrame, titles: dict[str, str], state_abbr: str, years: pd.DataFrame,
+           terms: pd.DataFrame) -> tuple[Card, ...]:
+    """Plain text: the cards' HTML escapes it. Each names who was in office for its years (and a part-year)."""
     out = []
     for _, card in cards.iterrows():
         unit = card["unit"]
@@ -236,10 +246,12 @@ def _cards(cards: pd.DataFrame, titles: dict[str, str], state_abbr: str) -> tupl
                    "no published data for these years")
             out.append(Card(card["label"], value, help_text, (f"Not shown: {why}.",)))
             continue
-        years = f"{int(card['y0'])}" if card["y0"] == card["y1"] else f"{int(card['y0'])}–{int(card['y1'])}"
+        who, _ = period_words(years[years["metric_id"] == card["metric_id"]], card["y0"], card["y1"], terms)
+        span = f"{int(card['y0'])}" if card["y0"] == card["y1"] else f"{int(card['y0'])}–{int(card['y1'])}"
+        span += f" ({who})" if who else ""
         level = precision(card["numerator"], card["denominator"], card["ci_low"], card["ci_high"], unit)
         hedge = " Few cases: read with care." if level == "too_few" else ""
-        captions = [f"{years} · n: {trends.count_text(card['numerator'], card['denominator'], unit)} · "
+        captions = [f"{span} · n: {trends.count_text(card['numerator'], card['denominator'], unit)} · "
                     f"95% interval {trends.format_value(card['ci_low'], unit, digits=1)} to "
                     f"{trends.format_value(card['ci_high'], unit, digits=1)} · Source: "
                     f"{sources_text(card['source_ids'], titles)}.{hedge}"]
@@ -348,7 +360,7 @@ def _coverage_table(coverage: pd.DataFrame) -> pa.Table | None:
 
 def _csv(series: pd.DataFrame, by: str) -> pd.DataFrame:
     columns = ["metric_id", "year", "dimension", "dimension_value", "value", "ci_low", "ci_high", "numerator",
-               "denominator", "suppressed", "suppression_reason", "prosecutor", "source"]
+               "denominator", "suppressed", "suppression_reason", "prosecutor", "partial", "covered_label", "source"]
     return series[[c for c in columns if c in series]].reset_index(drop=True)
 
 

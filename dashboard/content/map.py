@@ -47,7 +47,8 @@ class MapYears:
 
     years: tuple[int, ...]
     counties_shown: Mapping[int, int]
-    default: int | None  # the latest year with nearly full coverage (at least 80% of the best year's counties)
+    default: int | None  # the latest complete year with nearly full coverage (see default_year)
+    counties_partial: Mapping[int, int]  # counties whose value covers only part of the year
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -66,13 +67,24 @@ def map_choices(version: db.Version) -> MapChoices:
 def map_years(metric: str, version: db.Version) -> MapYears:
     years = db.query("map_years", metric=metric)
     options = tuple(int(y) for y in years["year"])
+    return MapYears(options, dict(zip(options, (int(n) for n in years["counties_shown"]), strict=True)),
+                    default_year(years),
+                    dict(zip(options, (int(n) for n in years["counties_partial"]), strict=True)))
+
+
+def default_year(years: pd.DataFrame) -> int | None:
+    """The year a map opens on: the latest whose every county value covers the whole year, among the years with
+    nearly full coverage (at least 80% of the best year's counties), so a part-year never sets the default.
+    Falls back to the latest complete year with any data, then to the latest year."""
+    if years.empty:
+        return None
     shown = years[years["counties_shown"] > 0]
-    if shown.empty:
-        default = options[0] if options else None
-    else:
-        best = int(shown["counties_shown"].max())
-        default = int(shown.loc[shown["counties_shown"] >= 0.8 * best, "year"].max())
-    return MapYears(options, dict(zip(options, (int(n) for n in years["counties_shown"]), strict=True)), default)
+    complete = shown[shown["counties_partial"] == 0]
+    for pool in (complete, shown):
+        if not pool.empty:
+            best = int(pool["counties_shown"].max())
+            return int(pool.loc[pool["counties_shown"] >= 0.8 * best, "year"].max())
+    return int(years["year"].max())
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import components, db
 from dashboard.charts import disparity, trends
 from dashboard.content import VIEWS_KEPT, Block, md, source_titles, terms_table
-from dashboard.summary import sources_text
+from dashboard.summary import published_years, sources_text, term_data_sentence
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class ProsecutorBase:
     comparisons: tuple[Comparison, ...]
     label_of: dict[str, str]
     unit_of: dict[str, str]
+    no_term_data: str | None  # one line when no published data cover their time in office, else None
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,19 @@ def prosecutor_base(pid: str, version: db.Version) -> ProsecutorBase:
         with_data=tuple(m for m in metrics["metric_id"] if m in shown),
         first_year=None if series_all.empty else int(series_all["year"].min()),
         last_year=None if series_all.empty else int(series_all["year"].max()),
-        comparisons=tuple(comparisons), label_of=label_of, unit_of=unit_of)
+        comparisons=tuple(comparisons), label_of=label_of, unit_of=unit_of,
+        no_term_data=_no_term_data(name, mine, series_all))
+
+
+def _no_term_data(name: str, mine: pd.DataFrame, series_all: pd.DataFrame) -> str | None:
+    """The page's one line for a prosecutor none of whose office's published years is attributed to them."""
+    years = published_years(series_all)
+    if not series_all.empty and series_all.loc[~series_all["suppressed"].astype(bool), "mine"].astype(bool).any():
+        return None
+    since = pd.Timestamp(mine["start_date"].min()).date() if not mine.empty else None
+    ended = not mine.empty and mine["end_date"].notna().all()
+    until = pd.Timestamp(mine["end_date"].max()).date() if ended else None
+    return term_data_sentence(name, since, years, until)
 
 
 @st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
@@ -120,7 +133,8 @@ def prosecutor_view(pid: str, metric: str | None, by: str, y0: int, y1: int, ver
                 f"; by {trends.DIMENSION_LABELS[by].lower()}" if by != "all" else ""),
             source=sources_text(rows["source_ids"], titles), built=built, demo=demo, y_title=label_of[metric])
         data = rows[["office_id", "metric_id", "year", "dimension", "dimension_value", "value", "ci_low", "ci_high",
-                     "numerator", "denominator", "suppressed", "suppression_reason", "prosecutor", "source"]]
+                     "numerator", "denominator", "suppressed", "suppression_reason", "prosecutor", "partial",
+                     "covered_label", "source"]]
         blocks.append(Block(fig, data.reset_index(drop=True), trends.alt_text(
             rows, measure=label_of[metric].lower(), unit=unit_of[metric], place=office_name, terms=shading),
             f"{name}-{office_id}-{metric}-{by}-{y0}-{y1}", f"trend-{office_id}"))

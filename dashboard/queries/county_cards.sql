@@ -1,16 +1,22 @@
 -- Headline values for one county, one row per (metric, who): who = 'county' (this county), 'state' (its state's
 -- total) and 'similar' (up to 10 counties of half to twice its population, closest in size, with published data),
--- each pooled over the span's published years: the latest year with data, or $year_from-$year_to when given.
+-- each pooled over the span's published years: the latest whole year with data (a part-year only when there is no
+-- whole one: value_period), or $year_from-$year_to when given.
 -- Pooled 95% intervals: Wilson for shares, Poisson for rates per 100,000. Suppressed cells are never summed.
 WITH mine AS (
-    SELECT metric_id, year(period_start) AS year, numerator, denominator, suppressed, source_ids
-    FROM metric_value
-    WHERE scope = 'county' AND scope_id = $fips AND period_grain = 'year' AND dimension = 'all'
+    SELECT v.metric_id, year(v.period_start) AS year, v.numerator, v.denominator, v.suppressed, v.source_ids,
+           coalesce(vp.partial, false) AS partial
+    FROM metric_value v
+    LEFT JOIN value_period vp ON vp.metric_id = v.metric_id AND vp.scope = v.scope AND vp.scope_id = v.scope_id
+     AND vp.period_start = v.period_start AND vp.period_grain = v.period_grain
+    WHERE v.scope = 'county' AND v.scope_id = $fips AND v.period_grain = 'year' AND v.dimension = 'all'
 ),
 span AS (
     SELECT metric_id,
-           coalesce($year_from::INTEGER, max(year) FILTER (WHERE NOT suppressed)) AS y0,
-           coalesce($year_to::INTEGER, max(year) FILTER (WHERE NOT suppressed)) AS y1
+           coalesce($year_from::INTEGER, max(year) FILTER (WHERE NOT suppressed AND NOT partial),
+                    max(year) FILTER (WHERE NOT suppressed)) AS y0,
+           coalesce($year_to::INTEGER, max(year) FILTER (WHERE NOT suppressed AND NOT partial),
+                    max(year) FILTER (WHERE NOT suppressed)) AS y1
     FROM mine GROUP BY metric_id
 ),
 home AS (SELECT state_abbr FROM county WHERE fips = $fips),

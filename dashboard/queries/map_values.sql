@@ -1,11 +1,15 @@
 -- Every county with one measure's value for one year ($metric, $year; NULL value = no data), its interval,
--- counts, suppression, the prosecutor in office for most of that year and the sources' titles.
+-- counts, suppression, the prosecutor in office for most of that year (of the part its data cover), the sources'
+-- titles, and the part of the year covered when it is not the whole year (`covered_label`, e.g. 'Jan–May').
 WITH mv AS (
-    SELECT scope_id AS fips, numerator, denominator, value, ci_low, ci_high, suppressed, suppression_reason,
-           source_ids
-    FROM metric_value
-    WHERE metric_id = $metric AND scope = 'county' AND period_grain = 'year' AND dimension = 'all'
-      AND period_start = make_date($year::INTEGER, 1, 1)
+    SELECT v.scope_id AS fips, v.numerator, v.denominator, v.value, v.ci_low, v.ci_high, v.suppressed,
+           v.suppression_reason, v.source_ids, coalesce(vp.partial, false) AS partial, vp.covered_label,
+           vp.prosecutor AS attributed
+    FROM metric_value v
+    LEFT JOIN value_period vp ON vp.metric_id = v.metric_id AND vp.scope = v.scope AND vp.scope_id = v.scope_id
+     AND vp.period_start = v.period_start AND vp.period_grain = v.period_grain
+    WHERE v.metric_id = $metric AND v.scope = 'county' AND v.period_grain = 'year' AND v.dimension = 'all'
+      AND v.period_start = make_date($year::INTEGER, 1, 1)
 ),
 sources AS (
     SELECT s.fips, string_agg(DISTINCT coalesce(src.title, s.source_id), '; ') AS source
@@ -29,7 +33,8 @@ in_office AS (
 SELECT c.fips, c.county_name, c.state_abbr, c.state_name, c.lat, c.lon,
        mv.value, mv.ci_low, mv.ci_high, mv.numerator, mv.denominator,
        coalesce(mv.suppressed, false) AS suppressed, mv.suppression_reason,
-       io.prosecutor, sources.source
+       coalesce(mv.attributed, io.prosecutor) AS prosecutor, sources.source,
+       coalesce(mv.partial, false) AS partial, mv.covered_label
 FROM county c
 LEFT JOIN mv USING (fips)
 LEFT JOIN sources USING (fips)

@@ -110,8 +110,7 @@ for layer_id, picked_objects in (selection.get("objects") or {}).items():
         if fips in labels:
             st.switch_page(navigation.page("county"), query_params={"fips": fips})
 
-st.caption(f"{measure.explained} Each number covers the whole year; the prosecutor named is the one in office for "
-           "most of it.")
+st.caption(f"{measure.explained} {maps.period_caption(years.counties_partial.get(year, 0), year)}")
 if highlight and highlight in labels:
     st.page_link(navigation.page("county"), label=f"Open the page of {md_escape(labels[highlight])}",
                  icon=":material/location_city:", query_params={"fips": highlight})

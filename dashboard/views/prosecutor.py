@@ -40,9 +40,9 @@ def main() -> None:
     # --- choices ------------------------------------------------------------------------------------------------
     with_data = list(base.with_data)
     notes: list[str] = []
-    if base.series_all.empty:
+    if base.no_term_data:
         components.show_messages(view)
-        st.info("No published numbers for the offices this prosecutor held.", icon=":material/info:")
+        st.info(md(base.no_term_data), icon=":material/info:")
         with share_box:
             components.copy_link(view)
         return

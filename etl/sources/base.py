@@ -69,6 +69,11 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "office_id", "election_date", "round", "candidate_name", "incumbent", "vote_share", "winner",
         "contested",
     ),
+    # what the files say about the dates a period covers (an owner's note, a projection row); the build
+    # adds the dates seen in the data for every other period
+    "period_coverage": (
+        "fips", "stage", "period_start", "period_grain", "covered_from", "covered_to", "partial", "basis",
+    ),
 }
 
 

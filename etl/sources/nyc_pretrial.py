@@ -75,7 +75,14 @@ class NewYorkCityPretrial(Adapter):
                 "outcome": outcome, "source_outcome": label, "offense_category": category,
                 "offense_level": level, "offense_detail": detail, "n": n,
             })
-        self._notes(path, years, result)
+        places = {(fips, year) for fips, year, *_ in counts}
+        for year, caveat in self._notes(path, years, result):
+            for fips in sorted(f for f, y in places if y == year):
+                result.emit("period_coverage", {
+                    "fips": fips, "stage": "pretrial", "period_start": date(year, 1, 1), "period_grain": "year",
+                    "covered_from": date(year, 1, 1), "covered_to": None, "partial": True,
+                    "basis": f"the aggregator's metadata.json: {caveat!r} (it does not say where the data end)",
+                })
 
     def _load(self, path: Path, result: FileResult) -> dict[str, Any]:
         """The whole document, checked for the code lists and columns every row depends on."""
@@ -176,10 +183,13 @@ class NewYorkCityPretrial(Adapter):
         return (year, fips, mapped["categories"]["offense_category"], mapped["severities"]["offense_level"],
                 labels["categories"], releases)
 
-    def _notes(self, path: Path, years: Counter[int], result: FileResult) -> None:
-        """Say which year is partial: from the aggregator's metadata.json when present, else the latest year."""
+    def _notes(self, path: Path, years: Counter[int], result: FileResult) -> list[tuple[int, str]]:
+        """Say which year is partial: from the aggregator's metadata.json when present, else the latest year.
+
+        Returns the (year, caveat) pairs the metadata names as partial, so that they are flagged as data.
+        """
         if not years:
-            return
+            return []
         result.notes.append("release decisions per year: " + ", ".join(f"{y} {n:,}" for y, n in sorted(years.items())))
         metadata = path.with_name("metadata.json")
         caveats: list[str] = []
@@ -194,3 +204,10 @@ class NewYorkCityPretrial(Adapter):
         else:
             result.notes.append(f"{max(years)} is the latest year and may be partial (the aggregated file does not"
                                 " say when its data end)")
+        return [(year, c) for c in kept if re.search(r"partial", c, re.IGNORECASE)
+                for year in partial_years(c) if year in years]
+
+
+def partial_years(caveat: str) -> list[int]:
+    """Years a caveat names as partial: '2025 contains partial year data' -> [2025]; 'pre-2022' names none."""
+    return [int(y) for y in re.findall(r"(?<![-\w])((?:19|20)\d{2})\b", caveat)]

@@ -8,13 +8,14 @@ Which column is which canonical outcome is data (`mappings/sf_da_columns.csv`, w
 notes); a column the mapping does not know is a whole-file error, because it could be part of `Total`.
 `Total` and `Action_Taken_Rate` are checks, not counts: a row whose parts do not add up is rejected.
 The `2023*` row is the owner's projection of the partial year 2023, not data: it is excluded, and the ratio
-between it and the real `2023` row says how much of the year the real row covers (reported in a note).
+between it and the real `2023` row says how much of the year the real row covers (reported in a note and
+recorded in `period_coverage`, with the end date it implies).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import ClassVar
 
@@ -86,6 +87,15 @@ class _SanFranciscoYearly(Adapter):
                 result.notes.append(
                     f"{year} is a partial year: the owner's projection ({year}*, excluded) is {1 / share:.3f} times"
                     f" the real {year} row, so that row covers about {12 * share:.1f} of 12 months")
+                start = date(year, 1, 1)
+                days = round(share * (date(year + 1, 1, 1) - start).days)
+                result.emit("period_coverage", {
+                    "fips": FIPS, "stage": self.stage, "period_start": start, "period_grain": "year",
+                    "covered_from": start, "covered_to": start + timedelta(days=max(days, 1) - 1),
+                    "partial": days < (date(year + 1, 1, 1) - start).days,
+                    "basis": f"the owner's {year}* projection scales the real {year} row by {1 / share:.3f}: "
+                             f"about {days} days of data (end date estimated)",
+                })
         if self.stage == "disposition":
             result.notes.append("Conviction counts pleas and trial convictions together; it is loaded as conviction "
                                 "(plea or trial not known), so this source gives no plea share or trial rate. "

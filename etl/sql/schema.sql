@@ -233,3 +233,35 @@ CREATE TABLE source_choice (
     reason             VARCHAR NOT NULL,   -- why source_id is counted
     previous_source_id VARCHAR             -- the source counted the year before, when it was another (a break)
 );
+
+-- extension (period coverage and attribution): the dates each source actually covers, per place, stage and
+-- period. Adapters record what their files say (an owner's note, a projection row); the build adds the
+-- dates seen in the data for every other period (etl/sql/metrics/05_period_coverage.sql).
+CREATE TABLE period_coverage (
+    source_id    VARCHAR NOT NULL,
+    fips         VARCHAR NOT NULL,
+    stage        VARCHAR NOT NULL,     -- a case stage, or 'detention'
+    period_start DATE NOT NULL,        -- the reporting period (a year)
+    period_grain VARCHAR NOT NULL,     -- 'year'
+    covered_from DATE NOT NULL,        -- first day the data cover
+    covered_to   DATE,                 -- last day covered; NULL: partial, but the owner does not say where it ends
+    partial      BOOLEAN NOT NULL,     -- the data cover less than the whole period
+    basis        VARCHAR NOT NULL      -- how the dates are known
+);
+
+-- extension (period coverage and attribution): one row per published yearly metric_value key (county, office
+-- and state scope): which dates it covers, whether it is a part-period, and who was in office for it.
+CREATE TABLE value_period (
+    metric_id     VARCHAR NOT NULL,
+    scope         VARCHAR NOT NULL,    -- county | office | state
+    scope_id      VARCHAR NOT NULL,
+    period_start  DATE NOT NULL,
+    period_grain  VARCHAR NOT NULL,
+    covered_from  DATE,
+    covered_to    DATE,
+    partial       BOOLEAN NOT NULL,
+    covered_label VARCHAR,             -- 'Jan-May', or 'part of the year'; NULL when the whole period is covered
+    prosecutor    VARCHAR,             -- in office for most of the covered span (county and office scope)
+    prosecutors   VARCHAR NOT NULL,    -- everyone in office during the covered span, in order ('; '), or ''
+    term_ids      VARCHAR NOT NULL     -- their term_ids, same order (',')
+);
