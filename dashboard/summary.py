@@ -247,7 +247,17 @@ def term_data_sentence(name: str, since: date | None, years: pd.DataFrame, until
     per_year = theirs.drop_duplicates("year").sort_values("year")
     partial = per_year[per_year["partial"].fillna(False).astype(bool)] if "partial" in per_year else per_year.iloc[0:0]
     whole = sorted(set(int(y) for y in per_year["year"]) - {int(y) for y in partial["year"]})
-    pieces = ([_year_span(whole)] if whole else []) + [_labelled_year(r) for _, r in partial.iterrows()]
+    pieces: list[str] = []
+    run: list[int] = []  # consecutive whole years, said as one span
+    for _, row in per_year.iterrows():
+        if int(row["year"]) in whole and (not run or int(row["year"]) == run[-1] + 1):
+            run.append(int(row["year"]))
+            continue
+        pieces += [_year_span(run)] if run else []
+        run = [int(row["year"])] if int(row["year"]) in whole else []
+        if not run:
+            pieces.append(_labelled_year(row))
+    pieces += [_year_span(run)] if run else []
     text = f"Under {name}{since_text}, the published data cover {_and_list(pieces, 'and')}"
     if not whole:
         text += ": no whole year of theirs is published yet, so the yearly figures below are from before their term"
