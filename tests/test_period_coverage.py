@@ -105,8 +105,7 @@ def test_every_published_year_knows_its_period_and_prosecutor(con) -> None:
 
 def test_the_demo_warehouse_has_whole_years_attributed(demo_warehouse: Path) -> None:
     with duckdb.connect(str(demo_warehouse), read_only=True) as demo:
-        total, attributed, partial = demo.execute("""
-            SELECT count(*), count(*) FILTER (WHERE prosecutor IS NOT NULL), count(*) FILTER (WHERE partial)
+        total, attributed = demo.execute("""
+            SELECT count(*), count(*) FILTER (WHERE prosecutor IS NOT NULL)
             FROM value_period WHERE scope = 'county'""").fetchone()
     assert total > 0 and attributed == total
-    assert partial == 0 or partial < total
