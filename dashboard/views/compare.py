@@ -109,7 +109,7 @@ def main() -> None:
             source=sources_text(shown["source_ids"], titles), built=built, demo=demo,
             y_title=label_of[metric], mark_suppressed=False)
         keep = [c for c in ("series", "year", "value", "ci_low", "ci_high", "numerator", "denominator", "suppressed",
-                            "suppression_reason", "source") if c in shown]
+                            "suppression_reason", "prosecutor", "partial", "covered_label", "source") if c in shown]
         components.chart_block(fig, shown[keep].reset_index(drop=True),
                                alt=trends.alt_text(shown, measure=label_of[metric].lower(), unit=unit_of[metric],
                                                    place=", ".join(names.values())),

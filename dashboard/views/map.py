@@ -70,7 +70,8 @@ if view.year is not None and view.year not in year_options:
 with middle:
     _pick(f"map-year-{metric}", year_options, view.year if view.year in year_options else default_year)
     year = st.selectbox("Year", year_options, key=f"map-year-{metric}",
-                        format_func=lambda y: f"{y} ({shown_by_year[y]:,} counties with data)")
+                        format_func=lambda y: f"{y} ({shown_by_year[y]:,} counties with data"
+                        + (", some for part of the year only)" if years.counties_partial.get(y) else ")"))
 with right:
     state_options = ["", *state_names]
     _pick("map-state", state_options, view.state or "")

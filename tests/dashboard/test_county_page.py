@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,11 @@ def test_cook_county_page_shows_its_prosecutors_numbers_and_charts(warehouse: Pa
     year, value, numerator, denominator = latest_value(warehouse, COOK, "dismissal_rate")
     cards = "\n".join(html_text(h.proto.body) for h in at.get("html"))
     assert f"Dismissal rate\n{value * 100:.1f}%\n" in cards
-    assert f"{year} · n: {numerator:,.0f} of {denominator:,.0f} cases · 95% interval" in page
+    [(who,)] = sql(warehouse, """SELECT prosecutor FROM value_period WHERE scope = 'county' AND scope_id = ?
+                                AND metric_id = 'dismissal_rate' AND year(period_start) = ?""", [COOK, year])
+    # the card names who was in office for its year
+    assert re.search(rf"{year} \([^)]*{re.escape(who)}[^)]*\) · n: {numerator:,.0f} of {denominator:,.0f} cases · "
+                     "95% interval", page)
     assert "IL (" in page and "Similar counties (" in page
     # trend of the default measure (the first with data), each prosecutor's time shaded and named
     first_metric = sql(warehouse, """SELECT d.metric_id FROM metric_definition d JOIN metric_value v USING (metric_id)

@@ -162,3 +162,11 @@ def test_burke_page_says_in_one_line_that_no_data_cover_her_term(real: Path) -> 
         "No published data cover Eileen O'Neill Burke's time in office yet (in office since December 2024): the "
         "latest published data are from 2017, under Kim Foxx."]
     assert not at.get("plotly_chart") and not at.select_slider
+
+
+def test_compare_of_krasner_boudin_eddins_and_foxx_shows_all_four(real: Path) -> None:
+    at = open_page("compare", id="larry-krasner,chesa-boudin,bill-eddins,kim-foxx")
+    assert not at.exception
+    table = at.dataframe[0].value
+    for name in ("Larry Krasner", "Chesa Boudin", "Bill Eddins", "Kim Foxx"):
+        assert any(name in str(c) for c in table.columns), (name, list(table.columns))
