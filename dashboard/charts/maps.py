@@ -832,7 +832,9 @@ def choropleth_figure(geometry: Mapping, frame: pd.DataFrame, *, label: str, uni
     fig.update_layout(height=620, hovermode="closest")
     where = state_name or "United States"
     note = "; dark grey: too few cases to show" if "suppressed" in groups else ""
-    subtitle = f"{where}, {year}. Grey: no public data{note}." if year else where
+    part = sum(_flag(r.get("partial")) and not _is_missing(r.get("value")) for r in rows.values())
+    when = f"{year} ({part} {'county' if part == 1 else 'counties'}: part of the year only)" if part else year
+    subtitle = f"{where}, {when}. Grey: no public data{note}." if year else where
     fig = finish(fig, title=f"{label} by county", subtitle=subtitle, source=source, built=built, demo=demo)
     # below the map: the colour bar, the greys' legend, then finish()'s source line
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.19, "x": 0.0, "xanchor": "left"},

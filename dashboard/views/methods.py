@@ -175,6 +175,17 @@ else:
                 "Search with the table's magnifier, or download it from its toolbar.")
     st.dataframe(matrix, hide_index=True, width="stretch", height=min(38 + 35 * len(matrix), 400),
                  column_config={"Page": st.column_config.LinkColumn("Page", display_text="Open")})
+    part_years = db.query("methods_part_years")
+    if chosen:
+        part_years = part_years[part_years["source_id"] == chosen]
+    if not part_years.empty:
+        st.markdown("Years the data cover only in part (pages label them, e.g. \"Jan–May\", and never open on "
+                    "them or compare them with whole years). An empty end date: the owner says the year is partial "
+                    "but not where it ends.")
+        st.dataframe(part_years.rename(columns={
+            "source_id": "Source", "county": "County", "stage": "Stage", "year": "Year", "covered_from": "From",
+            "covered_to": "To", "basis": "How we know"}), hide_index=True, width="stretch",
+            column_config={"Year": st.column_config.NumberColumn(format="%d")})
 
 # --- overlap -------------------------------------------------------------------------------------------
 st.header("Where sources overlap")

@@ -170,3 +170,13 @@ def test_compare_of_krasner_boudin_eddins_and_foxx_shows_all_four(real: Path) ->
     table = at.dataframe[0].value
     for name in ("Larry Krasner", "Chesa Boudin", "Bill Eddins", "Kim Foxx"):
         assert any(name in str(c) for c in table.columns), (name, list(table.columns))
+
+
+def test_methods_page_lists_the_part_years_and_how_they_are_known(real: Path) -> None:
+    at = open_page("methods")
+    assert not at.exception
+    [table] = [d.value for d in at.dataframe if "How we know" in d.value.columns]
+    rows = {(r.County, r.Year): r for r in table.itertuples()}
+    assert str(rows[("Philadelphia, PA", 2021)].From)[:10] == "2021-08-01"
+    assert "projection" in rows[("San Francisco, CA", 2023)][-1]
+    assert "metadata.json" in rows[("New York, NY", 2025)][-1]
