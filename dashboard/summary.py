@@ -116,7 +116,8 @@ def period_words(years: pd.DataFrame, y0: object, y1: object, terms: pd.DataFram
     single = int(y0) == int(y1)
     if not names:
         parts = ["no prosecutor in the data for these years"]
-    elif len(names) == 1 and single and terms is not None and _first_full_year(names[0], int(y0), terms):
+    elif (len(names) == 1 and single and partial.empty and terms is not None
+          and _first_full_year(names[0], int(y0), terms)):
         parts = [f"{names[0]}'s first full year"]
     else:
         parts = ["under " + _and_list(names, "and")]
@@ -146,13 +147,14 @@ def _others_in_year(name: str, year: int, terms: pd.DataFrame) -> list[str]:
 def published_years(series: pd.DataFrame) -> pd.DataFrame:
     """The shown (unsuppressed) yearly values of a county or office series, with who was in office for each and
     the part of the year covered: the input of period_words and term_data_sentence."""
-    columns = ["metric_id", "year", "prosecutor", "partial", "covered_label"]
+    columns = ["metric_id", "year", "prosecutor", "partial", "covered_label", "value", "ci_low", "ci_high",
+               "numerator", "denominator"]
     if series is None or series.empty:
         return pd.DataFrame(columns=columns)
     rows = series[~series["suppressed"].astype(bool)]
     if "dimension" in rows:
         rows = rows[rows["dimension"] == "all"]
-    rows = rows.assign(**{c: None for c in ("partial", "covered_label") if c not in rows})
+    rows = rows.assign(**{c: None for c in columns if c not in rows})
     return rows[columns].reset_index(drop=True)
 
 
@@ -260,7 +262,8 @@ def term_data_sentence(name: str, since: date | None, years: pd.DataFrame, until
     pieces += [_year_span(run)] if run else []
     text = f"Under {name}{since_text}, the published data cover {_and_list(pieces, 'and')}"
     if not whole:
-        text += ": no whole year of theirs is published yet, so the yearly figures below are from before their term"
+        text += ": no whole year of theirs is published yet, and the whole-year figures after theirs are from before"
+        text += " their term"
     return text + "."
 
 
@@ -306,14 +309,16 @@ def county_summary(*, place: str, state_name: str, terms: pd.DataFrame, headline
     """
     sentences = [office_sentence(terms, today)]
     years = years if years is not None else pd.DataFrame(columns=["metric_id", "year", "prosecutor"])
+    shown = pd.DataFrame() if headlines is None or headlines.empty else \
+        headlines[headlines["value"].notna() & (headlines["unit"] == "share")].head(SUMMARY_METRICS)
     for name, _since in current_prosecutors(terms, today):
         lead = term_data_sentence(name, None, years)  # office_sentence has said since when
         if lead:
             sentences.append(lead)
-    if headlines is None or headlines.empty or headlines["value"].isna().all():
+        sentences.extend(_part_year_sentences(name, years, shown, terms))
+    if shown.empty:
         sentences.append(f"There are no published case numbers for {place} yet.")
     else:
-        shown = headlines[headlines["value"].notna() & (headlines["unit"] == "share")].head(SUMMARY_METRICS)
         for _, row in shown.iterrows():
             mine = years[years["metric_id"] == row["metric_id"]] if "metric_id" in years else years
             who, partial = period_words(mine, row.get("y0"), row.get("y1"), terms)
@@ -325,6 +330,29 @@ def county_summary(*, place: str, state_name: str, terms: pd.DataFrame, headline
     if missing:
         sentences.append("The data for this county do not cover " + _and_list(missing) + ".")
     return sentences
+
+
+def _part_year_sentences(name: str, years: pd.DataFrame, shown: pd.DataFrame, terms: pd.DataFrame) -> list[str]:
+    """When the prosecutor in office has only part-years of data, what those months say (never set against
+    whole years): the headline measures in their latest part-year."""
+    if shown.empty or "value" not in years or "partial" not in years:
+        return []
+    theirs = years[(years["prosecutor"] == name) & years["value"].notna()]
+    if theirs.empty or not theirs["partial"].fillna(False).astype(bool).all():
+        return []
+    latest = int(theirs["year"].max())
+    out = []
+    for _, headline in shown.iterrows():
+        match = theirs[(theirs["metric_id"] == headline["metric_id"]) & (theirs["year"] == latest)]
+        if match.empty:
+            continue
+        row = headline.copy()
+        for column in ("value", "ci_low", "ci_high", "numerator", "denominator"):
+            row[column] = match[column].iloc[0]
+        row["y0"] = row["y1"] = latest
+        who, partial = period_words(match, latest, latest, terms)
+        out.append(metric_sentence(row, who=who, partial=partial))
+    return out
 
 
 def sources_text(source_ids: object, titles: dict[str, str]) -> str:

@@ -130,6 +130,7 @@ def test_philadelphia_and_manhattan_lead_with_the_current_prosecutor(real: Path)
 def test_san_francisco_says_jenkins_has_only_part_of_2023(real: Path) -> None:
     text = _summary(SAN_FRANCISCO)
     assert "Under Brooke Jenkins, the published data cover 2023 (Jan–Sep only): no whole year of theirs" in text
+    assert "first full year; Jan–Sep" not in text
     assert "in 2022 (under Chesa Boudin; Brooke Jenkins from July)" in text
 
 
@@ -180,3 +181,16 @@ def test_methods_page_lists_the_part_years_and_how_they_are_known(real: Path) ->
     assert str(rows[("Philadelphia, PA", 2021)].From)[:10] == "2021-08-01"
     assert "projection" in rows[("San Francisco, CA", 2023)][-1]
     assert "metadata.json" in rows[("New York, NY", 2025)][-1]
+
+
+def test_san_francisco_leads_with_jenkins_part_year_never_set_against_whole_years(real: Path) -> None:
+    text = _summary(SAN_FRANCISCO)
+    lead = next(line for line in text.splitlines() if "Declination rate in 2023" in line)
+    assert "(under Brooke Jenkins; Jan–Sep only)" in lead
+    assert "not compared with other places" in lead and "similar size" not in lead
+    assert text.index("Declination rate in 2023") < text.index("Declination rate in 2022")
+
+
+def test_a_part_year_is_never_called_a_first_full_year() -> None:
+    years = _years((2017, "Kim Foxx", True, "Jan–May"))
+    assert period_words(years, 2017, 2017, TERMS) == ("under Kim Foxx; Jan–May only", True)
