@@ -390,6 +390,11 @@ def alt_text(series: pd.DataFrame, *, measure: str, unit: str, place: str, terms
                      if (s.end is None or s.end.year >= years[0]) and s.start.year <= years[-1]]
         if described:
             parts.append("Shaded periods show who was in office: " + "; ".join(described) + ".")
+    if "partial" in shown:
+        part = shown[shown["partial"].fillna(False).astype(bool)].drop_duplicates("year").sort_values("year")
+        if not part.empty:
+            parts.append("Part-years, ringed on the chart: " + ", ".join(
+                partial_label(r["year"], r.get("covered_label")) for _, r in part.iterrows()) + ".")
     note = suppressed_note(series)
     if note:
         parts.append(note)

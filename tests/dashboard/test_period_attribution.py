@@ -83,6 +83,8 @@ def test_trend_rings_and_labels_a_part_year() -> None:
     fig = trends.trend_chart(series, unit="share", title="t", source="s", built="b", demo=False)
     [ring] = [t for t in fig.data if t.name == trends.PARTIAL_NAME]
     assert list(ring.text) == ["Aug–Dec", "Jan–May"]
+    alt = trends.alt_text(series, measure="release", unit="share", place="Philadelphia")
+    assert "Part-years, ringed on the chart: 2021 (Aug–Dec only), 2023 (Jan–May only)." in alt
 
 
 # --- the real warehouse, as a voter sees it ------------------------------------------------------------------
