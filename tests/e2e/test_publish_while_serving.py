@@ -50,7 +50,8 @@ def facts(path: Path) -> dict:
               AND NOT v.suppressed AND d.unit = 'share'
             GROUP BY d.label, d.sort_order ORDER BY d.sort_order""", [FIPS]).fetchall()
     return {"checksum": checksum,
-            "cards": {label: f"{year} · n: {num:,.0f} of {den:,.0f} cases" for label, year, num, den in cards}}
+            # a card reads "2024 (under <prosecutor>) · n: 125 of 1,000 cases": the counts are what change
+            "cards": {label: f") · n: {num:,.0f} of {den:,.0f} cases" for label, _year, num, den in cards}}
 
 
 def change_measure(page, avoid: str | None = None) -> str:
