@@ -262,6 +262,6 @@ CREATE TABLE value_period (
     partial       BOOLEAN NOT NULL,
     covered_label VARCHAR,             -- 'Jan-May', or 'part of the year'; NULL when the whole period is covered
     prosecutor    VARCHAR,             -- in office for most of the covered span (county and office scope)
-    prosecutors   VARCHAR NOT NULL,    -- everyone in office during the covered span, in order ('; '), or ''
-    term_ids      VARCHAR NOT NULL     -- their term_ids, same order (',')
+    prosecutors   VARCHAR NOT NULL,    -- everyone in office during the covered span, in order of taking office
+    term_ids      VARCHAR NOT NULL     -- their term_ids, in the same order
 );

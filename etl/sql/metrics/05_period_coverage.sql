@@ -7,11 +7,12 @@ CREATE OR REPLACE TEMP MACRO period_end(start, grain) AS (CASE grain
     WHEN 'day' THEN start + INTERVAL 1 DAY
     WHEN 'month' THEN start + INTERVAL 1 MONTH
     WHEN 'quarter' THEN start + INTERVAL 3 MONTH
+    WHEN 'two_years' THEN start + INTERVAL 2 YEAR
     ELSE start + INTERVAL 1 YEAR END)::DATE;
 
 INSERT INTO period_coverage
-WITH reported AS (
-    SELECT source_id, fips, stage, period_start, period_grain FROM case_counts
+WITH reported AS (  -- a two-year period is in no yearly measure (20_case_facts.sql): no year of it is covered
+    SELECT source_id, fips, stage, period_start, period_grain FROM case_counts WHERE period_grain <> 'two_years'
     UNION
     SELECT source_id, fips, 'detention', period_start, period_grain FROM detention
 ),

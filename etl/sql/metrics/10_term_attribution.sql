@@ -8,7 +8,7 @@ WITH periods AS (
     SELECT DISTINCT office_id, period_start, period_grain FROM case_counts WHERE office_id IS NOT NULL
     UNION
     SELECT DISTINCT office_id, date_trunc('year', period_start)::DATE, 'year'
-    FROM case_counts WHERE office_id IS NOT NULL
+    FROM case_counts WHERE office_id IS NOT NULL AND period_grain <> 'two_years'
     UNION
     SELECT DISTINCT co.office_id, date_trunc('year', d.period_start)::DATE, 'year'
     FROM detention d JOIN county_office co USING (fips)
