@@ -225,12 +225,14 @@ def office_sentence(terms: pd.DataFrame, today: date | None = None) -> str:
     return " ".join(sentences)
 
 
-def term_data_sentence(name: str, since: date | None, years: pd.DataFrame, until: date | None = None) -> str | None:
+def term_data_sentence(name: str, since: date | None, years: pd.DataFrame, until: date | None = None,
+                       labels: dict[str, str] | None = None) -> str | None:
     """What the published data say about one prosecutor's own time in office, in one sentence.
 
     `years` has one row per published (unsuppressed) year and measure of their office or county, with the
     `prosecutor` the year is attributed to (and optionally `partial`, `covered_label`). None when there is
-    nothing to say (no years at all and no name). `until`: the day a past prosecutor left office.
+    nothing to say (no years at all and no name). `until`: the day a past prosecutor left office. `labels`
+    (metric_id -> label): when their years cover only some measures, say which, and where the others end.
     """
     since_text = f" (in office since {since:%B %Y})" if since else ""
     rows = years.dropna(subset=["year"]) if years is not None else pd.DataFrame(columns=["year", "prosecutor"])
@@ -261,6 +263,13 @@ def term_data_sentence(name: str, since: date | None, years: pd.DataFrame, until
             pieces.append(_labelled_year(row))
     pieces += [_year_span(run)] if run else []
     text = f"Under {name}{since_text}, the published data cover {_and_list(pieces, 'and')}"
+    others = rows[~rows["metric_id"].isin(set(theirs["metric_id"]))] if "metric_id" in rows else rows.iloc[0:0]
+    if labels and not others.empty:
+        measures = [labels.get(m, m).lower() for m in dict.fromkeys(theirs["metric_id"])]
+        latest = others[others["year"] == others["year"].max()].iloc[0]
+        who = latest["prosecutor"] if isinstance(latest["prosecutor"], str) else "no prosecutor named in the data"
+        return (text + f", for {_and_list(measures, 'and')} only; the latest data on the other measures are from "
+                f"{_labelled_year(latest)}, under {who}.")
     if not whole:
         text += ": no whole year of theirs is published yet, and the whole-year figures after theirs are from before"
         text += " their term"
@@ -301,18 +310,20 @@ def current_prosecutors(terms: pd.DataFrame, today: date | None = None) -> list[
 
 def county_summary(*, place: str, state_name: str, terms: pd.DataFrame, headlines: pd.DataFrame,
                    progress: dict | None = None, missing: list[str] | None = None,
-                   today: date | None = None, years: pd.DataFrame | None = None) -> list[str]:
+                   today: date | None = None, years: pd.DataFrame | None = None,
+                   labels: dict[str, str] | None = None) -> list[str]:
     """A handful of plain sentences about a county, from its terms, headline values and jail progress.
 
     It leads with what the data say about the prosecutor in office now (`years`: the county's published years
-    per measure with the prosecutor each is attributed to), and every figure names who was in office for it.
+    per measure with the prosecutor each is attributed to; `labels`: metric_id -> label, to name the measures
+    their years cover when it is only some), and every figure names who was in office for it.
     """
     sentences = [office_sentence(terms, today)]
     years = years if years is not None else pd.DataFrame(columns=["metric_id", "year", "prosecutor"])
     shown = pd.DataFrame() if headlines is None or headlines.empty else \
         headlines[headlines["value"].notna() & (headlines["unit"] == "share")].head(SUMMARY_METRICS)
     for name, _since in current_prosecutors(terms, today):
-        lead = term_data_sentence(name, None, years)  # office_sentence has said since when
+        lead = term_data_sentence(name, None, years, labels=labels)  # office_sentence has said since when
         if lead:
             sentences.append(lead)
         sentences.extend(_part_year_sentences(name, years, shown, terms))

@@ -149,7 +149,7 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
     progress = detention.halving_progress(jail, baseline) if jail_years else None
     missing = list(base.not_covered)
     summary = county_summary(place=short, state_name=base.state_name, terms=base.terms, headlines=cards,
-                             years=published_years(series_all),
+                             years=published_years(series_all), labels=base.label_of,
                              progress=progress, missing=missing, today=today)
     label_of, unit_of = base.label_of, base.unit_of
 

@@ -102,7 +102,7 @@ def _no_term_data(name: str, mine: pd.DataFrame, series_all: pd.DataFrame) -> st
     since = pd.Timestamp(mine["start_date"].min()).date() if not mine.empty else None
     ended = not mine.empty and mine["end_date"].notna().all()
     until = pd.Timestamp(mine["end_date"].max()).date() if ended else None
-    return term_data_sentence(name, since, years, until)
+    return term_data_sentence(name, since, years, until)  # only when none of the measures covers their term
 
 
 @st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)

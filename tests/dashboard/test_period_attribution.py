@@ -57,6 +57,11 @@ def test_term_data_sentence_says_when_no_data_cover_the_term() -> None:
         "2020 (Jan–Jun only), under Bill Eddins.")
     assert "no whole year of theirs" in term_data_sentence(
         "Brooke Jenkins", None, _years((2022, "Chesa Boudin", False, None), (2023, "Brooke Jenkins", True, "Jan–Sep")))
+    labelled = pd.concat([years.assign(metric_id="declination_rate"),
+                          _years((2025, "Eileen O'Neill Burke", False, None)).assign(metric_id="jail_rate")])
+    assert term_data_sentence("Eileen O'Neill Burke", None, labelled, labels={"jail_rate": "Jail population"}) == (
+        "Under Eileen O'Neill Burke, the published data cover 2025, for jail population only; the latest data on "
+        "the other measures are from 2017, under Kim Foxx.")
     assert term_data_sentence("Suzy Loftus", date(2019, 10, 19), years, until=date(2020, 1, 7)).startswith(
         "No published data are attributed to Suzy Loftus's time in office (October 2019 to January 2020)")
 
@@ -103,10 +108,11 @@ def _summary(fips: str) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
-def test_cook_summary_says_burke_has_no_data_and_names_foxx_and_alvarez(real: Path) -> None:
+def test_cook_summary_says_burke_has_jail_data_only_and_names_foxx_and_alvarez(real: Path) -> None:
     text = _summary(COOK)
-    assert ("No published data cover Eileen O'Neill Burke's time in office yet: the latest published data are from "
-            "2017, under Kim Foxx.") in text
+    assert ("Under Eileen O'Neill Burke, the published data cover 2025 and 2026 (Jan–Aug only), for jail population "
+            "per 100,000 adults and pretrial share of the jail population only; the latest data on the other "
+            "measures are from 2017, under Kim Foxx.") in text
     assert "Declination rate in 2017 (Kim Foxx's first full year)" in text
     assert "in 2016 (under Anita Alvarez; Kim Foxx from December)" in text
 
@@ -158,12 +164,12 @@ def test_map_opens_on_a_complete_year_and_says_when_a_year_is_partial(real: Path
     assert "Each number covers the whole year" not in shown and "only part of the year" in shown
 
 
-def test_burke_page_says_in_one_line_that_no_data_cover_her_term(real: Path) -> None:
-    at = open_page("prosecutor", id="eileen-o-neill-burke")
+def test_a_page_with_no_data_for_the_term_says_so_in_one_line(real: Path) -> None:
+    at = open_page("prosecutor", id="ginger-bowden-madden")
     assert not at.exception
     assert [i.value for i in at.info] == [
-        "No published data cover Eileen O'Neill Burke's time in office yet (in office since December 2024): the "
-        "latest published data are from 2017, under Kim Foxx."]
+        "No published data cover Ginger Bowden Madden's time in office yet (in office since January 2021): the "
+        "latest published data are from 2020 (Jan–Jun only), under Bill Eddins."]
     assert not at.get("plotly_chart") and not at.select_slider
 
 
