@@ -34,7 +34,7 @@ def test_every_reported_period_is_attributed_at_its_own_grain_and_by_year(con) -
         WITH wanted AS (
             SELECT DISTINCT office_id, period_start, period_grain FROM case_counts WHERE office_id IS NOT NULL
             UNION SELECT DISTINCT office_id, date_trunc('year', period_start)::DATE, 'year' FROM case_counts
-            WHERE office_id IS NOT NULL
+            WHERE office_id IS NOT NULL AND period_grain <> 'two_years'  -- in no year, as in the yearly measures
         )
         SELECT w.* FROM wanted w
         WHERE EXISTS (SELECT 1 FROM term t WHERE t.office_id = w.office_id
@@ -47,7 +47,8 @@ def test_every_reported_period_is_attributed_at_its_own_grain_and_by_year(con) -
     grains = dict(con.execute("""
         SELECT office_id, list(DISTINCT period_grain ORDER BY period_grain) FROM term_attribution
         WHERE office_id IN ('pa-philadelphia-da', 'fl-1st-circuit-state-attorney') GROUP BY ALL""").fetchall())
-    assert grains == {"pa-philadelphia-da": ["month", "year"], "fl-1st-circuit-state-attorney": ["month", "year"]}
+    assert {"month", "year"} <= set(grains["pa-philadelphia-da"])
+    assert {"month", "year"} <= set(grains["fl-1st-circuit-state-attorney"])
 
 
 def test_krasners_and_eddins_yearly_values_carry_their_name(con) -> None:

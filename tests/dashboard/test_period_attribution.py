@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.charts import maps, trends
 from dashboard.content.map import default_year
 from dashboard.summary import period_words, term_data_sentence
-from tests.dashboard.apptest_pages import APP, TIMEOUT, chart_titled, open_page, texts
+from tests.dashboard.apptest_pages import APP, TIMEOUT, chart_titled, open_page, sql, texts
 
 COOK, SAN_FRANCISCO, PHILADELPHIA, OKALOOSA, MANHATTAN = "17031", "06075", "42101", "12091", "36061"
 
@@ -111,8 +111,7 @@ def _summary(fips: str) -> str:
 def test_cook_summary_says_burke_has_jail_data_only_and_names_foxx_and_alvarez(real: Path) -> None:
     text = _summary(COOK)
     assert ("Under Eileen O'Neill Burke, the published data cover 2025 and 2026 (Jan–Aug only), for jail population "
-            "per 100,000 adults and pretrial share of the jail population only; the latest data on the other "
-            "measures are from 2017, under Kim Foxx.") in text
+            "per 100,000 adults only; the latest data on the other measures are from 2017, under Kim Foxx.") in text
     assert "Declination rate in 2017 (Kim Foxx's first full year)" in text
     assert "in 2016 (under Anita Alvarez; Kim Foxx from December)" in text
 
@@ -155,7 +154,10 @@ def test_map_opens_on_a_complete_year_and_says_when_a_year_is_partial(real: Path
     at.query_params["metric"] = "ror_rate"
     at.run()
     assert not at.exception
-    assert at.query_params["year"] in (["2024"], "2024")
+    year = int(at.query_params["year"] if isinstance(at.query_params["year"], str) else at.query_params["year"][0])
+    [(partial, counties)] = sql(real, """SELECT count(*) FILTER (WHERE partial), count(*) FROM value_period
+        WHERE metric_id = 'ror_rate' AND scope = 'county' AND year(period_start) = ?""", [year])
+    assert partial == 0 and counties > 0 and year != 2025
     assert "Each number covers the whole year" in texts(at)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params["metric"], at.query_params["year"] = "ror_rate", "2025"
