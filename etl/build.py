@@ -109,11 +109,22 @@ def build(
     threshold: int = vocab.SUPPRESSION_THRESHOLD,
     progress: bool = True,
     catalogue: dict[str, SourceConfig] | None = None,
+    replace: bool = False,
 ) -> BuildReport:
+    """Build and publish the warehouse at `out`.
+
+    A warehouse of the other kind already at `out` (demo where this build is real, or the reverse) is replaced
+    only with `replace=True`: otherwise the build stops before any work and says so, so `make run` (demo) can
+    never silently overwrite a real warehouse, nor the reverse.
+    """
     started = time.monotonic()
     catalogue = catalogue or load_sources()
     raw_dir = raw_dir.resolve()
     chosen, skipped, mode = select_sources(catalogue, raw_dir, sources, demo, fallback_demo)
+    existing = existing_mode(out)
+    if existing is not None and existing != mode and not replace:
+        raise BuildError(f"{out} holds a {existing} warehouse and this build is {mode}: it would replace it. "
+                         f"Build into another file (--out), or pass --replace to replace it.")
     if mode == "demo" and not any(c.find_files(raw_dir) for c in chosen if c.demo):
         _generate_demo(raw_dir, catalogue)
     report = BuildReport(out=out, mode=mode, skipped=skipped)
@@ -126,6 +137,7 @@ def build(
         con = _connect(tmp)
         try:
             con.execute("SET preserve_insertion_order = false")
+            con.execute("SET enable_progress_bar = false")  # per query and without context: the stages say more
             con.execute(_sql("schema.sql"))
             bar = tqdm(chosen, desc="sources", unit="source", disable=not progress, leave=False)
             for config in bar:
@@ -139,7 +151,8 @@ def build(
             _stage(progress, "metrics")
             metrics.materialize(con, threshold=threshold, priorities={c.source_id: c.priority for c in chosen},
                                 replaces=[(c.source_id, r["source"], int(r["from"]), int(r["to"]))
-                                          for c in chosen for r in c.replaces])
+                                          for c in chosen for r in c.replaces],
+                                progress=progress)
             checks.run_metric_checks(con)
             report.overlaps = _overlaps(con)
             _stage(progress, "build info")
@@ -175,6 +188,18 @@ def _overlaps(con: duckdb.DuckDBPyConnection) -> list[str]:
             for fips, stage, year, source, reason, before in con.execute(
                 "SELECT fips, stage, year, source_id, reason, previous_source_id FROM source_choice "
                 "ORDER BY fips, stage, year").fetchall()]
+
+
+def existing_mode(out: Path) -> str | None:
+    """`build_info.mode` of the warehouse at `out` ("demo" or "real"); None when there is no readable one."""
+    if not out.is_file():
+        return None
+    try:
+        with duckdb.connect(str(out), read_only=True) as con:
+            row = con.execute("SELECT value FROM build_info WHERE key = 'mode'").fetchone()
+    except duckdb.Error:
+        return None  # not a warehouse (or not one this version can read): nothing of another kind to protect
+    return row[0] if row else None
 
 
 def _generate_demo(raw_dir: Path, catalogue: dict[str, SourceConfig]) -> None:

@@ -8,10 +8,13 @@ hidden, `etl/sql/publish/` writes the warehouse tables.
 
 from __future__ import annotations
 
+import sys
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+from tqdm import tqdm
 
 from etl import sqlfiles, suppression
 from etl.config import SQL_DIR
@@ -29,8 +32,10 @@ def load_definitions(path: Path = METRICS_TOML) -> list[dict]:
 
 
 def materialize(con: duckdb.DuckDBPyConnection, *, threshold: int, priorities: dict[str, int],
-                replaces: list[tuple[str, str, int, int]] | None = None) -> None:
-    """`replaces`: (source, replaced source, first year, last year) as source folders declare them."""
+                replaces: list[tuple[str, str, int, int]] | None = None, progress: bool = False) -> None:
+    """Every metric table, one step at a time; with `progress`, a bar with the steps left and an estimate of
+    the time they take (this is the longest stage of a build). `replaces`: (source, replaced source, first year,
+    last year) as source folders declare them."""
     for d in load_definitions():
         con.execute(
             "INSERT INTO metric_definition VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -44,14 +49,38 @@ def materialize(con: duckdb.DuckDBPyConnection, *, threshold: int, priorities: d
                 " to_year INTEGER)")
     if replaces:
         con.executemany("INSERT INTO source_replaces VALUES (?, ?, ?, ?)", replaces)
-    sqlfiles.run_folder(con, METRICS_SQL, threshold, pattern="[0-3]*.sql")
-    # one case metric at a time, so each grouping holds one metric's cells (each_case_metric.sql)
-    for (metric_id,) in con.execute("SELECT DISTINCT metric_name FROM measure_source ORDER BY 1").fetchall():
-        sqlfiles.run_file(con, METRICS_SQL / "each_case_metric.sql", threshold, {"metric": metric_id})
-    sqlfiles.run_folder(con, METRICS_SQL, threshold, pattern="[4-9]*.sql")
-    hidden = suppression.complement(con, threshold=threshold)
+    hidden: dict[str, int] = {}
+
+    def each_case_metric() -> None:
+        # one case metric at a time, so each grouping holds one metric's cells (each_case_metric.sql)
+        for (metric_id,) in con.execute("SELECT DISTINCT metric_name FROM measure_source ORDER BY 1").fetchall():
+            sqlfiles.run_file(con, METRICS_SQL / "each_case_metric.sql", threshold, {"metric": metric_id})
+            bar.update(1)
+
+    def complement() -> None:
+        hidden.update(suppression.complement(con, threshold=threshold))
+
+    first, last = sorted(METRICS_SQL.glob("[0-3]*.sql")), sorted(METRICS_SQL.glob("[4-9]*.sql"))
+    steps: list[tuple[str, Callable[[], None]]] = [
+        *((p.stem, lambda p=p: sqlfiles.run_file(con, p, threshold)) for p in first),
+        ("each case metric", each_case_metric),
+        *((p.stem, lambda p=p: sqlfiles.run_file(con, p, threshold)) for p in last),
+        ("suppression", complement),
+        *((p.stem, lambda p=p: sqlfiles.run_file(con, p, threshold)) for p in sorted(PUBLISH_SQL.glob("*.sql"))),
+    ]
+    bar = tqdm(total=len(steps) - 1, desc="  metrics", unit="step", disable=not progress, leave=False,
+               file=sys.stderr, bar_format="{desc}: {n}/{total} steps [{elapsed} elapsed, ~{remaining} left]")
+    with bar:
+        for name, step in steps:
+            bar.set_description_str(f"  metrics ({name})")
+            if step is each_case_metric:
+                bar.total += con.execute("SELECT count(DISTINCT metric_name) FROM measure_source").fetchone()[0]
+                bar.refresh()
+                step()
+            else:
+                step()
+                bar.update(1)
     con.executemany("INSERT INTO build_info VALUES (?, ?)", [
         ("cells_suppressed_small", str(hidden["primary"])),
         ("cells_suppressed_complementary", str(hidden["groups"] + hidden["stages"])),
         ("suppression_passes", str(hidden["passes"]))])
-    sqlfiles.run_folder(con, PUBLISH_SQL, threshold)

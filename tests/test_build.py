@@ -222,3 +222,21 @@ def test_cli_build_failure_exits_nonzero_with_the_reason(tmp_path: Path) -> None
                           timeout=60)
     assert done.returncode == 1
     assert "unknown source id(s): no_such_source" in done.stderr
+
+
+def test_a_warehouse_of_the_other_kind_is_replaced_only_when_asked(built: Path, tmp_path: Path) -> None:
+    before = digest(built)
+    done = subprocess.run([sys.executable, "-m", "etl", "build", "--demo", "--raw-dir", str(tmp_path / "none"),
+                           "--out", str(built), "--no-progress"], capture_output=True, text=True, cwd=PROJECT,
+                          timeout=120)
+    assert done.returncode == 1
+    assert "holds a real warehouse and this build is demo" in done.stderr and "--replace" in done.stderr
+    assert digest(built) == before and not (tmp_path / "none").exists()
+    with duckdb.connect(str(built)) as con:  # now the kind of file `make run` builds: a demo warehouse
+        con.execute("UPDATE build_info SET value = 'demo' WHERE key = 'mode'")
+    before = digest(built)
+    with pytest.raises(BuildError, match=r"holds a demo warehouse and this build is real"):
+        build(built, raw_dir=tmp_path / "raw", catalogue=catalogue(), progress=False)
+    assert digest(built) == before
+    build(built, raw_dir=tmp_path / "raw", catalogue=catalogue(), progress=False, replace=True)
+    assert rows(built, "SELECT value FROM build_info WHERE key = 'mode'") == [("real",)]
