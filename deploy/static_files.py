@@ -1,10 +1,10 @@
 """The files a browser fetches by URL, laid out for nginx to serve from disk: `python -m deploy.static_files OUT`.
 
-Why not let nginx proxy them from Streamlit and gzip on the fly: the map's first load was 2.65 MB that way
-(docs/PERFORMANCE.md), over the 2 MB goal for a phone on a slow network. Written once here, each text file
-gets a brotli (quality 11) and a gzip (level 9) copy beside it, which nginx's `brotli_static` and
+Why not let nginx proxy them from Streamlit and gzip on the fly: the map's first load is over the 2 MB goal for
+a phone on a slow network that way. Written once here, each text file gets a brotli (quality 11, or as asked)
+and a gzip (level 9) copy beside it, which nginx's `brotli_static` and
 `gzip_static` send to browsers that accept them; and the icon font Streamlit's frontend preloads on every
-page, used or not (0.37 MB, about 4,000 icons), keeps only the icons the frontend and the dashboard name
+page, used or not (thousands of icons), keeps only the icons the frontend and the dashboard name
 (about 90), plus the letters, so an icon named some other way still shows as its name, not a missing glyph.
 
 OUT/static/      Streamlit's frontend (URL /static/..., content-hashed names)

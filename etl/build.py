@@ -30,15 +30,11 @@ from etl.errors import BuildError
 from etl.sources.base import TABLE_COLUMNS, FileResult, SourceError
 
 REFERENCE_SOURCES = ("us_atlas",)  # every build needs the county list
-# DuckDB's memory for the whole build, every stage (docs/PERFORMANCE.md). Unbounded, DuckDB takes up to
-# 80% of the machine's memory and keeps every intermediate in it (5.7 GB at 1 million demo cases); with a
-# limit it spills large groupings, joins and sorts to a directory beside the new warehouse instead, with
-# the same results. The process's peak is the limit plus what DuckDB and Python hold outside it: measured with
-# the demo at 1200MB, 1.6 GB at 1 million cases, 1.7 GB at 5 million and 1.9 GB at 20 million (the stage check of
-# complementary suppression reads its cells in batches: etl/suppression.py, STAGE_BATCH_ROWS).
-# Building within it at all needs every big step to spill: the case metrics are grouped one metric at a time,
-# the suppression loop appends instead of updating, and no step keeps a large intermediate DuckDB cannot spill
-# (a materialised CTE, count(DISTINCT)).
+# DuckDB's memory for the whole build, every stage. Unbounded, DuckDB takes up to 80% of the machine's memory and
+# keeps every intermediate in it; with a limit it spills large groupings, joins and sorts to a directory beside the
+# new warehouse instead, with the same results. That needs every big step to be one DuckDB can spill: the case
+# metrics are grouped one metric at a time, the suppression loop appends instead of updating, and no step keeps a
+# materialised CTE or a count(DISTINCT). tests/test_build_memory.py holds a build to it.
 # Running out is a one-line error that names PAD_ETL_MEMORY_LIMIT, which overrides it (such as "4GB").
 MEMORY_LIMIT = "1200MB"
 MEMORY_LIMIT_ENV = "PAD_ETL_MEMORY_LIMIT"
