@@ -289,7 +289,7 @@ def test_hostile_file(case_id: str, tmp_path: Path) -> None:
 
 
 def test_corpus_covers_every_adapter_and_each_kind_of_damage() -> None:
-    """The corpus is the issue's list: at least 45 files, every adapter, every kind of damage named."""
+    """The corpus: at least 45 files, every adapter, every kind of damage named."""
     from etl.config import load_sources
 
     assert len(CASES) >= 45
