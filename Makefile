@@ -22,15 +22,21 @@ DEMO_FILES := data/raw/demo/people.json
 SERVE = PAD_PUBLIC_DIR=$(PUBLIC) $(PY) -m streamlit run dashboard/server.py --server.port $(PORT) \
 	--server.enableWebsocketCompression true
 
-.PHONY: run run-real test test-slow test-all venv dev warehouse public demo real fetch lint bench browser clean
+.PHONY: lock run run-real test test-slow test-all venv dev warehouse public demo real fetch lint bench browser clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt deploy/requirements-static.txt
+# The requirements files pin what the project names; requirements.lock pins what those pull in too. To upgrade
+# a package: change its pin, delete requirements.lock, `make venv`, then `make lock`.
+$(VENV)/.installed: requirements.txt requirements-dev.txt deploy/requirements-static.txt $(wildcard requirements.lock)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt $(if $(wildcard requirements.lock),-c requirements.lock)
 	touch $@
 
 venv: $(VENV)/.installed
+
+# After changing a requirements file and `make venv`: write requirements.lock again from what is installed.
+lock: venv
+	$(PY) -m deploy.lock
 
 $(DEMO_FILES): etl/demo.py data/geo/counties.csv | $(VENV)/.installed
 	$(PY) -m etl demo $(if $(DEMO_CASES),--cases $(DEMO_CASES))
