@@ -210,8 +210,3 @@ def pick_entity(view: permalinks.View, *, title: str, label: str, labels: Mappin
         return
     permalinks.write(view.with_(**{field: (chosen,)}))
     st.rerun()
-
-
-def not_found(message: str) -> None:
-    st.info(message, icon=":material/search_off:")
-    st.page_link(navigation.page("map"), label="Back to the map", icon=":material/map:")

@@ -24,7 +24,7 @@ import duckdb
 import pandas as pd
 from tqdm import tqdm
 
-from etl import checks, metrics, vocab
+from etl import checks, fetch, metrics, vocab
 from etl.config import PROJECT, RAW_DIR, SQL_DIR, SourceConfig, load_sources
 from etl.errors import BuildError
 from etl.sources.base import TABLE_COLUMNS, FileResult, SourceError
@@ -299,13 +299,11 @@ def _retrieved_at(config: SourceConfig, files: list[Path], raw_dir: Path) -> dat
     if config.retrieved:
         with contextlib.suppress(ValueError):
             return datetime.fromisoformat(config.retrieved).replace(tzinfo=None)
-    marker = config.folder_path(raw_dir) / ".fetched.json"
-    if marker.exists():
-        with contextlib.suppress(ValueError, KeyError, TypeError):
-            record = json.loads(marker.read_text(encoding="utf-8"))
-            stamps = [record[f.name]["retrieved_at"] for f in files if f.name in record]
-            if stamps:
-                return datetime.fromisoformat(max(stamps)).replace(tzinfo=None)
+    record = fetch.read_fetched(config.folder_path(raw_dir))
+    with contextlib.suppress(ValueError, KeyError, TypeError):
+        stamps = [record[f.name]["retrieved_at"] for f in files if f.name in record]
+        if stamps:
+            return datetime.fromisoformat(max(stamps)).replace(tzinfo=None)
     if not files:
         return None
     return datetime.fromtimestamp(max(f.stat().st_mtime for f in files), tz=UTC).replace(tzinfo=None, microsecond=0)

@@ -16,6 +16,7 @@ import pytest
 from etl.build import build
 from etl.config import PROJECT, SourceConfig, load_sources
 from etl.errors import BuildError, CheckFailed
+from tests.intervals import wilson
 
 HEADER = "fips,period_start,period_grain,stage,outcome,race,n\n"
 OFFICES = (
@@ -27,13 +28,6 @@ TERMS = (
     "il-test-sa,Ann Before,Democratic,2008-12-01,2016-11-30,elected,Test fixture\n"
     "il-test-sa,Bea After,Democratic,2016-12-01,,elected,Test fixture\n"
 )
-
-
-def wilson(x: float, n: float, z: float = 1.96) -> tuple[float, float]:
-    p = x / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def catalogue(*extra: SourceConfig) -> dict[str, SourceConfig]:
@@ -240,3 +234,11 @@ def test_a_warehouse_of_the_other_kind_is_replaced_only_when_asked(built: Path, 
     assert digest(built) == before
     build(built, raw_dir=tmp_path / "raw", catalogue=catalogue(), progress=False, replace=True)
     assert rows(built, "SELECT value FROM build_info WHERE key = 'mode'") == [("real",)]
+
+
+def test_the_metric_stage_shows_its_step_and_the_time_left(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    write_inputs(tmp_path / "raw", GOOD)
+    build(tmp_path / "w.duckdb", raw_dir=tmp_path / "raw", catalogue=catalogue(), progress=True)
+    shown = capsys.readouterr().err
+    assert "  metrics..." in shown
+    assert "metrics (suppression)" in shown and "metrics (10_metric_value)" in shown and " left]" in shown

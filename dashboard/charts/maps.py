@@ -227,14 +227,6 @@ def _lut_index(value: float, domain: tuple[float, float]) -> int:
     return int(round(t * 255))
 
 
-def color_for(value: float | None, domain: tuple[float, float] | None) -> tuple[int, int, int, int]:
-    """The fill of one county: viridis for a value, grey for none (the caller decides suppressed)."""
-    if value is None or domain is None or (isinstance(value, float) and math.isnan(value)):
-        return NO_DATA_RGBA
-    r, g, b = _LUT[_lut_index(value, domain)]
-    return (r, g, b, 255)
-
-
 def _clean(text: object) -> str:
     """Data text for a tooltip line: no control characters, bounded length."""
     if text is None or (isinstance(text, float) and math.isnan(text)):

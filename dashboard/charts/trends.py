@@ -74,27 +74,6 @@ def count_text(numerator: float | None, denominator: float | None, unit: str) ->
     return f"{numerator:,.0f} of {denominator:,.0f} cases"
 
 
-def with_intervals(series: pd.DataFrame, unit: str, z: float = 1.96) -> pd.DataFrame:
-    """value, ci_low, ci_high from numerator and denominator: Wilson for shares, Poisson per 100,000.
-
-    The same intervals the warehouse publishes, for rows pooled after the fact (NULL counts stay NULL).
-    """
-    out = series.copy()
-    n, x = out["denominator"].astype(float), out["numerator"].astype(float)
-    p = x / n
-    if unit == "per_100k":
-        out["value"] = p * 100000
-        out["ci_low"] = ((x - z * x.pow(0.5)) / n * 100000).clip(lower=0)
-        out["ci_high"] = (x + z * x.pow(0.5)) / n * 100000
-    else:
-        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-        half = z * (p * (1 - p) / n + z * z / (4 * n * n)).pow(0.5) / (1 + z * z / n)
-        out["value"] = p
-        out["ci_low"] = (centre - half).clip(lower=0)
-        out["ci_high"] = (centre + half).clip(upper=1)
-    return out
-
-
 def merge_terms(terms: pd.DataFrame, *, gap_days: int = 7) -> pd.DataFrame:
     """One span per prosecutor's continuous time in office (consecutive terms merged), in date order.
 
