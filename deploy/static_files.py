@@ -35,7 +35,7 @@ COMPRESSIBLE = {".js", ".css", ".json", ".html", ".svg", ".txt", ".map", ".ttf",
 ICON_FONT = re.compile(r"MaterialSymbols-[A-Za-z]+\.[A-Za-z0-9_-]+\.woff2$")
 ICON_NAME = re.compile(rb":material/([a-z0-9_]+):")
 # Brotli's densest setting, for deploy/: its copies are written once per release and sent to every visitor.
-# `make run` passes 9: many times quicker to write, copies slightly larger.
+# `make run` asks for less (the Makefile's STATIC_OPTIONS), to be quick to write.
 BROTLI_QUALITY = 11
 
 

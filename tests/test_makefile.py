@@ -56,3 +56,11 @@ def test_demo_and_real_warehouses_are_separate_files(tmp_path: Path) -> None:
     assert f"PAD_WAREHOUSE={demo} " in run and str(real) not in run
     assert f"--raw-dir {tmp_path} --out {real}" in run_real and f"PAD_WAREHOUSE={real} " in run_real
     assert str(demo) not in run_real
+
+
+def test_the_bench_measures_the_static_files_as_make_run_writes_them(tmp_path: Path) -> None:
+    from bench import wire
+
+    public = tmp_path / "public"
+    done = make("-n", "-B", f"PUBLIC={public}", f"{public}/.written")
+    assert f"-m deploy.static_files {public} {' '.join(wire.MAKE_RUN_STATIC_OPTIONS)} " in done.stdout, done.stdout
