@@ -35,9 +35,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from etl import vocab
+from etl.config import PROJECT
 from etl.sources.base import TABLE_COLUMNS
 
-PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = PROJECT / "data" / "raw" / "demo"
 DEFAULT_COUNTIES = PROJECT / "data" / "geo" / "counties.csv"
 

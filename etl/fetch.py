@@ -41,9 +41,9 @@ from urllib.parse import urlsplit
 
 from tqdm import tqdm
 
-PROJECT = Path(__file__).resolve().parents[1]
-SOURCES_TOML = PROJECT / "data" / "sources.toml"
-DEFAULT_RAW_DIR = PROJECT / "data" / "raw"
+from etl.config import RAW_DIR as DEFAULT_RAW_DIR
+from etl.config import SOURCES_TOML
+
 FETCHED_JSON = ".fetched.json"
 USER_AGENT = ("prosecutor-accountability-dashboard/0.1 (open-source ETL `etl fetch`; "
               "downloads each public file once and caches it)")

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parents[1]
+from etl.config import PROJECT
+
 ARTIFACTS = PROJECT / "test-artifacts"
 DOC = PROJECT / "docs" / "RELIABILITY.md"
 START, END = "<!-- figures:start -->", "<!-- figures:end -->"

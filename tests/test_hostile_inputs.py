@@ -30,7 +30,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[1]
+from etl.config import PROJECT
+
 HOSTILE = PROJECT / "tests" / "hostile"
 FILES = HOSTILE / "files"
 ARTIFACT = PROJECT / "test-artifacts" / "hostile_inputs.json"

@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import db, permalinks
+from etl.config import PROJECT
 from tests.dashboard.apptest_pages import assert_no_raw_html, open_page, sql
 from tests.figures import record
 
-PROJECT = Path(__file__).resolve().parents[1]
 DASHBOARD = PROJECT / "dashboard"
 QUERIES = DASHBOARD / "queries"
 PAGES = ("map", "county", "prosecutor", "compare", "methods")
