@@ -98,6 +98,18 @@ def wait_for_app(page, *, timeout: float = RUN_TIMEOUT_MS) -> None:
     page.wait_for_function(idle, timeout=timeout, polling=200)
 
 
+def wait_for_map(page):
+    """The map's canvas, in view, once deck.gl has its county shapes and has drawn a frame with them (picking
+    works from then on): a condition, not a fixed wait."""
+    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
+    canvas.wait_for(state="visible")
+    canvas.scroll_into_view_if_needed()
+    page.wait_for_function("() => performance.getEntriesByType('resource').some(e => e.name.includes('map-shapes'))",
+                           timeout=RUN_TIMEOUT_MS, polling=200)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    return canvas
+
+
 def full_page_screenshot(page, path: Path) -> None:
     """Streamlit scrolls inside its own container, so grow the viewport to the content before the shot."""
     width = page.viewport_size["width"]
