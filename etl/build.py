@@ -141,7 +141,7 @@ def build(
                 _stage(progress, f"load {config.source_id}")
                 _load_source(con, config, raw_dir, report)
             _stage(progress, "resolve offices")
-            _resolve_people(con, catalogue)
+            _resolve_people(con)
             _stage(progress, "checks")
             checks.run_all(con)
             _stage(progress, "metrics")
@@ -364,7 +364,7 @@ def _insert_result(con: duckdb.DuckDBPyConnection, config: SourceConfig, path: P
     for table in sorted(result.tables()):
         columns = list(TABLE_COLUMNS[table])
         frame = result.frame(table)
-        target = _target_columns(table, columns, config)
+        target = _target_columns(table, columns)
         if len(frame):
             frame = _with_source(frame, table, config.source_id)
             con.register("incoming", frame)
@@ -401,7 +401,7 @@ TABLES_WITH_SOURCE = {"case_counts", "detention", "county_population", "election
                       "prosecutor", "term"}
 
 
-def _target_columns(table: str, columns: list[str], config: SourceConfig) -> list[str]:
+def _target_columns(table: str, columns: list[str]) -> list[str]:
     return (["source_id"] + columns) if table in TABLES_WITH_SOURCE else columns
 
 
@@ -411,7 +411,7 @@ def _with_source(frame: pd.DataFrame, table: str, source_id: str) -> pd.DataFram
     return frame
 
 
-def _resolve_people(con: duckdb.DuckDBPyConnection, catalogue: dict[str, SourceConfig]) -> None:
+def _resolve_people(con: duckdb.DuckDBPyConnection) -> None:
     """Merge people tables from several sources and attribute case rows to offices.
 
     The curated table wins over derived ones: an office's terms come from the first source, in catalogue
