@@ -23,7 +23,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.common import PALETTE, escape, finish
+from dashboard.charts.common import PALETTE, escape, finish, no_data_figure
 
 SUPPRESSED_NAME = "Not shown: too few cases (suppressed)"
 SOURCE_BREAK_NAME = "Source changes: compare across this line with care"
@@ -154,11 +154,8 @@ def trend_chart(series: pd.DataFrame, *, unit: str, title: str, source: str, bui
     fig = go.Figure()
     frame = series.copy()
     if frame.empty:
-        fig.add_annotation(text="No published values for this selection", x=0.5, y=0.5, xref="paper",
-                           yref="paper", showarrow=False, font={"size": 14})
-        fig.update_xaxes(visible=False)
-        fig.update_yaxes(visible=False)
-        return finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
+        return no_data_figure("No published values for this selection",
+                              title=title, source=source, built=built, demo=demo, subtitle=subtitle)
     frame["year"] = frame["year"].astype(int)
     frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool)
     years = sorted(frame["year"].unique())

@@ -31,8 +31,7 @@ def test_the_readme_has_a_link_to_every_page() -> None:
 
 
 @pytest.mark.parametrize("link", readme_links())
-def test_readme_link_opens_on_the_demo(link: str, demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PAD_WAREHOUSE", str(demo_warehouse))
+def test_readme_link_opens_on_the_demo(link: str, warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("dashboard.components.image_export_available", lambda: False)
     url = urlsplit(link)
     at = open_page(url.path.strip("/") or navigation.PAGES[0].name, **dict(parse_qsl(url.query)))
