@@ -15,8 +15,10 @@ DATA ?= $(if $(wildcard $(SHARED_DATA)/.),$(SHARED_DATA),data/raw)
 DEMO_CASES ?=
 
 # A warehouse is rebuilt only when what it is made from changed: the ETL's code, SQL, metrics.toml and
-# mappings, the catalogue, the reference and geography files, the packages, and its raw files.
-ETL_INPUTS := $(shell find etl data/sources.toml data/reference data/geo -type f ! -name '*.pyc' 2>/dev/null)
+# mappings, the catalogue and the source folders, the reference and geography files, the packages, and its raw
+# files.
+ETL_INPUTS := $(shell find etl data/sources.toml data/sources data/reference data/geo -type f ! -name '*.pyc' \
+	2>/dev/null)
 REAL_FILES = $(shell find $(DATA) -type f ! -path '*/demo/*' ! -name '*.part' 2>/dev/null)
 DEMO_FILES := data/raw/demo/people.json
 SERVE = PAD_PUBLIC_DIR=$(PUBLIC) $(PY) -m streamlit run dashboard/server.py --server.port $(PORT) \

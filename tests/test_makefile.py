@@ -38,7 +38,8 @@ def test_a_second_make_run_reuses_the_warehouse(warehouse: Path, tmp_path: Path)
 
 
 @pytest.mark.parametrize("changed", ["etl/build.py", "etl/sql/metrics/00_macros.sql", "etl/metrics.toml",
-                                     "data/sources.toml", "data/reference/terms.csv", "etl/demo.py"])
+                                     "data/sources.toml", "data/sources/pa_bail/source.toml",
+                                     "data/reference/terms.csv", "etl/demo.py"])
 def test_a_changed_input_rebuilds_the_warehouse(changed: str, warehouse: Path, tmp_path: Path) -> None:
     assert (PROJECT / changed).is_file(), changed
     people = tmp_path / "people.json"
