@@ -25,7 +25,8 @@ from typing import Any
 
 import psutil
 
-PROJECT = Path(__file__).resolve().parents[1]
+from etl.config import PROJECT
+
 PYTHON = sys.executable
 RESULTS_DIR = Path(os.environ.get("BENCH_RESULTS", PROJECT / "test-artifacts" / "bench"))
 WORK_DIR = Path(os.environ.get("BENCH_WORK", RESULTS_DIR / "work"))

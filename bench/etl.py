@@ -4,7 +4,7 @@ For each size: generation time (it must not be the bottleneck), then the build's
 second, CPU time and the peak resident memory of the whole build process tree (sampled every 50 ms),
 and the floor: the time DuckDB needs merely to read the same parquet files (a `count(*)` and a
 `GROUP BY` over every column, in a fresh process, measured right before and after the build so both
-see the same machine load; the smaller of the two is used). Goals (issue 5): build within 3x of the
+see the same machine load; the smaller of the two is used). Goals: build within 3x of the
 floor at every size, time growing no faster than linearly, peak memory under 2 GB at 20 million rows.
 
 Results: test-artifacts/bench/etl.json. The 1-million-row warehouse is kept for the other benchmarks.

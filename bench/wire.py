@@ -28,6 +28,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from bench.common import APP, MAKE_RUN_APP, PROJECT, PYTHON, WORK_DIR, Server, free_port, log, write_result
 
 CHROMIUM = Path(os.environ.get("PAD_CHROMIUM", "/usr/bin/chromium"))
+MAKE_RUN_STATIC_OPTIONS = ("--brotli-quality", "9")  # as the Makefile's public target writes them
 WEBSOCKET_DEFLATE = {"server.enableWebsocketCompression": "true"}  # as `make run` and deploy/ start the server
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -174,12 +175,13 @@ def measure(base_url: str, warehouse: Path) -> dict[str, Any]:
             "max_change_kb": max((c["kb_total"] for c in changes), default=None)}
 
 
-def _write_public() -> tuple[Path, str]:
-    """The static files deploy/static_files.py writes (precompressed, the icon font cut), as `make run` does."""
-    public = WORK_DIR / "public"
-    log("wire: writing the precompressed static files (deploy/static_files.py)")
-    written = subprocess.run([PYTHON, "-m", "deploy.static_files", str(public)], cwd=PROJECT, capture_output=True,
-                             text=True, check=False)
+def _write_public(*options: str, name: str = "public") -> tuple[Path, str]:
+    """The static files deploy/static_files.py writes (precompressed, the icon font cut): with `options` as
+    `make run` passes them, or none as deploy/ writes them."""
+    public = WORK_DIR / name
+    log(f"wire: writing the precompressed static files (deploy/static_files.py {' '.join(options)})")
+    written = subprocess.run([PYTHON, "-m", "deploy.static_files", str(public), *options], cwd=PROJECT,
+                             capture_output=True, text=True, check=False)
     if written.returncode != 0:
         raise RuntimeError(f"python -m deploy.static_files failed: {written.stderr[-500:]}")
     return public, written.stdout.strip()
@@ -208,7 +210,7 @@ def run(warehouse: Path) -> dict[str, Any]:
         result = {"skipped": f"{CHROMIUM} is missing: install Debian's chromium (`make browser`)"}
         write_result("wire", result)
         return result
-    public, written = _write_public()
+    public, _ = _write_public(*MAKE_RUN_STATIC_OPTIONS, name="public-make-run")
     env = {"PAD_WAREHOUSE": str(warehouse), "PAD_PUBLIC_DIR": str(public)}
     with Server(MAKE_RUN_APP, free_port(), env=env, options=WEBSOCKET_DEFLATE) as server:
         log("wire: `make run`'s server (dashboard/server.py): map first load and changes of measure in Chromium")
@@ -218,7 +220,7 @@ def run(warehouse: Path) -> dict[str, Any]:
         bare = measure(server.url, warehouse)
     result = {"goals": {"first_load_kb_max": 2048, "metric_change_kb_max": 300}, "server": "make run",
               "websocket_compression": True, **measured,
-              "bare_streamlit": bare, "deployed": _through_nginx(warehouse, public, written)}
+              "bare_streamlit": bare, "deployed": _through_nginx(warehouse, *_write_public())}
     path = write_result("wire", result)
     log(f"wire: first load {measured['first_load']['kb_total_ws_deflated']} KB (websocket deflated), "
         f"largest change {measured['max_change_kb']} KB before deflate; "

@@ -42,8 +42,8 @@ def show_messages(view: permalinks.View) -> None:
 def copy_link(view: permalinks.View) -> None:
     """A visible link to exactly this view, ready to select and copy.
 
-    Text inputs, not st.code: st.code's copy button pulls a 0.5 MB syntax-highlighting bundle into every page's
-    first load (docs/PERFORMANCE.md); the address bar holds the same link anyway.
+    Text inputs, not st.code: st.code's copy button pulls a syntax-highlighting bundle into every page's first
+    load; the address bar holds the same link anyway.
     """
     permalinks.write(view)
     with st.expander("Share this view", icon=":material/link:"):
@@ -60,8 +60,8 @@ Chart = TypeVar("Chart")
 def cached_chart(builder: Callable[..., Chart], *args: object, **kwargs: object) -> Chart:
     """`builder(*args, **kwargs)`, built once per distinct input and shared by every session and rerun.
 
-    Building the charts was most of a page's rerun (docs/PERFORMANCE.md): plotly validates every property it
-    is given, and the map writes a row per county. Chart functions are pure, so the same frames and options
+    Building a chart is costly on every rerun: plotly validates every property it is given, and the map writes
+    a row per county. Chart functions are pure, so the same frames and options
     give the same chart, and a new warehouse gives new frames and so new charts. Shared, not copied: nothing
     may change a chart after this.
 
@@ -92,8 +92,7 @@ class SharedFigure(go.Figure):
     """A cached chart, shown on every rerun of every session that asks for it.
 
     `st.plotly_chart` turns a figure into a dict (`to_dict`: a deep copy, numeric arrays encoded) before
-    writing its JSON, on every rerun: most of what a warm chart page still cost beyond Streamlit's floor
-    (docs/PERFORMANCE.md). A cached chart never changes, so its dict is made once; callers must not change
+    writing its JSON, on every rerun. A cached chart never changes, so its dict is made once; callers must not change
     the dict either.
     """
 
@@ -211,8 +210,3 @@ def pick_entity(view: permalinks.View, *, title: str, label: str, labels: Mappin
         return
     permalinks.write(view.with_(**{field: (chosen,)}))
     st.rerun()
-
-
-def not_found(message: str) -> None:
-    st.info(message, icon=":material/search_off:")
-    st.page_link(navigation.page("map"), label="Back to the map", icon=":material/map:")

@@ -81,8 +81,8 @@ def query(name: str, **params: Any) -> pd.DataFrame:
     """Run `queries/<name>.sql` with named parameters ($name in the SQL); cached per warehouse version.
 
     Each caller gets its own copy to change. The cache keeps the frames themselves (`cache_resource`), not
-    pickles of them (`cache_data`): unpickling every string of a result on every read was a quarter of a warm
-    prosecutor page (docs/PERFORMANCE.md), where a copy shares the strings.
+    pickles of them (`cache_data`): a copy shares the strings, where unpickling would make every string of a
+    result again on every read.
     """
     version = current_version()
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))

@@ -1,8 +1,8 @@
 """Give the memory that closed sessions freed back to the system, every few seconds.
 
 glibc's malloc keeps freed memory in its arenas for reuse instead of returning it, so a server's RSS after a
-crowd leaves stays near its peak even when nothing holds the objects any more: after 50 users, 65-75 MB of
-the drift was memory free inside malloc (docs/PERFORMANCE.md). `malloc_trim(0)` hands the free pages back.
+crowd leaves stays near its peak even when nothing holds the objects any more. `malloc_trim(0)` hands the free
+pages back.
 It runs in a thread of its own (ctypes releases the GIL for the call), so no session waits for it.
 """
 

@@ -12,7 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-PAGES = {"map": "", "county": "county", "prosecutor": "prosecutor", "compare": "compare", "methods": "methods"}
+from dashboard import navigation
+
+# page -> its URL path (dashboard/navigation.py names the pages; the first is the home page, at "/")
+PAGES = {spec.name: "" if spec is navigation.PAGES[0] else spec.name for spec in navigation.PAGES}
 MAX_VALUE_LENGTH = 100
 MAX_COMPARE = 4
 YEAR_MIN, YEAR_MAX = 1990, 2100
@@ -25,11 +28,12 @@ _STATE = re.compile(r"[A-Z]{2}")
 _YEAR = re.compile(r"[0-9]{4}")
 
 # key -> the pages that use it; anything else is reported as ignored.
+EVERY_PAGE = frozenset(spec.name for spec in navigation.PAGES)
 KNOWN_KEYS = {
     "fips": {"map", "county", "compare"},
     "id": {"prosecutor", "compare"},
-    "prosecutor": {"prosecutor", "compare"},  # alias of id (the design card's spelling)
-    "metric": {"map", "county", "prosecutor", "compare", "methods"},
+    "prosecutor": {"prosecutor", "compare"},  # alias of id, the spelling links may also use
+    "metric": EVERY_PAGE,
     "from": {"county", "prosecutor", "compare"},
     "to": {"county", "prosecutor", "compare"},
     "year": {"map"},
@@ -37,8 +41,8 @@ KNOWN_KEYS = {
     "state": {"map"},
     "baseline": {"county"},
     "source": {"methods"},
-    "embed": {"map", "county", "prosecutor", "compare", "methods"},
-    "embed_options": {"map", "county", "prosecutor", "compare", "methods"},
+    "embed": EVERY_PAGE,
+    "embed_options": EVERY_PAGE,
 }
 
 

@@ -1,7 +1,7 @@
 """Send the files a browser fetches by URL from their precompressed copies, as deploy/nginx.conf does.
 
-Why: Streamlit sends its own frontend (about 12.5 MB of scripts and fonts) uncompressed on purpose, so the map's
-first load from a bare `streamlit run` was 6.9 MB against the 2 MB goal (docs/PERFORMANCE.md). Behind nginx,
+Why: Streamlit sends its own frontend (megabytes of scripts and fonts) uncompressed on purpose, so a first visit
+to a bare `streamlit run` is several times the 2 MB goal for a phone on a slow network. Behind nginx,
 deploy/ sends the copies `python -m deploy.static_files` writes (brotli and gzip beside each text file, the icon
 font cut down). This middleware sends the same copies when the app runs without nginx (dashboard/server.py,
 `make run`), so both paths ship the same bytes.

@@ -1,10 +1,10 @@
 """The files a browser fetches by URL, laid out for nginx to serve from disk: `python -m deploy.static_files OUT`.
 
-Why not let nginx proxy them from Streamlit and gzip on the fly: the map's first load was 2.65 MB that way
-(docs/PERFORMANCE.md), over the 2 MB goal for a phone on a slow network. Written once here, each text file
-gets a brotli (quality 11) and a gzip (level 9) copy beside it, which nginx's `brotli_static` and
+Why not let nginx proxy them from Streamlit and gzip on the fly: the map's first load is over the 2 MB goal for
+a phone on a slow network that way. Written once here, each text file gets a brotli (quality 11, or as asked)
+and a gzip (level 9) copy beside it, which nginx's `brotli_static` and
 `gzip_static` send to browsers that accept them; and the icon font Streamlit's frontend preloads on every
-page, used or not (0.37 MB, about 4,000 icons), keeps only the icons the frontend and the dashboard name
+page, used or not (thousands of icons), keeps only the icons the frontend and the dashboard name
 (about 90), plus the letters, so an icon named some other way still shows as its name, not a missing glyph.
 
 OUT/static/      Streamlit's frontend (URL /static/..., content-hashed names)
@@ -15,17 +15,18 @@ deploy/nginx.conf serves both with `try_files ... @app`, so a file missing here 
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import re
 import shutil
 import string
-import sys
 from pathlib import Path
 
 import brotli
 import streamlit
 from fontTools import subset
 from fontTools.ttLib import TTFont
+from tqdm import tqdm
 
 PROJECT = Path(__file__).resolve().parents[1]
 FRONTEND = Path(streamlit.__file__).resolve().parent / "static"
@@ -33,6 +34,9 @@ APP_STATIC = PROJECT / "dashboard" / "static"
 COMPRESSIBLE = {".js", ".css", ".json", ".html", ".svg", ".txt", ".map", ".ttf", ".geojson"}
 ICON_FONT = re.compile(r"MaterialSymbols-[A-Za-z]+\.[A-Za-z0-9_-]+\.woff2$")
 ICON_NAME = re.compile(rb":material/([a-z0-9_]+):")
+# Brotli's densest setting, for deploy/: its copies are written once per release and sent to every visitor.
+# `make run` asks for less (the Makefile's STATIC_OPTIONS), to be quick to write.
+BROTLI_QUALITY = 11
 
 
 def icon_names(frontend: Path) -> set[str]:
@@ -77,16 +81,18 @@ def subset_icon_font(source: Path, target: Path, names: set[str]) -> int:
     return len(glyphs)
 
 
-def compress_beside(path: Path) -> None:
+def compress_beside(path: Path, brotli_quality: int = BROTLI_QUALITY) -> None:
     """path.br and path.gz, when they are smaller than the file itself."""
     data = path.read_bytes()
-    for suffix, packed in ((".br", brotli.compress(data, quality=11)),
+    for suffix, packed in ((".br", brotli.compress(data, quality=brotli_quality)),
                            (".gz", gzip.compress(data, compresslevel=9, mtime=0))):
         if len(packed) < len(data):
             path.with_name(path.name + suffix).write_bytes(packed)
 
 
-def build(out: Path, frontend: Path = FRONTEND, app_static: Path = APP_STATIC) -> dict[str, int]:
+def build(out: Path, frontend: Path = FRONTEND, app_static: Path = APP_STATIC, *,
+          brotli_quality: int = BROTLI_QUALITY, progress: bool = False) -> dict[str, int]:
+    """Write the folder; with `progress`, a bar of the bytes compressed so far with an estimate of the time left."""
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(frontend / "static", out / "static")
@@ -96,14 +102,26 @@ def build(out: Path, frontend: Path = FRONTEND, app_static: Path = APP_STATIC) -
         if ICON_FONT.search(font.name):
             kept = subset_icon_font(font, font, icon_names(frontend))
     files = [p for p in out.rglob("*") if p.is_file() and p.suffix in COMPRESSIBLE]
-    for path in files:
-        compress_beside(path)
+    with tqdm(total=sum(p.stat().st_size for p in files), desc="compressing static files", unit="B",
+              unit_scale=True, disable=not progress, leave=False) as bar:
+        for path in files:
+            size = path.stat().st_size
+            compress_beside(path, brotli_quality)
+            bar.update(size)
     return {"files": sum(1 for p in out.rglob("*") if p.is_file()), "compressed": len(files), "icons_kept": kept}
 
 
-if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: python -m deploy.static_files OUT_DIR")
-    summary = build(Path(sys.argv[1]))
-    print(f"{sys.argv[1]}: {summary['files']} files, {summary['compressed']} compressed, "
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m deploy.static_files", description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, metavar="OUT_DIR")
+    parser.add_argument("--brotli-quality", type=int, default=BROTLI_QUALITY, choices=range(12), metavar="0-11",
+                        help=f"brotli quality (default {BROTLI_QUALITY}, the smallest copies)")
+    parser.add_argument("--progress", action="store_true", help="show a progress bar with the time left")
+    args = parser.parse_args(argv)
+    summary = build(args.out, brotli_quality=args.brotli_quality, progress=args.progress)
+    print(f"{args.out}: {summary['files']} files, {summary['compressed']} compressed, "
           f"{summary['icons_kept']} icons kept in the icon font")
+
+
+if __name__ == "__main__":
+    main()

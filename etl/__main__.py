@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
                        help="build the demo when no real source files are present")
     build.add_argument("--threshold", type=int, default=None, help="small-cell suppression threshold (default 10)")
     build.add_argument("--no-progress", action="store_true")
+    build.add_argument("--replace", action="store_true",
+                       help="replace a warehouse of the other kind (demo/real) at --out; without it the build refuses")
 
     validate = commands.add_parser(
         "validate", help="check a file or a source folder and report every problem at once; touch no warehouse")
@@ -55,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     standard.add_argument("--out-dir", type=Path, default=None, help="default docs/standard/")
 
     demo = commands.add_parser("demo", help="generate the synthetic demo data set")
-    demo.add_argument("--cases", type=int, default=300_000)
+    demo.add_argument("--cases", type=int, default=None, help="how many cases (default: etl.demo.DEFAULT_CASES)")
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--out-dir", type=Path, default=None)
 
@@ -98,7 +100,8 @@ def _build(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         report = build(args.out, raw_dir=args.raw_dir, sources=args.sources, demo=args.demo,
-                       fallback_demo=args.fallback_demo, threshold=threshold, progress=not args.no_progress)
+                       fallback_demo=args.fallback_demo, threshold=threshold, progress=not args.no_progress,
+                       replace=args.replace)
     except BuildError as error:
         print(f"build failed: {error}", file=sys.stderr)
         print(f"the previous warehouse (if any) at {args.out} is untouched.", file=sys.stderr)
@@ -143,11 +146,12 @@ def _standard(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from etl import demo
 
-    if args.cases < 1:
+    cases = demo.DEFAULT_CASES if args.cases is None else args.cases
+    if cases < 1:
         print("error: --cases must be positive", file=sys.stderr)
         return EXIT_USAGE
     out_dir = args.out_dir or load_sources()["demo"].folder_path(RAW_DIR)
-    return demo.main_demo(args.cases, args.seed, out_dir)
+    return demo.main_demo(cases, args.seed, out_dir)
 
 
 if __name__ == "__main__":

@@ -24,21 +24,17 @@ import duckdb
 import pandas as pd
 from tqdm import tqdm
 
-from etl import checks, metrics, vocab
+from etl import checks, fetch, metrics, vocab
 from etl.config import PROJECT, RAW_DIR, SQL_DIR, SourceConfig, load_sources
 from etl.errors import BuildError
 from etl.sources.base import TABLE_COLUMNS, FileResult, SourceError
 
 REFERENCE_SOURCES = ("us_atlas",)  # every build needs the county list
-# DuckDB's memory for the whole build, every stage (docs/PERFORMANCE.md). Unbounded, DuckDB takes up to
-# 80% of the machine's memory and keeps every intermediate in it (5.7 GB at 1 million demo cases); with a
-# limit it spills large groupings, joins and sorts to a directory beside the new warehouse instead, with
-# the same results. The process's peak is the limit plus what DuckDB and Python hold outside it: measured with
-# the demo at 1200MB, 1.6 GB at 1 million cases, 1.7 GB at 5 million and 1.9 GB at 20 million (the stage check of
-# complementary suppression reads its cells in batches: etl/suppression.py, STAGE_BATCH_ROWS).
-# Building within it at all needs every big step to spill: the case metrics are grouped one metric at a time,
-# the suppression loop appends instead of updating, and no step keeps a large intermediate DuckDB cannot spill
-# (a materialised CTE, count(DISTINCT)).
+# DuckDB's memory for the whole build, every stage. Unbounded, DuckDB takes up to 80% of the machine's memory and
+# keeps every intermediate in it; with a limit it spills large groupings, joins and sorts to a directory beside the
+# new warehouse instead, with the same results. That needs every big step to be one DuckDB can spill: the case
+# metrics are grouped one metric at a time, the suppression loop appends instead of updating, and no step keeps a
+# materialised CTE or a count(DISTINCT). tests/test_build_memory.py holds a build to it.
 # Running out is a one-line error that names PAD_ETL_MEMORY_LIMIT, which overrides it (such as "4GB").
 MEMORY_LIMIT = "1200MB"
 MEMORY_LIMIT_ENV = "PAD_ETL_MEMORY_LIMIT"
@@ -109,11 +105,22 @@ def build(
     threshold: int = vocab.SUPPRESSION_THRESHOLD,
     progress: bool = True,
     catalogue: dict[str, SourceConfig] | None = None,
+    replace: bool = False,
 ) -> BuildReport:
+    """Build and publish the warehouse at `out`.
+
+    A warehouse of the other kind already at `out` (demo where this build is real, or the reverse) is replaced
+    only with `replace=True`: otherwise the build stops before any work and says so, so `make run` (demo) can
+    never silently overwrite a real warehouse, nor the reverse.
+    """
     started = time.monotonic()
     catalogue = catalogue or load_sources()
     raw_dir = raw_dir.resolve()
     chosen, skipped, mode = select_sources(catalogue, raw_dir, sources, demo, fallback_demo)
+    existing = existing_mode(out)
+    if existing is not None and existing != mode and not replace:
+        raise BuildError(f"{out} holds a {existing} warehouse and this build is {mode}: it would replace it. "
+                         f"Build into another file (--out), or pass --replace to replace it.")
     if mode == "demo" and not any(c.find_files(raw_dir) for c in chosen if c.demo):
         _generate_demo(raw_dir, catalogue)
     report = BuildReport(out=out, mode=mode, skipped=skipped)
@@ -126,6 +133,7 @@ def build(
         con = _connect(tmp)
         try:
             con.execute("SET preserve_insertion_order = false")
+            con.execute("SET enable_progress_bar = false")  # per query and without context: the stages say more
             con.execute(_sql("schema.sql"))
             bar = tqdm(chosen, desc="sources", unit="source", disable=not progress, leave=False)
             for config in bar:
@@ -133,13 +141,14 @@ def build(
                 _stage(progress, f"load {config.source_id}")
                 _load_source(con, config, raw_dir, report)
             _stage(progress, "resolve offices")
-            _resolve_people(con, catalogue)
+            _resolve_people(con)
             _stage(progress, "checks")
             checks.run_all(con)
             _stage(progress, "metrics")
             metrics.materialize(con, threshold=threshold, priorities={c.source_id: c.priority for c in chosen},
                                 replaces=[(c.source_id, r["source"], int(r["from"]), int(r["to"]))
-                                          for c in chosen for r in c.replaces])
+                                          for c in chosen for r in c.replaces],
+                                progress=progress)
             checks.run_metric_checks(con)
             report.overlaps = _overlaps(con)
             _stage(progress, "build info")
@@ -175,6 +184,18 @@ def _overlaps(con: duckdb.DuckDBPyConnection) -> list[str]:
             for fips, stage, year, source, reason, before in con.execute(
                 "SELECT fips, stage, year, source_id, reason, previous_source_id FROM source_choice "
                 "ORDER BY fips, stage, year").fetchall()]
+
+
+def existing_mode(out: Path) -> str | None:
+    """`build_info.mode` of the warehouse at `out` ("demo" or "real"); None when there is no readable one."""
+    if not out.is_file():
+        return None
+    try:
+        with duckdb.connect(str(out), read_only=True) as con:
+            row = con.execute("SELECT value FROM build_info WHERE key = 'mode'").fetchone()
+    except duckdb.Error:
+        return None  # not a warehouse (or not one this version can read): nothing of another kind to protect
+    return row[0] if row else None
 
 
 def _generate_demo(raw_dir: Path, catalogue: dict[str, SourceConfig]) -> None:
@@ -278,13 +299,11 @@ def _retrieved_at(config: SourceConfig, files: list[Path], raw_dir: Path) -> dat
     if config.retrieved:
         with contextlib.suppress(ValueError):
             return datetime.fromisoformat(config.retrieved).replace(tzinfo=None)
-    marker = config.folder_path(raw_dir) / ".fetched.json"
-    if marker.exists():
-        with contextlib.suppress(ValueError, KeyError, TypeError):
-            record = json.loads(marker.read_text(encoding="utf-8"))
-            stamps = [record[f.name]["retrieved_at"] for f in files if f.name in record]
-            if stamps:
-                return datetime.fromisoformat(max(stamps)).replace(tzinfo=None)
+    record = fetch.read_fetched(config.folder_path(raw_dir))
+    with contextlib.suppress(ValueError, KeyError, TypeError):
+        stamps = [record[f.name]["retrieved_at"] for f in files if f.name in record]
+        if stamps:
+            return datetime.fromisoformat(max(stamps)).replace(tzinfo=None)
     if not files:
         return None
     return datetime.fromtimestamp(max(f.stat().st_mtime for f in files), tz=UTC).replace(tzinfo=None, microsecond=0)
@@ -345,7 +364,7 @@ def _insert_result(con: duckdb.DuckDBPyConnection, config: SourceConfig, path: P
     for table in sorted(result.tables()):
         columns = list(TABLE_COLUMNS[table])
         frame = result.frame(table)
-        target = _target_columns(table, columns, config)
+        target = _target_columns(table, columns)
         if len(frame):
             frame = _with_source(frame, table, config.source_id)
             con.register("incoming", frame)
@@ -382,7 +401,7 @@ TABLES_WITH_SOURCE = {"case_counts", "detention", "county_population", "election
                       "prosecutor", "term", "period_coverage"}
 
 
-def _target_columns(table: str, columns: list[str], config: SourceConfig) -> list[str]:
+def _target_columns(table: str, columns: list[str]) -> list[str]:
     return (["source_id"] + columns) if table in TABLES_WITH_SOURCE else columns
 
 
@@ -392,7 +411,7 @@ def _with_source(frame: pd.DataFrame, table: str, source_id: str) -> pd.DataFram
     return frame
 
 
-def _resolve_people(con: duckdb.DuckDBPyConnection, catalogue: dict[str, SourceConfig]) -> None:
+def _resolve_people(con: duckdb.DuckDBPyConnection) -> None:
     """Merge people tables from several sources and attribute case rows to offices.
 
     The curated table wins over derived ones: an office's terms come from the first source, in catalogue

@@ -61,11 +61,10 @@ def identifier_problems(con: duckdb.DuckDBPyConnection) -> list[tuple[str]]:
     """Every text column of every table, scanned for identifier shapes; and no column named like one.
 
     One query per column: its distinct values (codes and names: a few hundred, however many rows) are
-    matched against every pattern at once, and only the matches are attributed to a pattern. Scanning
-    the rows once per pattern instead took 54 scans of `case_counts` (docs/PERFORMANCE.md). The
-    distinct values are collected as a list and unnested, which keeps the optimiser from pushing the
-    regexp filter below the DISTINCT (back onto every row): 0.2 s -> 0.015 s per column at 1 million
-    cases. Up to SHOWN_PER_PATTERN distinct examples are reported per column and pattern.
+    matched against every pattern at once, and only the matches are attributed to a pattern, so a table is
+    read once per column rather than once per column and pattern. The distinct values are collected as a
+    list and unnested, which keeps the optimiser from pushing the regexp filter below the DISTINCT (back
+    onto every row). Up to SHOWN_PER_PATTERN distinct examples are reported per column and pattern.
     """
     found: list[tuple[str]] = []
     columns = con.execute(

@@ -41,9 +41,9 @@ from urllib.parse import urlsplit
 
 from tqdm import tqdm
 
-PROJECT = Path(__file__).resolve().parents[1]
-SOURCES_TOML = PROJECT / "data" / "sources.toml"
-DEFAULT_RAW_DIR = PROJECT / "data" / "raw"
+from etl.config import RAW_DIR as DEFAULT_RAW_DIR
+from etl.config import SOURCES_TOML, SourceConfig, load_sources
+
 FETCHED_JSON = ".fetched.json"
 USER_AGENT = ("prosecutor-accountability-dashboard/0.1 (open-source ETL `etl fetch`; "
               "downloads each public file once and caches it)")
@@ -73,17 +73,16 @@ class Download:
     sha256: str | None
 
 
-def load_downloads(sources_path: Path = SOURCES_TOML) -> tuple[list[Download], dict[str, dict[str, Any]]]:
-    """Every file that data/sources.toml lists under a `download` table, and all source blocks by id."""
-    with sources_path.open("rb") as handle:
-        sources: dict[str, dict[str, Any]] = tomllib.load(handle).get("sources", {})
+def load_downloads(sources_path: Path = SOURCES_TOML) -> tuple[list[Download], dict[str, SourceConfig]]:
+    """Every file that data/sources.toml lists under a `download` table, and the catalogue (etl.config reads it)."""
+    sources = load_sources(sources_path)
     downloads = []
-    for source_id, block in sources.items():
-        pins = {k: v.lower() for k, v in (block.get("sha256") or {}).items()}
-        for name, url in (block.get("download") or {}).items():
+    for source_id, config in sources.items():
+        pins = {k: v.lower() for k, v in config.sha256.items()}
+        for name, url in config.download.items():
             if "/" in name or "\\" in name or name.startswith("."):
                 raise ValueError(f"sources.toml [{source_id}]: download name {name!r} must be a plain file name")
-            downloads.append(Download(source_id, block["folder"], name, url, pins.get(name)))
+            downloads.append(Download(source_id, config.folder, name, url, pins.get(name)))
     return downloads, sources
 
 
@@ -94,7 +93,7 @@ def fetch(source_ids: Iterable[str] | None = None, raw_dir: Path = DEFAULT_RAW_D
     say = log or (lambda message: print(message, file=sys.stderr))
     try:
         downloads, sources = load_downloads(sources_path)
-    except (OSError, ValueError, KeyError, tomllib.TOMLDecodeError) as error:
+    except (OSError, ValueError, KeyError, TypeError, tomllib.TOMLDecodeError) as error:
         say(f"fetch: cannot read {sources_path}: {error}")
         return OTHER_ERROR
     wanted = list(source_ids or [])
@@ -105,8 +104,8 @@ def fetch(source_ids: Iterable[str] | None = None, raw_dir: Path = DEFAULT_RAW_D
         status = OTHER_ERROR
     for source_id in wanted:
         if source_id in sources and not any(d.source_id == source_id for d in downloads):
-            folder = sources[source_id].get("folder", "?")
-            say(f"fetch: {source_id} has no download URL; put its files in {raw_dir / folder} yourself")
+            say(f"fetch: {source_id} has no download URL; put its files in {raw_dir / sources[source_id].folder} "
+                "yourself")
     chosen = [d for d in downloads if not wanted or d.source_id in wanted]
     for item in chosen:
         try:

@@ -8,10 +8,13 @@ hidden, `etl/sql/publish/` writes the warehouse tables.
 
 from __future__ import annotations
 
+import sys
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+from tqdm import tqdm
 
 from etl import sqlfiles, suppression
 from etl.config import SQL_DIR
@@ -19,6 +22,11 @@ from etl.config import SQL_DIR
 METRICS_TOML = Path(__file__).parent / "metrics.toml"
 METRICS_SQL = SQL_DIR / "metrics"
 PUBLISH_SQL = SQL_DIR / "publish"
+EACH_CASE_METRIC, SUPPRESSION = "each case metric", "suppression"
+# How long each step of the metric stage takes against one case metric's grouping (1), as a demo build shows:
+# only for the progress bar's estimate of the time left (a step not named here counts 1).
+STEP_WEIGHTS = {"20_case_facts": 1, "40_metric_raw": 4, "50_detention_metrics": 2, SUPPRESSION: 28,
+                "10_metric_value": 7, "20_disparity": 2}
 
 
 def load_definitions(path: Path = METRICS_TOML) -> list[dict]:
@@ -29,8 +37,10 @@ def load_definitions(path: Path = METRICS_TOML) -> list[dict]:
 
 
 def materialize(con: duckdb.DuckDBPyConnection, *, threshold: int, priorities: dict[str, int],
-                replaces: list[tuple[str, str, int, int]] | None = None) -> None:
-    """`replaces`: (source, replaced source, first year, last year) as source folders declare them."""
+                replaces: list[tuple[str, str, int, int]] | None = None, progress: bool = False) -> None:
+    """Every metric table, one step at a time; with `progress`, a bar naming the step, with an estimate of the
+    time left (this is the longest stage of a build). `replaces`: (source, replaced source, first year, last
+    year) as source folders declare them."""
     for d in load_definitions():
         con.execute(
             "INSERT INTO metric_definition VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -44,14 +54,39 @@ def materialize(con: duckdb.DuckDBPyConnection, *, threshold: int, priorities: d
                 " to_year INTEGER)")
     if replaces:
         con.executemany("INSERT INTO source_replaces VALUES (?, ?, ?, ?)", replaces)
-    sqlfiles.run_folder(con, METRICS_SQL, threshold, pattern="[0-3]*.sql")
-    # one case metric at a time, so each grouping holds one metric's cells (each_case_metric.sql)
-    for (metric_id,) in con.execute("SELECT DISTINCT metric_name FROM measure_source ORDER BY 1").fetchall():
-        sqlfiles.run_file(con, METRICS_SQL / "each_case_metric.sql", threshold, {"metric": metric_id})
-    sqlfiles.run_folder(con, METRICS_SQL, threshold, pattern="[4-9]*.sql")
-    hidden = suppression.complement(con, threshold=threshold)
+    hidden: dict[str, int] = {}
+
+    def each_case_metric() -> None:
+        # one case metric at a time, so each grouping holds one metric's cells (each_case_metric.sql)
+        for (metric_id,) in con.execute("SELECT DISTINCT metric_name FROM measure_source ORDER BY 1").fetchall():
+            sqlfiles.run_file(con, METRICS_SQL / "each_case_metric.sql", threshold, {"metric": metric_id})
+            bar.update(1)
+
+    def complement() -> None:
+        hidden.update(suppression.complement(con, threshold=threshold))
+
+    first, last = sorted(METRICS_SQL.glob("[0-3]*.sql")), sorted(METRICS_SQL.glob("[4-9]*.sql"))
+    steps: list[tuple[str, Callable[[], None]]] = [
+        *((p.stem, lambda p=p: sqlfiles.run_file(con, p, threshold)) for p in first),
+        (EACH_CASE_METRIC, each_case_metric),
+        *((p.stem, lambda p=p: sqlfiles.run_file(con, p, threshold)) for p in last),
+        (SUPPRESSION, complement),
+        *((p.stem, lambda p=p: sqlfiles.run_file(con, p, threshold)) for p in sorted(PUBLISH_SQL.glob("*.sql"))),
+    ]
+    bar = tqdm(total=sum(STEP_WEIGHTS.get(name, 1) for name, _ in steps if name != EACH_CASE_METRIC),
+               desc="  metrics", disable=not progress, leave=False, file=sys.stderr,
+               bar_format="{desc}: {percentage:3.0f}% [{elapsed} elapsed, ~{remaining} left]")
+    with bar:
+        for name, step in steps:
+            bar.set_description_str(f"  metrics ({name})")
+            if name == EACH_CASE_METRIC:  # one unit per case metric, known once the facts are in
+                bar.total += con.execute("SELECT count(DISTINCT metric_name) FROM measure_source").fetchone()[0]
+                bar.refresh()
+                step()
+            else:
+                step()
+                bar.update(STEP_WEIGHTS.get(name, 1))
     con.executemany("INSERT INTO build_info VALUES (?, ?)", [
         ("cells_suppressed_small", str(hidden["primary"])),
         ("cells_suppressed_complementary", str(hidden["groups"] + hidden["stages"])),
         ("suppression_passes", str(hidden["passes"]))])
-    sqlfiles.run_folder(con, PUBLISH_SQL, threshold)

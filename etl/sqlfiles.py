@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import duckdb
@@ -10,20 +9,18 @@ import duckdb
 
 def run_file(con: duckdb.DuckDBPyConnection, path: Path, threshold: int,
              params: dict[str, object] | None = None) -> None:
-    """Every statement of the file, with `$threshold` and any of `params` it names (`$name`)."""
+    """Every statement of the file, with `$threshold` and any of `params` it names (`$name`).
+
+    DuckDB's own parser splits the file and names each statement's parameters, so a `;` or a `$name` inside a
+    string or a comment is never taken for one.
+    """
     values = {"threshold": threshold, **(params or {})}
-    for statement in statements(path.read_text(encoding="utf-8")):
-        used = {k: v for k, v in values.items() if re.search(rf"\${k}\b", statement)}
-        con.execute(statement, used or None)
+    for statement in con.extract_statements(path.read_text(encoding="utf-8")):
+        used = {k: v for k, v in values.items() if k in statement.named_parameters}
+        con.execute(statement.query, used or None)
 
 
 def run_folder(con: duckdb.DuckDBPyConnection, folder: Path, threshold: int, pattern: str = "*.sql") -> None:
     """Every file of the folder in file-name order (the numbers in the names say the order)."""
     for path in sorted(folder.glob(pattern)):
         run_file(con, path, threshold)
-
-
-def statements(text: str) -> list[str]:
-    """Split a file into statements; the files put no ';' inside strings or comments after code."""
-    lines = [line for line in text.splitlines() if not line.strip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]

@@ -1,4 +1,5 @@
-"""Canonical vocabularies (ARCHITECTURE.md) and the mapping helpers every adapter shares.
+"""Canonical vocabularies (the values the warehouse's coded columns may take) and the mapping helpers every
+adapter shares.
 
 Adapters never invent values: they look the owner's code up in a mapping table kept as CSV in
 `etl/sources/mappings/`, and an unknown code becomes a rejected row with its reason, never a guess.

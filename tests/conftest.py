@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[1]
+from etl.config import PROJECT
+
 FIXTURES = PROJECT / "tests" / "fixtures"
 SHARED_DATA = Path(os.environ.get("PAD_SHARED_DATA", PROJECT.parent / "shared" / "data"))
 

@@ -16,6 +16,7 @@ import pytest
 from etl.build import build
 from etl.config import PROJECT, SourceConfig, load_sources
 from etl.errors import BuildError, CheckFailed
+from tests.intervals import wilson
 
 HEADER = "fips,period_start,period_grain,stage,outcome,race,n\n"
 OFFICES = (
@@ -27,13 +28,6 @@ TERMS = (
     "il-test-sa,Ann Before,Democratic,2008-12-01,2016-11-30,elected,Test fixture\n"
     "il-test-sa,Bea After,Democratic,2016-12-01,,elected,Test fixture\n"
 )
-
-
-def wilson(x: float, n: float, z: float = 1.96) -> tuple[float, float]:
-    p = x / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def catalogue(*extra: SourceConfig) -> dict[str, SourceConfig]:
@@ -222,3 +216,29 @@ def test_cli_build_failure_exits_nonzero_with_the_reason(tmp_path: Path) -> None
                           timeout=60)
     assert done.returncode == 1
     assert "unknown source id(s): no_such_source" in done.stderr
+
+
+def test_a_warehouse_of_the_other_kind_is_replaced_only_when_asked(built: Path, tmp_path: Path) -> None:
+    before = digest(built)
+    done = subprocess.run([sys.executable, "-m", "etl", "build", "--demo", "--raw-dir", str(tmp_path / "none"),
+                           "--out", str(built), "--no-progress"], capture_output=True, text=True, cwd=PROJECT,
+                          timeout=120)
+    assert done.returncode == 1
+    assert "holds a real warehouse and this build is demo" in done.stderr and "--replace" in done.stderr
+    assert digest(built) == before and not (tmp_path / "none").exists()
+    with duckdb.connect(str(built)) as con:  # now the kind of file `make run` builds: a demo warehouse
+        con.execute("UPDATE build_info SET value = 'demo' WHERE key = 'mode'")
+    before = digest(built)
+    with pytest.raises(BuildError, match=r"holds a demo warehouse and this build is real"):
+        build(built, raw_dir=tmp_path / "raw", catalogue=catalogue(), progress=False)
+    assert digest(built) == before
+    build(built, raw_dir=tmp_path / "raw", catalogue=catalogue(), progress=False, replace=True)
+    assert rows(built, "SELECT value FROM build_info WHERE key = 'mode'") == [("real",)]
+
+
+def test_the_metric_stage_shows_its_step_and_the_time_left(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    write_inputs(tmp_path / "raw", GOOD)
+    build(tmp_path / "w.duckdb", raw_dir=tmp_path / "raw", catalogue=catalogue(), progress=True)
+    shown = capsys.readouterr().err
+    assert "  metrics..." in shown
+    assert "metrics (suppression)" in shown and "metrics (10_metric_value)" in shown and " left]" in shown

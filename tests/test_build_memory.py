@@ -1,6 +1,6 @@
 """The build's DuckDB connection is memory-bounded for every stage and spills beside the new warehouse.
 
-Why: unbounded, DuckDB took 4-10 GB for 1-5 million demo cases (docs/PERFORMANCE.md). The spill
+Why: unbounded, DuckDB takes up to 80% of the machine's memory and keeps every intermediate in it. The spill
 directory of a killed build must not outlive it, as its file and write-ahead log do not.
 """
 

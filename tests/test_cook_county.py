@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import re
 import shutil
-import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -423,11 +422,9 @@ def test_real_disposition_outcomes_2016_by_outcome_group(outcomes_file):
     assert got["plea"] == 19583 and sum(got.values()) == 31216
 
 
-def test_real_felony_review_loads_fast_and_matches_the_file(shared_data):
+def test_real_felony_review_matches_the_file(shared_data):
     path = shared_file(shared_data, f"{SAO}/intake_clean_2011_2017.parquet")
-    started = time.perf_counter()
     (result,) = _read(CookFelonyReview(), path)
-    assert time.perf_counter() - started < 10
     assert result.rows_read == result.rows_loaded == 298919 and result.rows_rejected == 0
     expected = duckdb.sql(
         f"SELECT year::INT AS y, CASE result WHEN 1 THEN 'charged' WHEN 0 THEN 'declined' ELSE 'other' END AS o,"

@@ -321,3 +321,14 @@ def test_main_demo_reports_success_and_a_missing_county_list(tmp_path: Path,
     assert "100 cases over 3 counties" in capsys.readouterr().out
     assert demo.main_demo(cases=100, out_dir=tmp_path / "out", counties_csv=tmp_path / "nope.csv") == 1
     assert "nope.csv not found" in capsys.readouterr().err
+
+
+def test_cli_demo_generates_the_default_size_and_refuses_a_non_positive_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from etl.__main__ import main
+
+    assert main(["demo", "--cases", "0", "--out-dir", str(tmp_path / "none")]) == 2
+    assert "--cases must be positive" in capsys.readouterr().err and not (tmp_path / "none").exists()
+    assert main(["demo", "--out-dir", str(tmp_path / "out")]) == 0
+    assert f"demo: {demo.DEFAULT_CASES:,} cases" in capsys.readouterr().out
+    assert json.loads((tmp_path / "out" / "people.json").read_text())["seed"] == 7

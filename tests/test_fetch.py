@@ -78,13 +78,16 @@ def server() -> Iterator[Server]:
     srv.httpd.server_close()
 
 
+COMMON = ('title = "t"\npublisher = "p"\nurl = "https://example.org"\nlicense = "l"\n'
+          'adapter = "etl.sources.canonical:CanonicalCounts"\nkind = "case"\n')
+
+
 def write_sources(tmp_path: Path, url: str, sha256: str | None = None, name: str = "sample.csv") -> Path:
     pin = f'sha256 = {{ "{name}" = "{sha256}" }}\n' if sha256 else ""
     path = tmp_path / "sources.toml"
     path.write_text(
-        '[sources.sample]\ntitle = "t"\npublisher = "p"\nlicense = "l"\nfolder = "sample"\n'
-        f'files = ["{name}"]\ndownload = {{ "{name}" = "{url}" }}\n{pin}'
-        '[sources.local]\ntitle = "t"\npublisher = "p"\nlicense = "l"\nfolder = "local"\nfiles = ["x.csv"]\n',
+        f'[sources.sample]\n{COMMON}folder = "sample"\nfiles = ["{name}"]\ndownload = {{ "{name}" = "{url}" }}\n{pin}'
+        f'[sources.local]\n{COMMON}folder = "local"\nfiles = ["x.csv"]\n',
         encoding="utf-8",
     )
     return path
@@ -234,7 +237,7 @@ def test_project_sources_toml_declares_valid_downloads() -> None:
     downloads, sources = fetch_module.load_downloads()
     vera = [d for d in downloads if d.source_id == "vera_incarceration_trends"]
     assert vera and all(d.url.startswith("https://") for d in vera)
-    assert sources["vera_incarceration_trends"]["redistributable"] is False
+    assert sources["vera_incarceration_trends"].redistributable is False
     for item in downloads:
         assert item.sha256 is None or len(item.sha256) == 64
 

@@ -30,7 +30,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[1]
+from etl.config import PROJECT
+
 HOSTILE = PROJECT / "tests" / "hostile"
 FILES = HOSTILE / "files"
 ARTIFACT = PROJECT / "test-artifacts" / "hostile_inputs.json"
@@ -289,7 +290,7 @@ def test_hostile_file(case_id: str, tmp_path: Path) -> None:
 
 
 def test_corpus_covers_every_adapter_and_each_kind_of_damage() -> None:
-    """The corpus is the issue's list: at least 45 files, every adapter, every kind of damage named."""
+    """The corpus: at least 45 files, every adapter, every kind of damage named."""
     from etl.config import load_sources
 
     assert len(CASES) >= 45

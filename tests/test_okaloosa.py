@@ -124,8 +124,7 @@ def real(shared_data: Path) -> tuple[Path, FileResult, float]:
 
 
 def test_real_file_reconciles_with_the_stated_rows_and_cases(real: tuple[Path, FileResult, float]) -> None:
-    path, result, seconds = real
-    assert seconds < 30  # 174,808 rows: well under a minute of CPU time
+    path, result, _ = real
     assert result.rows_read == 174808 == result.rows_loaded + result.rows_rejected  # README: 174,808 rows
     rows = pd.read_csv(path, dtype=str, keep_default_na=False,
                        usecols=["Case Number", "Arrest Charge Count", "Prosecutor Charge Count"])

@@ -1,8 +1,8 @@
 """Headline cards as one HTML block: each figure with its count, interval, years and source, and its comparisons.
 
-One element for all the cards, where each card used to be a bordered container holding a metric and a caption,
-in rows of columns: 59 messages to the browser on every rerun of a county page, a fifth of its server time
-(docs/PERFORMANCE.md). Every text is data and is escaped here; Streamlit sanitises the HTML again.
+One element for all the cards, not a bordered container per card holding a metric and a caption in rows of
+columns: each of those is a message to the browser on every rerun. Every text is data and is escaped here;
+Streamlit sanitises the HTML again.
 """
 
 from __future__ import annotations

@@ -53,6 +53,15 @@ def safe_filename(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_\-]+", "-", text).strip("-")[:120] or "chart"
 
 
+def no_data_figure(message: str, *, title: str, source: str, built: str, demo: bool, subtitle: str = "") -> go.Figure:
+    """A chart with nothing to draw: the message in its middle, with the title and source like any other chart."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 14})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
+
+
 def _escape(text: str) -> str:
     """plotly renders a subset of HTML in text: escape what comes from data so it shows as text.
 

@@ -11,7 +11,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.common import PALETTE, finish
+from dashboard.charts.common import PALETTE, finish, no_data_figure
 
 PACE_YEARS = 3
 
@@ -89,11 +89,8 @@ def halving_chart(jail: pd.DataFrame, progress: dict | None, *, title: str, sour
     fig = go.Figure()
     frame = jail.dropna(subset=["population"]).sort_values("year")
     if frame.empty or progress is None:
-        fig.add_annotation(text="No published jail population counts", x=0.5, y=0.5, xref="paper", yref="paper",
-                           showarrow=False, font={"size": 14})
-        fig.update_xaxes(visible=False)
-        fig.update_yaxes(visible=False)
-        return finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
+        return no_data_figure("No published jail population counts",
+                              title=title, source=source, built=built, demo=demo, subtitle=subtitle)
     hover = [f"{int(y)}: {v:,.0f} people in jail on an average day" for y, v in zip(frame["year"], frame["population"],
                                                                                     strict=True)]
     fig.add_trace(go.Scatter(x=list(frame["year"].astype(int)), y=list(frame["population"]), mode="lines+markers",

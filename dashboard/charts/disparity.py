@@ -12,7 +12,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.common import PALETTE, escape, finish
+from dashboard.charts.common import PALETTE, escape, finish, no_data_figure
 from dashboard.charts.trends import format_value, group_label
 
 RACE_ORDER = ("black", "hispanic", "asian_pacific", "native_american", "other", "white")
@@ -64,11 +64,8 @@ def disparity_chart(frame: pd.DataFrame, *, measure: str, title: str, source: st
     shown = shown.sort_values("order", ascending=False)
     fig = go.Figure()
     if shown.empty:
-        fig.add_annotation(text="No group has enough cases to compare", x=0.5, y=0.5, xref="paper", yref="paper",
-                           showarrow=False, font={"size": 14})
-        fig.update_xaxes(visible=False)
-        fig.update_yaxes(visible=False)
-        return finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
+        return no_data_figure("No group has enough cases to compare",
+                              title=title, source=source, built=built, demo=demo, subtitle=subtitle)
     labels = [_wrap(escape(group_label("race", r))) for r in shown["race"]]
     words = MEASURE_WORDS.get(measure, "times the reference")
     hover = [f"<b>{label}</b><br>{v:.2f} {words}<br>95% interval {lo:.2f} to {hi:.2f}"
@@ -117,11 +114,8 @@ def difference_chart(comparisons: pd.DataFrame, *, unit_of: dict[str, str], labe
     frame = frame[frame["metric_id"].map(lambda m: unit_of.get(m) == "share")]
     fig = go.Figure()
     if frame.empty:
-        fig.add_annotation(text="No difference can be computed for this selection", x=0.5, y=0.5, xref="paper",
-                           yref="paper", showarrow=False, font={"size": 14})
-        fig.update_xaxes(visible=False)
-        fig.update_yaxes(visible=False)
-        return finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
+        return no_data_figure("No difference can be computed for this selection",
+                              title=title, source=source, built=built, demo=demo, subtitle=subtitle)
     names = {"predecessor": "vs predecessor", "state_others": "vs the state's other offices"}
     for i, (kind, rows) in enumerate(frame.groupby("comparison", sort=False)):
         ys = [_wrap(escape(labels.get(m, m))) for m in rows["metric_id"]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.common import PALETTE, escape, finish
+from dashboard.charts.common import PALETTE, escape, finish, no_data_figure
 from dashboard.charts.trends import year_list
 
 # (stage key, plain label, metric, which count, what the stage needs in the coverage table)
@@ -72,11 +72,8 @@ def flow_chart(counts: pd.DataFrame, *, title: str, source: str, built: str, dem
     shown = counts[counts["available"]]
     fig = go.Figure()
     if shown.empty:
-        fig.add_annotation(text="No published counts for these years", x=0.5, y=0.5, xref="paper", yref="paper",
-                           showarrow=False, font={"size": 14})
-        fig.update_xaxes(visible=False)
-        fig.update_yaxes(visible=False)
-        return finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
+        return no_data_figure("No published counts for these years",
+                              title=title, source=source, built=built, demo=demo, subtitle=subtitle)
     hover = []
     for row in shown.itertuples(index=False):
         text = f"<b>{escape(row.label)}</b><br>{row.count:,.0f} cases in {year_list(row.years)}"

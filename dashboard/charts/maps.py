@@ -1,5 +1,6 @@
 """The county map: pure functions from a data frame of county values to a pydeck Deck, its legend, and a
-plotly choropleth of the same view for export. No Streamlit here, so every output is unit-tested.
+plotly choropleth of the same view for export. No Streamlit here, so every output is unit-tested. Reading the
+geometry and the printed map's projection are in dashboard/charts/geography.py.
 
 Colours: viridis, not the cividis used by the line charts. Cividis runs through mid greys, which a reader
 could take for the grey of "no data"; viridis has no grey at all, so "no data" (light grey) and
@@ -24,7 +25,6 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import plotly.colors as pcolors
 import plotly.graph_objects as go
@@ -32,6 +32,10 @@ import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from dashboard.charts.common import FONT, NO_DATA_COLOR, escape, finish
+from dashboard.charts.geography import albers_usa as albers_usa
+from dashboard.charts.geography import bounds_by_prefix as bounds_by_prefix
+from dashboard.charts.geography import load_geometry as load_geometry
+from dashboard.charts.geography import projected_path
 
 MAP_SCALE = "Viridis"
 NO_DATA_RGBA = (217, 217, 217, 255)  # NO_DATA_COLOR
@@ -87,59 +91,6 @@ def _in_office(row: Mapping) -> str:
     prosecutor = _clean(row.get("prosecutor")) or "not in the data"
     covered = _clean(row.get("covered_label")) if _flag(row.get("partial")) else ""
     return f"{prosecutor} (data cover {covered} only)" if covered else prosecutor
-
-
-# --- geometry ----------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=4)
-def _load(path: str, mtime_ns: int) -> dict:
-    with open(path, encoding="utf-8") as handle:
-        data = json.load(handle)
-    for feature in data.get("features", []):
-        _unwrap_dateline(feature.get("geometry") or {})
-    return data
-
-
-def load_geometry(path: str | Path) -> dict:
-    """A GeoJSON FeatureCollection, read once per file version. Treat it as read-only (callers copy)."""
-    path = Path(path)
-    return _load(str(path), path.stat().st_mtime_ns)
-
-
-def _unwrap_dateline(geometry: dict) -> None:
-    """The western Aleutians sit east of 180 degrees; shift them west so Alaska is drawn in one piece."""
-
-    def walk(coords: list) -> None:
-        if coords and isinstance(coords[0], int | float):
-            if coords[0] > 0:
-                coords[0] -= 360.0
-            return
-        for part in coords:
-            walk(part)
-
-    if "coordinates" in geometry:
-        walk(geometry["coordinates"])
-
-
-def bounds_by_prefix(geometry: Mapping, digits: int = 2) -> dict[str, tuple[float, float, float, float]]:
-    """(west, south, east, north) of every feature group sharing the first `digits` of its FIPS code:
-    2 digits gives each state's extent from the county polygons, 5 gives each county's."""
-    out: dict[str, list[float]] = {}
-    for feature in geometry.get("features", []):
-        key = str(feature.get("properties", {}).get("fips", ""))[:digits]
-        box = out.setdefault(key, [math.inf, math.inf, -math.inf, -math.inf])
-
-        def walk(coords: list, box: list[float] = box) -> None:
-            if coords and isinstance(coords[0], int | float):
-                box[0], box[1] = min(box[0], coords[0]), min(box[1], coords[1])
-                box[2], box[3] = max(box[2], coords[0]), max(box[3], coords[1])
-                return
-            for part in coords:
-                walk(part)
-
-        walk((feature.get("geometry") or {}).get("coordinates", []))
-    return {k: (b[0], b[1], b[2], b[3]) for k, b in out.items() if math.isfinite(b[0])}
 
 
 def us_view(*, phone: bool = False) -> dict[str, float]:
@@ -242,14 +193,6 @@ def _lut_index(value: float, domain: tuple[float, float]) -> int:
     low, high = domain
     t = 0.5 if high <= low else min(1.0, max(0.0, (float(value) - low) / (high - low)))
     return int(round(t * 255))
-
-
-def color_for(value: float | None, domain: tuple[float, float] | None) -> tuple[int, int, int, int]:
-    """The fill of one county: viridis for a value, grey for none (the caller decides suppressed)."""
-    if value is None or domain is None or (isinstance(value, float) and math.isnan(value)):
-        return NO_DATA_RGBA
-    r, g, b = _LUT[_lut_index(value, domain)]
-    return (r, g, b, 255)
 
 
 def _clean(text: object) -> str:
@@ -679,86 +622,6 @@ def export_table(frame: pd.DataFrame, *, metric_label: str, year: int | None, st
     return out.reset_index(drop=True)
 
 
-# Albers USA, as d3.geoAlbersUsa draws it: the lower 48 on one conic equal-area projection, Alaska (scaled
-# down) and Hawaii on their own, moved below the south-west. In radians of the unit sphere, y pointing north.
-_CONICS = {
-    "lower48": {"lon0": -96.6, "lat0": 38.7, "parallels": (29.5, 45.5), "scale": 1.0, "shift": (0.0, 0.0)},
-    "02": {"lon0": -156.0, "lat0": 58.5, "parallels": (55.0, 65.0), "scale": 0.35, "shift": (-0.307, -0.201)},
-    "15": {"lon0": -160.0, "lat0": 19.9, "parallels": (8.0, 18.0), "scale": 1.0, "shift": (-0.205, -0.212)},
-}
-
-
-def _conic(state_fips: str) -> tuple[float, float, float, float, float, float, float]:
-    c = _CONICS.get(state_fips[:2], _CONICS["lower48"])
-    p1, p2 = (math.radians(v) for v in c["parallels"])
-    n = (math.sin(p1) + math.sin(p2)) / 2
-    big_c = math.cos(p1) ** 2 + 2 * n * math.sin(p1)
-    rho0 = math.sqrt(big_c - 2 * n * math.sin(math.radians(c["lat0"]))) / n
-    return n, big_c, rho0, c["lon0"], c["scale"], c["shift"][0], c["shift"][1]
-
-
-def albers_usa_array(lon: np.ndarray, lat: np.ndarray, state_fips: str = "") -> tuple[np.ndarray, np.ndarray]:
-    """Project points the way printed US maps do (Alaska and Hawaii inset), for the export figure."""
-    n, big_c, rho0, lon0, scale, dx, dy = _conic(state_fips)
-    rho = np.sqrt(np.maximum(big_c - 2 * n * np.sin(np.radians(lat)), 0.0)) / n
-    theta = n * np.radians(lon - lon0)
-    return (rho * np.sin(theta)) * scale + dx, (rho0 - rho * np.cos(theta)) * scale + dy
-
-
-def albers_usa(lon: float, lat: float, state_fips: str = "") -> tuple[float, float]:
-    x, y = albers_usa_array(np.array([lon], dtype=float), np.array([lat], dtype=float), state_fips)
-    return float(x[0]), float(y[0])
-
-
-def _rings(geometry: Mapping | None) -> list[list]:
-    if not geometry:
-        return []
-    if geometry.get("type") == "Polygon":
-        return list(geometry.get("coordinates") or [])
-    if geometry.get("type") == "MultiPolygon":
-        return [ring for polygon in geometry.get("coordinates") or [] for ring in polygon]
-    return []
-
-
-EXPORT_TOLERANCE = 0.0008  # projected units; the lower 48 are about 0.7 wide, so under a pixel at print size
-
-
-def _thin(x: np.ndarray, y: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
-    """Drop ring points closer than `tolerance` to the last kept one (the ring's ends always stay)."""
-    if len(x) <= 4 or tolerance <= 0:
-        return x, y
-    keep = [0]
-    last_x, last_y = x[0], y[0]
-    for i in range(1, len(x) - 1):
-        if abs(x[i] - last_x) > tolerance or abs(y[i] - last_y) > tolerance:
-            keep.append(i)
-            last_x, last_y = x[i], y[i]
-    keep.append(len(x) - 1)
-    if len(keep) < 4:  # a ring needs three corners and its closing point
-        return x, y
-    return x[keep], y[keep]
-
-
-def _projected_path(features: Iterable[Mapping], tolerance: float = EXPORT_TOLERANCE) -> tuple[np.ndarray, np.ndarray]:
-    """x and y of every ring of the features, rings separated by NaN (one plotly trace draws them all),
-    thinned to what a printed map can show and stored as float32 (the figure travels to the browser)."""
-    xs: list[np.ndarray] = []
-    ys: list[np.ndarray] = []
-    gap = np.array([np.nan])
-    for feature in features:
-        fips = str(feature.get("properties", {}).get("fips", ""))
-        for ring in _rings(feature.get("geometry")):
-            points = np.asarray([point[:2] for point in ring], dtype=float)
-            if points.size == 0:
-                continue
-            x, y = _thin(*albers_usa_array(points[:, 0], points[:, 1], fips), tolerance)
-            xs += [x, gap]
-            ys += [y, gap]
-    if not xs:
-        return np.array([], dtype=np.float32), np.array([], dtype=np.float32)
-    return np.concatenate(xs).astype(np.float32), np.concatenate(ys).astype(np.float32)
-
-
 def choropleth_figure(geometry: Mapping, frame: pd.DataFrame, *, label: str, unit: str, year: int | None,
                       state: str | None, state_name: str | None, source: str, built: str, demo: bool,
                       states: Mapping | None = None, classes: int = 16,
@@ -795,7 +658,7 @@ def choropleth_figure(geometry: Mapping, frame: pd.DataFrame, *, label: str, uni
     fig = go.Figure()
     names = {"none": "No public data", "suppressed": "Too few cases to show"}
     for key in sorted(groups, key=lambda k: (not k.startswith("class"), k)):
-        xs, ys = _projected_path(groups[key])
+        xs, ys = projected_path(groups[key])
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=colours[key],
                                  line={"color": "white", "width": 0.3}, hoverinfo="skip",
                                  name=names.get(key, key), showlegend=key in names))
@@ -803,7 +666,7 @@ def choropleth_figure(geometry: Mapping, frame: pd.DataFrame, *, label: str, uni
         prefixes = {fips[:2] for fips in rows}
         wanted = [f for f in states.get("features", [])
                   if not state or str(f.get("properties", {}).get("fips")) in prefixes]
-        xs, ys = _projected_path(wanted)
+        xs, ys = projected_path(wanted)
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#333333", "width": 0.7},
                                  hoverinfo="skip", showlegend=False, name="state lines"))
     centres = bounds_by_prefix({"features": features}, 5)

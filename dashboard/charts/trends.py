@@ -25,7 +25,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.common import PALETTE, escape, finish
+from dashboard.charts.common import PALETTE, escape, finish, no_data_figure
 
 SUPPRESSED_NAME = "Not shown: too few cases (suppressed)"
 SOURCE_BREAK_NAME = "Source changes: compare across this line with care"
@@ -75,27 +75,6 @@ def count_text(numerator: float | None, denominator: float | None, unit: str) ->
     if unit == "per_100k":
         return f"{numerator:,.0f} people in jail; {denominator:,.0f} adults"
     return f"{numerator:,.0f} of {denominator:,.0f} cases"
-
-
-def with_intervals(series: pd.DataFrame, unit: str, z: float = 1.96) -> pd.DataFrame:
-    """value, ci_low, ci_high from numerator and denominator: Wilson for shares, Poisson per 100,000.
-
-    The same intervals the warehouse publishes, for rows pooled after the fact (NULL counts stay NULL).
-    """
-    out = series.copy()
-    n, x = out["denominator"].astype(float), out["numerator"].astype(float)
-    p = x / n
-    if unit == "per_100k":
-        out["value"] = p * 100000
-        out["ci_low"] = ((x - z * x.pow(0.5)) / n * 100000).clip(lower=0)
-        out["ci_high"] = (x + z * x.pow(0.5)) / n * 100000
-    else:
-        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-        half = z * (p * (1 - p) / n + z * z / (4 * n * n)).pow(0.5) / (1 + z * z / n)
-        out["value"] = p
-        out["ci_low"] = (centre - half).clip(lower=0)
-        out["ci_high"] = (centre + half).clip(upper=1)
-    return out
 
 
 def merge_terms(terms: pd.DataFrame, *, gap_days: int = 7) -> pd.DataFrame:
@@ -196,11 +175,8 @@ def trend_chart(series: pd.DataFrame, *, unit: str, title: str, source: str, bui
     fig = go.Figure()
     frame = series.copy()
     if frame.empty:
-        fig.add_annotation(text="No published values for this selection", x=0.5, y=0.5, xref="paper",
-                           yref="paper", showarrow=False, font={"size": 14})
-        fig.update_xaxes(visible=False)
-        fig.update_yaxes(visible=False)
-        return finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
+        return no_data_figure("No published values for this selection",
+                              title=title, source=source, built=built, demo=demo, subtitle=subtitle)
     frame["year"] = frame["year"].astype(int)
     frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool)
     years = sorted(frame["year"].unique())

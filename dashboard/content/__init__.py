@@ -1,10 +1,9 @@
 """What a page shows, computed once per view and warehouse version and shared by every session.
 
-A page script runs from the top on every click. The county page's own pandas work (filtering its series,
-alt texts, the summary, card captions, chart inputs) was three quarters of a warm rerun, ahead of Streamlit's
-(docs/PERFORMANCE.md). Here it is a pure function of the view's scalars (county, measure, breakdown, years),
-cached per warehouse version, so a warm rerun only hands finished objects to Streamlit. Nothing may change
-a cached object after it is returned: every session shares it.
+A page script runs from the top on every click, and a page's own pandas work (filtering its series, alt texts,
+the summary, card captions, chart inputs) would be redone each time. Here it is a pure function of the view's
+scalars (county, measure, breakdown, years), cached per warehouse version, so a warm rerun only hands finished
+objects to Streamlit. Nothing may change a cached object after it is returned: every session shares it.
 """
 
 from __future__ import annotations
@@ -40,8 +39,8 @@ class Block:
 def shown(frame: pd.DataFrame) -> pa.Table:
     """A table for st.dataframe, in the Arrow form Streamlit sends.
 
-    Given a pandas frame, Streamlit converts it to Arrow on every rerun: a fifth of a warm prosecutor page's
-    script time under a crowd (docs/PERFORMANCE.md). A cached page converts each table once."""
+    Given a pandas frame, Streamlit converts it to Arrow on every rerun; a cached page converts each table
+    once."""
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 

@@ -1,8 +1,8 @@
 """Curated, cited tables of prosecutors' offices, their holders and elections (data/reference/).
 
-Why a curated source: no public file lists who held an office on which day, and attribution by date
-(ARCHITECTURE.md, principle 4) needs exactly that. Every row is typed by hand from a public record and
-carries its citation; this adapter is the gate that keeps the table honest:
+Why a curated source: no public file lists who held an office on which day, and attribution by date (each
+decision belongs to the prosecutor in office on its date) needs exactly that. Every row is typed by hand from a
+public record and carries its citation; this adapter is the gate that keeps the table honest:
 
 - offices.csv  -> `office` and `office_county` (FIPS: 5 digits, `;`-separated, in the office's state);
 - terms.csv    -> `prosecutor` (one per person) and `term` (dates checked, entry from the vocabulary,

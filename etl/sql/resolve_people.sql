@@ -34,8 +34,8 @@ FROM office_county oc JOIN office o USING (office_id)
 GROUP BY fips;
 
 -- Rows that came without an office get their county's. Written anew rather than by an UPDATE of every row:
--- DuckDB holds an update's values in memory it cannot spill until a checkpoint, more than the build's limit
--- at 20 million demo cases (docs/PERFORMANCE.md); a table and an insert spill.
+-- DuckDB holds an update's values in memory it cannot spill until a checkpoint, which a large build's memory
+-- limit cannot hold; a table and an insert spill.
 CREATE TEMP TABLE case_counts_attributed AS
 SELECT cc.* REPLACE (coalesce(cc.office_id, co.office_id) AS office_id)
 FROM case_counts cc LEFT JOIN county_office co ON co.fips = cc.fips;

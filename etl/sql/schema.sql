@@ -1,6 +1,6 @@
--- The warehouse contract (ARCHITECTURE.md). Names are stable: the dashboard reads only these tables.
+-- The warehouse contract (docs/WAREHOUSE.md). Names are stable: the dashboard reads only these tables.
 -- Keys are checked by etl/sql/checks/ (readable failures) rather than constraints.
--- Extensions beyond the design card are marked "extension" and documented in docs/WAREHOUSE.md.
+-- Tables and columns added after the first contract are marked "extension" and documented in docs/WAREHOUSE.md.
 
 CREATE TABLE source (
     source_id     VARCHAR,

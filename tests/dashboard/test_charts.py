@@ -10,6 +10,7 @@ import pytest
 
 from dashboard.charts import detention, disparity, flow, trends
 from dashboard.charts.common import DEMO_TEXT
+from tests.intervals import with_intervals
 
 COMMON = {"source": "Test source <b>", "built": "2025-01-01", "demo": True}
 
@@ -28,7 +29,7 @@ def yearly(values: dict[int, tuple[float, float] | None], series: str = "All cas
                          "suppression_reason": None})
     frame = pd.DataFrame(rows)
     published = frame[~frame["suppressed"]]
-    filled = trends.with_intervals(published, "share")
+    filled = with_intervals(published, "share")
     for column in ("value", "ci_low", "ci_high"):
         frame.loc[published.index, column] = filled[column]
     return frame
@@ -132,7 +133,7 @@ def test_trend_chart_puts_title_source_date_and_demo_mark_inside() -> None:
 def test_rates_per_100k_use_counts_of_people() -> None:
     frame = pd.DataFrame([{"series": "Jail", "year": 2020, "numerator": 1000.0, "denominator": 400000.0,
                            "suppressed": False, "suppression_reason": None}])
-    frame = trends.with_intervals(frame, "per_100k")
+    frame = with_intervals(frame, "per_100k")
     assert frame["value"].iloc[0] == pytest.approx(250)
     assert frame["ci_low"].iloc[0] == pytest.approx((1000 - 1.96 * math.sqrt(1000)) / 400000 * 1e5)
     fig = trends.trend_chart(frame, unit="per_100k", title="t", **COMMON)
@@ -141,8 +142,8 @@ def test_rates_per_100k_use_counts_of_people() -> None:
     assert fig.layout.yaxis.tickformat == ",.0f"
 
 
-def test_wilson_interval_matches_the_formula() -> None:
-    frame = trends.with_intervals(pd.DataFrame({"numerator": [10.0], "denominator": [30.0]}), "share")
+def test_the_tests_wilson_interval_is_the_warehouses() -> None:
+    frame = with_intervals(pd.DataFrame({"numerator": [10.0], "denominator": [30.0]}), "share")
     # the warehouse's own 2012 Cook demo row: 10 of 30 -> 0.192303 to 0.512203
     assert frame["ci_low"].iloc[0] == pytest.approx(0.192303, abs=1e-6)
     assert frame["ci_high"].iloc[0] == pytest.approx(0.512203, abs=1e-6)

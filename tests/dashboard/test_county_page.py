@@ -1,5 +1,5 @@
 """The county page (/county?fips=...) through Streamlit's AppTest on a real demo warehouse (and, when
-../shared/data is present, on the real one: the issue's acceptance for Cook County and San Francisco)."""
+../shared/data is present, on the real one: figures Cook County and San Francisco publish)."""
 
 from __future__ import annotations
 
@@ -169,7 +169,7 @@ def test_years_in_the_wrong_order_or_outside_the_data(warehouse: Path) -> None:
     assert "outside it" in notes and "no published jail count for 1995" in notes and "not in the data" in notes
 
 
-# --- the real warehouse: the issue's acceptance ---------------------------------------------------------------
+# --- the real warehouse: the sources' own figures ---------------------------------------------------------------
 
 
 @pytest.fixture

@@ -18,12 +18,6 @@ APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 TIMEOUT = 180
 
 
-@pytest.fixture
-def warehouse(demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PAD_WAREHOUSE", str(demo_warehouse))
-    return demo_warehouse
-
-
 def open_map(**params: object) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for key, value in params.items():

@@ -114,7 +114,7 @@ def test_the_static_file_holds_every_polygon_and_the_palette() -> None:
 def test_colours_for_values_no_data_and_suppressed() -> None:
     rows = _counties(_deck(domain=(0.2, 0.4)))
     fills = {fips: map_spec.fill(row, SHAPES["C"]) for fips, row in rows.items()}
-    assert fills["17031"] == list(maps.color_for(0.4, (0.2, 0.4))[:3]) == [253, 231, 37]  # top of viridis
+    assert fills["17031"] == SHAPES["C"][-1] == [253, 231, 37]  # top of viridis
     assert fills["17043"] == [68, 1, 84]  # bottom of viridis
     assert fills["06075"] == list(maps.SUPPRESSED_RGBA[:3])
     assert fills["02016"] == list(maps.NO_DATA_RGBA[:3])  # a row without a value

@@ -16,12 +16,6 @@ APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 TIMEOUT = 180
 
 
-@pytest.fixture
-def warehouse(demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PAD_WAREHOUSE", str(demo_warehouse))
-    return demo_warehouse
-
-
 def open_methods(**params: object) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()  # the map, the app's home page
     assert not at.exception

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard import summary
-from dashboard.charts import trends
+from tests.intervals import with_intervals
 
 
 def headline(numerator: float | None, denominator: float | None, *, state: float | None = None,
@@ -15,7 +15,7 @@ def headline(numerator: float | None, denominator: float | None, *, state: float
              label: str = "Dismissal rate", unit: str = "share", y0: int = 2023, y1: int = 2023) -> pd.Series:
     frame = pd.DataFrame({"numerator": [numerator], "denominator": [denominator]})
     if numerator is not None:
-        frame = trends.with_intervals(frame, unit)
+        frame = with_intervals(frame, unit)
     else:
         frame = frame.assign(value=None, ci_low=None, ci_high=None)
     row = frame.iloc[0].to_dict()

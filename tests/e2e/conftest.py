@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-PROJECT = Path(__file__).resolve().parents[2]
+from etl.config import PROJECT
+
 CHROMIUM = Path(os.environ.get("PAD_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -95,6 +96,18 @@ def wait_for_app(page, *, timeout: float = RUN_TIMEOUT_MS) -> None:
     page.wait_for_function(idle, timeout=timeout, polling=200)
     page.wait_for_timeout(400)  # a rerun asked for by the last run (e.g. a URL update) starts within this
     page.wait_for_function(idle, timeout=timeout, polling=200)
+
+
+def wait_for_map(page):
+    """The map's canvas, in view, once deck.gl has its county shapes and has drawn a frame with them (picking
+    works from then on): a condition, not a fixed wait."""
+    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
+    canvas.wait_for(state="visible")
+    canvas.scroll_into_view_if_needed()
+    page.wait_for_function("() => performance.getEntriesByType('resource').some(e => e.name.includes('map-shapes'))",
+                           timeout=RUN_TIMEOUT_MS, polling=200)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    return canvas
 
 
 def full_page_screenshot(page, path: Path) -> None:

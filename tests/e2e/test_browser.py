@@ -15,7 +15,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from dashboard.charts import maps
-from tests.e2e.conftest import DESKTOP, PHONE, PHONE_USER_AGENT, full_page_screenshot, wait_for_app
+from tests.e2e.conftest import DESKTOP, PHONE, PHONE_USER_AGENT, full_page_screenshot, wait_for_app, wait_for_map
 
 pytestmark = pytest.mark.browser
 
@@ -85,10 +85,7 @@ def test_open_a_county_by_clicking_the_map(server: str, page) -> None:
     # keeps deck.gl's picking quick even in this software-rendered (no GPU) headless Chromium.
     page.goto(server + "/?state=IL&fips=17031")
     wait_for_app(page)
-    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
-    canvas.wait_for(state="visible")
-    canvas.scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)  # deck.gl draws, then picking works
+    canvas = wait_for_map(page)
     box = canvas.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
@@ -111,10 +108,7 @@ def test_open_a_county_by_clicking_the_map(server: str, page) -> None:
 
 def _hover_centre(page) -> str:
     """The tooltip over the middle of the map (nudged off a border if needed)."""
-    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
-    canvas.wait_for(state="visible")
-    canvas.scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)  # deck.gl draws, then picking works
+    canvas = wait_for_map(page)
     box = canvas.bounding_box()
     tooltip = page.locator(".deck-tooltip")
     for dx in (0, 4, -4, 8):

@@ -14,13 +14,14 @@ import shutil
 import xml.etree.ElementTree as ElementTree
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 import pytest
 
 from etl.build import build
 from etl.config import SourceConfig, load_sources
-from tests.e2e.conftest import RUN_TIMEOUT_MS, wait_for_app
+from tests.e2e.conftest import RUN_TIMEOUT_MS, wait_for_app, wait_for_map
 from tests.e2e.streamlit_server import streamlit_server
 from tests.figures import record
 
@@ -33,6 +34,7 @@ JS_URL = "javascript:window.__pwned=1"
 MD_LINK = "[click me](javascript:window.__pwned=1)"
 SVG = "<svg/onload=window.__pwned=1>"
 LONG = "L" * 5_000
+PAYLOADS = (IMG, SCRIPT, TEMPLATE, JS_URL, MD_LINK, SVG, LONG)
 
 FIPS = "17031"
 OFFICE_ID = "il-hostile-sa"
@@ -138,6 +140,7 @@ class Watch:
         self.page = page
         self.dialogs: list[str] = []
         self.errors: list[str] = []
+        self.pages: set[str] = set()  # the app's pages opened and checked
         page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
         page.on("pageerror", lambda error: self.errors.append(str(error)))
 
@@ -145,6 +148,7 @@ class Watch:
         self.page.goto(url)
         wait_for_app(self.page)
         self.safe(url)
+        self.pages.add(urlsplit(url).path.strip("/") or "map")
 
     def safe(self, where: str) -> None:
         state = self.page.evaluate(DANGER_JS)
@@ -252,9 +256,7 @@ def test_chart_and_image_text_is_exactly_the_source_text(hostile_server: str, ho
 def test_map_tooltip_shows_hostile_names_as_text(hostile_server: str, page) -> None:
     watch = Watch(page)
     watch.open(f"{hostile_server}/?state=IL&fips={FIPS}")
-    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
-    canvas.scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)
+    canvas = wait_for_map(page)
     box = canvas.bounding_box()
     tooltip = page.locator(".deck-tooltip")
     for dx in (0, 4, -4, 8):  # the centre of the view is Cook County; nudge if a border is under the mouse
@@ -308,8 +310,7 @@ def test_compare_and_methods_show_hostile_text_as_text(hostile_server: str, host
     for literal in (SOURCE_TITLE, PUBLISHER, JS_URL, TEMPLATE):
         shows(text, literal, "methods page")
     watch.open(f"{hostile_server}/methods?source=hostile_counts")
-    record("hostile_data", "browser", {"payloads": 7, "pages": ["county", "map", "prosecutor", "compare", "methods"],
-                                       "executed": 0})
+    record("hostile_data", "browser", {"payloads": len(PAYLOADS), "pages": sorted(watch.pages)})
 
 
 def test_no_markdown_in_data_becomes_a_link_on_any_page(hostile_server: str, hostile_warehouse: Path, page) -> None:

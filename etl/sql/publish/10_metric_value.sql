@@ -6,10 +6,10 @@ SELECT metric_id, scope, scope_id, period_start, period_grain, dimension, dimens
        CASE WHEN NOT hidden THEN denominator END,
        CASE WHEN NOT hidden THEN value END,
        CASE WHEN hidden THEN NULL
-            WHEN unit = 'per_100k' THEN greatest(0.0, (numerator - 1.96 * sqrt(numerator)) / denominator * 100000)
+            WHEN unit = 'per_100k' THEN poisson_low_per_100k(numerator, denominator)
             ELSE wilson_low(numerator, denominator) END,
        CASE WHEN hidden THEN NULL
-            WHEN unit = 'per_100k' THEN (numerator + 1.96 * sqrt(numerator)) / denominator * 100000
+            WHEN unit = 'per_100k' THEN poisson_high_per_100k(numerator, denominator)
             ELSE wilson_high(numerator, denominator) END,
        hidden, source_ids, reason
 FROM published_cell;
