@@ -29,7 +29,7 @@ from etl.config import PROJECT, RAW_DIR, SQL_DIR, SourceConfig, load_sources
 from etl.errors import BuildError
 from etl.sources.base import TABLE_COLUMNS, FileResult, SourceError
 
-REFERENCE_SOURCES = ("us_atlas",)  # every build needs the county list
+REFERENCE_SOURCES = ("us_atlas", "prosecutor_rules")  # every build needs the county list and the term rules
 # DuckDB's memory for the whole build, every stage. Unbounded, DuckDB takes up to 80% of the machine's memory and
 # keeps every intermediate in it; with a limit it spills large groupings, joins and sorts to a directory beside the
 # new warehouse instead, with the same results. That needs every big step to be one DuckDB can spill: the case
@@ -398,7 +398,8 @@ def _insert_result(con: duckdb.DuckDBPyConnection, config: SourceConfig, path: P
 
 
 TABLES_WITH_SOURCE = {"case_counts", "detention", "county_population", "election", "office", "office_county",
-                      "prosecutor", "term", "period_coverage"}
+                      "prosecutor", "term", "period_coverage", "election_contest",
+                      "prosecutor_rule"}
 
 
 def _target_columns(table: str, columns: list[str]) -> list[str]:
@@ -418,6 +419,7 @@ def _resolve_people(con: duckdb.DuckDBPyConnection) -> None:
     order, that has terms for it; duplicate offices and prosecutors keep their first row.
     """
     con.execute(_sql("resolve_people.sql"))
+    con.execute(_sql("office_schedule.sql"))
 
 
 def _code_version() -> str:

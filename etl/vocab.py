@@ -41,7 +41,8 @@ AGE_BANDS = ("under_18", "18_24", "25_34", "35_44", "45_54", "55_64", "65_plus",
 PERIOD_GRAINS = ("day", "month", "quarter", "year", "two_years")
 YEARLY_GRAINS = ("day", "month", "quarter", "year")  # periods that fit inside one year: the yearly measures
 DETENTION_MEASURES = ("jail_population", "pretrial_population")
-TERM_ENTRIES = ("elected", "appointed", "interim", "acting")
+# derived: computed from an election win and the state's term rule, not read from a record of who served
+TERM_ENTRIES = ("elected", "appointed", "interim", "acting", "derived")
 
 # Breakdown dimensions of metric_value, each with its accepted values.
 DIMENSIONS: dict[str, tuple[str, ...]] = {

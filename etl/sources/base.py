@@ -74,6 +74,15 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "period_coverage": (
         "fips", "stage", "period_start", "period_grain", "covered_from", "covered_to", "partial", "basis",
     ),
+    "election_contest": (
+        "office_id", "election_date", "round", "party", "counties_reported", "counties_expected",
+        "counties_missing", "valid_votes", "candidates", "contested", "winner_name", "winner_share", "collection",
+        "note",
+    ),
+    "prosecutor_rule": (
+        "state_abbr", "office_kind", "elected_per", "term_years", "term_start_month", "regular_election_year",
+        "citation",
+    ),
 }
 
 

@@ -26,6 +26,20 @@ WITH first_source AS (
 )
 SELECT t.* FROM term t JOIN first_source f USING (office_id, source_id);
 
+-- Elections: one source per office, date and round, so a race is never listed twice. Returns with vote
+-- shares win over a cited row without them (the curated table fills in what the returns do not cover);
+-- otherwise the first source in catalogue order.
+CREATE OR REPLACE TABLE election AS
+WITH per_source AS (
+    SELECT office_id, election_date, round, source_id, bool_or(vote_share IS NOT NULL) AS has_share
+    FROM election GROUP BY ALL
+),
+chosen AS (
+    SELECT office_id, election_date, round, arg_min(p.source_id, (NOT has_share, r.rank)) AS source_id
+    FROM per_source p JOIN source_rank r USING (source_id) GROUP BY ALL
+)
+SELECT e.* FROM election e JOIN chosen USING (office_id, election_date, round, source_id);
+
 -- Each county's prosecuting office for felony cases: solicitors (misdemeanour-only offices) yield to
 -- the district attorney; ties resolve to the lowest office id so the build is deterministic.
 CREATE TEMP TABLE county_office AS

@@ -265,3 +265,46 @@ CREATE TABLE value_period (
     prosecutors   VARCHAR NOT NULL,    -- everyone in office during the covered span, in order of taking office
     term_ids      VARCHAR NOT NULL     -- their term_ids, in the same order
 );
+
+-- extension (elections): one row per contest as counted from the returns: its office, date, round (and a
+-- primary's party), how many of the district's counties reported, who won with what share, whether it was
+-- contested (two or more candidates with at least 5% of the valid vote), which collection it came from.
+CREATE TABLE election_contest (
+    office_id          VARCHAR NOT NULL,
+    election_date      DATE NOT NULL,
+    round              VARCHAR NOT NULL,   -- general | primary | runoff | special
+    party              VARCHAR,            -- a primary's party; NULL otherwise
+    counties_reported  INTEGER NOT NULL,   -- 0: from a district total
+    counties_expected  INTEGER NOT NULL,
+    counties_missing   VARCHAR,            -- ';'-separated FIPS of the district's counties with no returns
+    valid_votes        BIGINT NOT NULL,    -- candidates and write-ins; over/under votes and blanks left out
+    candidates         INTEGER NOT NULL,
+    contested          BOOLEAN NOT NULL,
+    winner_name        VARCHAR,            -- NULL: a tie
+    winner_share       DOUBLE,
+    collection         VARCHAR NOT NULL,   -- OpenElections | MEDSL (the one kept when both had it)
+    note               VARCHAR,
+    source_id          VARCHAR NOT NULL
+);
+
+-- extension (elections): each state's rule for its elected prosecutors, with the law it comes from.
+CREATE TABLE prosecutor_rule (
+    state_abbr            VARCHAR NOT NULL,
+    office_kind           VARCHAR,         -- NULL: every prosecutor office of the state without its own row
+    elected_per           VARCHAR NOT NULL, -- county | district
+    term_years            INTEGER NOT NULL,
+    term_start_month      INTEGER NOT NULL,
+    regular_election_year INTEGER,         -- a year of the regular cycle when every office shares it
+    citation              VARCHAR NOT NULL,
+    source_id             VARCHAR NOT NULL
+);
+
+-- extension (elections): each office's last general election and its next regular one, from its returns and
+-- its state's rule (written by etl/sql/office_schedule.sql after the people tables are merged).
+CREATE TABLE office_schedule (
+    office_id       VARCHAR NOT NULL,
+    last_general    DATE,                  -- the latest general (or special) election in the warehouse
+    next_general    DATE,                  -- the next regular general election after the build date
+    term_years      INTEGER,
+    basis           VARCHAR NOT NULL       -- how next_general was worked out, with the rule's citation
+);
