@@ -24,7 +24,7 @@ import duckdb
 import pandas as pd
 from tqdm import tqdm
 
-from etl import checks, fetch, metrics, vocab
+from etl import checks, election_measures, fetch, metrics, vocab
 from etl.config import PROJECT, RAW_DIR, SQL_DIR, SourceConfig, load_sources
 from etl.errors import BuildError
 from etl.sources.base import TABLE_COLUMNS, FileResult, SourceError
@@ -151,6 +151,7 @@ def build(
                                 progress=progress)
             checks.run_metric_checks(con)
             report.overlaps = _overlaps(con)
+            election_measures.materialize(con)
             _stage(progress, "build info")
             report.content_sha256 = _write_build_info(con, mode, chosen, raw_dir, threshold)
             _stage(progress, "checkpoint")

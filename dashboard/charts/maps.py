@@ -130,6 +130,10 @@ def format_value(value: float | None, unit: str) -> str:
         return f"{value * 100:.1f}%"
     if unit == "per_100k":
         return f"{value:,.0f} per 100,000"
+    if unit == "yes_no":
+        return "yes" if value >= 0.5 else "no"
+    if unit == "years":
+        return f"{value:,.0f} year{'' if round(value) == 1 else 's'}"
     return f"{value:,.3g}"
 
 

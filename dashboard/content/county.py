@@ -17,6 +17,7 @@ from dashboard import components, db
 from dashboard.charts import detention, disparity, flow, trends
 from dashboard.charts.cards import Card, cards_html
 from dashboard.content import VIEWS_KEPT, Block, md, shown, source_titles, terms_table
+from dashboard.content.elections import office_elections
 from dashboard.summary import (
     county_summary,
     headline_table,
@@ -28,6 +29,9 @@ from dashboard.summary import (
 )
 
 BAIL_METRICS = ("ror_rate", "cash_bail_rate", "remand_rate")
+ADD_DATA = ("This project takes data: if you have your county's case, bail or election records, the add-your-data "
+            "guide (docs/ADD_DATA.md in the project's repository; the README's sources section until then) says how "
+            "to send them.")
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,9 @@ class Office:
 
     text: str
     link: tuple[str, str] | None  # (label, prosecutor_id)
-    elections: str
+    elections: str  # the lines below, as one paragraph
+    election_lines: tuple[str, ...]  # who won the last general election, how many had an opponent, the next one
+    history: pa.Table | None  # every candidate of every race in the data, newest first
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,7 @@ class CountyBase:
     state_name: str
     offices: tuple[Office, ...]
     has_offices: bool
+    no_office: tuple[str, ...]  # what a voter can do where no office is in the data (markdown lines)
     terms_table: pa.Table
     terms: pd.DataFrame
     term_frame: pd.DataFrame  # the first office's terms: the trend charts shade them
@@ -111,7 +118,10 @@ def county_base(fips: str, version: db.Version, today: date) -> CountyBase:
     return CountyBase(
         fips=fips, place=place, short=place.split(",")[0], population=population,
         state_abbr=str(profile["state_abbr"]), state_name=str(profile["state_name"]),
-        offices=_offices(offices, terms, db.query("county_elections", fips=fips), today),
+        offices=_offices(offices, terms, db.query("county_elections", fips=fips),
+                         db.query("county_schedule", fips=fips), today),
+        no_office=() if not offices.empty else no_office_text(
+            str(profile["state_name"]), db.query("state_rule", state=str(profile["state_abbr"]))),
         has_offices=not offices.empty, terms=terms,
         terms_table=terms_table(terms.iloc[::-1], {"Prosecutor": "name", "Office": "office_name"}),
         term_frame=terms.iloc[0:0] if offices.empty else terms[terms["office_id"] == offices["office_id"].iloc[0]],
@@ -212,25 +222,67 @@ def jail_population(series_all: pd.DataFrame, y0: int, y1: int) -> pd.DataFrame:
 # --- sections ---------------------------------------------------------------------------------------------------
 
 
-def _offices(offices: pd.DataFrame, terms: pd.DataFrame, elections: pd.DataFrame, today: date) -> tuple[Office, ...]:
+def _offices(offices: pd.DataFrame, terms: pd.DataFrame, elections: pd.DataFrame, schedule: pd.DataFrame,
+             today: date) -> tuple[Office, ...]:
+    """Each office in plain words: who holds it now and since when (or who won its last election, if that is
+    all the data say), its election record and its next regular election."""
     out = []
     for office in offices.itertuples(index=False):
         rows = terms[terms["office_id"] == office.office_id]
         current = rows[(pd.to_datetime(rows["start_date"]).dt.date <= today)
                        & rows["end_date"].map(lambda e: pd.isna(e) or pd.Timestamp(e).date() >= today)]
         covers = f" (covers {office.office_counties} counties)" if office.office_counties > 1 else ""
-        election = _election_text(elections[elections["office_id"] == office.office_id], today)
+        record = office_elections(elections[elections["office_id"] == office.office_id],
+                                  schedule[schedule["office_id"] == office.office_id], today)
+        lines = tuple(x for x in (record.last, record.contested, record.next) if x)
+        history = shown(record.history) if not record.history.empty else None
         if current.empty:
-            out.append(Office(f"**{md(office.name)}**{covers}: the data do not say who holds the office now.", None,
-                              election))
+            out.append(Office(f"**{md(office.name)}**{covers}: the data do not say who holds the office now."
+                              + _past_holder(rows, today), None, " ".join(lines), lines, history))
             continue
         now = current.iloc[-1]
         party = f", {now['party']}" if isinstance(now["party"], str) and now["party"] else ""
         since = _continuous_start(rows, now)
-        out.append(Office(f"**{md(now['name'])}**{md(party)} — {md(office.name)}{covers}, "
-                          f"{_entry_words(now['entry'])} since {since:%d %B %Y}.",
-                          (f"{md(now['name'])}: record in office", str(now["prosecutor_id"])), election))
+        if now["entry"] == "derived":
+            text = (f"**{md(now['name'])}**{md(party)} — {md(office.name)}{covers}: won its last general election "
+                    f"in the data; in office from {since:%B %Y} to {_end_text(now)} by state law, if they served "
+                    "the full term (derived from election returns, not an official roster).")
+        else:
+            text = (f"**{md(now['name'])}**{md(party)} — {md(office.name)}{covers}, "
+                    f"{_entry_words(now['entry'])} since {since:%d %B %Y}.")
+        out.append(Office(text, (f"{md(now['name'])}: record in office", str(now["prosecutor_id"])), " ".join(lines),
+                          lines, history))
     return tuple(out)
+
+
+def _end_text(term: pd.Series) -> str:
+    return "today" if pd.isna(term["end_date"]) else f"{pd.Timestamp(term['end_date']):%B %Y}"
+
+
+def _past_holder(rows: pd.DataFrame, today: date) -> str:
+    """Who held the office last, when no term in the data covers today."""
+    past = rows[pd.to_datetime(rows["start_date"]).dt.date <= today]
+    if past.empty:
+        return ""
+    last = past.sort_values("start_date").iloc[-1]
+    how = "by the election returns and state law" if last["entry"] == "derived" else "per its citation"
+    return (f" The last holder in the data is {md(last['name'])}, whose term ran to {_end_text(last)} ({how}); "
+            "a later election or appointment is not in the data.")
+
+
+def no_office_text(state_name: str, rules: pd.DataFrame) -> tuple[str, ...]:
+    """What a voter can do where the data name no prosecutor: which office to ask, and that the project takes data."""
+    lines = ["No prosecutor's office or election for this county is in the data yet."]
+    if not rules.empty:
+        rule = rules.iloc[0]
+        area = ("each county" if rule["elected_per"] == "county"
+                else "each judicial district (which may cover several counties)")
+        lines.append(f"In {md(state_name)}, the prosecutor who handles felony cases is elected in {area} for "
+                     f"{int(rule['term_years'])}-year terms ({md(str(rule['citation']))}).")
+    lines.append("To find out who it is, ask your county's election office or the county clerk: they list the "
+                 "elected district attorney (or state's, county or prosecuting attorney) and the last results.")
+    lines.append(ADD_DATA)
+    return tuple(lines)
 
 
 def _cards(cards: pd.DataFrame, titles: dict[str, str], state_abbr: str, years: pd.DataFrame,
@@ -382,24 +434,3 @@ def _continuous_start(rows: pd.DataFrame, now: pd.Series) -> date:
 def _entry_words(entry: str) -> str:
     return {"elected": "elected, in office", "appointed": "appointed, in office", "interim": "interim, in office",
             "acting": "acting, in office"}.get(entry, "in office")
-
-
-def _election_text(elections: pd.DataFrame, today: date) -> str:
-    if elections.empty:
-        return "No election for this office is in the data."
-    dates = pd.to_datetime(elections["election_date"]).dt.date
-    future = elections[dates > today]
-    if not future.empty:
-        when = pd.to_datetime(future["election_date"]).min()
-        rows = future[pd.to_datetime(future["election_date"]) == when]
-        contested = rows["contested"].dropna()
-        state = ("contested" if contested.any() else "uncontested") if not contested.empty else "contest not yet known"
-        return f"Next election: {when:%d %B %Y} ({rows['round'].iloc[0]}; {state})."
-    last = pd.to_datetime(elections["election_date"]).max()
-    rows = elections[pd.to_datetime(elections["election_date"]) == last]
-    winners = rows[rows["winner"].fillna(False).astype(bool)]["candidate_name"].tolist()
-    contested = rows["contested"].dropna()
-    state = ("contested" if contested.any() else "uncontested") if not contested.empty else "contest unknown"
-    won = f", won by {', '.join(md(w) for w in winners)}" if winners else ""
-    return (f"No upcoming election is listed in the data. Last election: {last:%d %B %Y} "
-            f"({rows['round'].iloc[0]}, {state}{won}).")

@@ -37,7 +37,8 @@ class MapChoices:
     """What the measure and state pickers offer."""
 
     measures: Mapping[str, Measure]  # in display order
-    default_metric: str | None  # the measure most counties can show (ties: the first in display order)
+    default_metric: str | None  # the measure of the view covering the most counties (best_view)
+    default_year: int | None  # that view's year
     states: Mapping[str, str]  # abbreviation -> name, in order
 
 
@@ -58,9 +59,26 @@ def map_choices(version: db.Version) -> MapChoices:
                                        f"{md_escape(row.description)} {md_escape(row.direction)} "
                                        f"Caveat: {md_escape(row.caveat)}")
                 for row in metrics.itertuples()}
-    ranked = metrics.sort_values(["county_years_shown", "sort_order"], ascending=[False, True], kind="stable")
-    return MapChoices(measures=measures, default_metric=None if ranked.empty else str(ranked["metric_id"].iloc[0]),
+    best = best_view(db.query("map_views"))
+    return MapChoices(measures=measures, default_metric=best[0] if best else None,
+                      default_year=best[1] if best else None,
                       states=dict(zip(states["state_abbr"].tolist(), states["state_name"].tolist(), strict=True)))
+
+
+def best_view(views: pd.DataFrame) -> tuple[str, int] | None:
+    """The (measure, year) a voter should see first: the one showing the most counties.
+
+    Ties go to the earlier measure in display order, then the later year. Where `views` has a `complete` column
+    (whether the year is a whole period), only complete years compete while any exist.
+    """
+    if views.empty:
+        return None
+    if "complete" in views.columns and views["complete"].fillna(False).astype(bool).any():
+        views = views[views["complete"].fillna(False).astype(bool)]
+    ranked = views.sort_values(["counties_shown", "sort_order", "year"], ascending=[False, True, False],
+                               kind="stable")
+    top = ranked.iloc[0]
+    return str(top["metric_id"]), int(top["year"])
 
 
 @st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)

@@ -7,6 +7,7 @@ return.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 import pyarrow as pa
@@ -14,7 +15,8 @@ import streamlit as st
 
 from dashboard import components, db
 from dashboard.charts import disparity, trends
-from dashboard.content import VIEWS_KEPT, Block, md, source_titles, terms_table
+from dashboard.content import VIEWS_KEPT, Block, md, shown, source_titles, terms_table
+from dashboard.content.elections import name_key, office_elections
 from dashboard.summary import published_years, sources_text, term_data_sentence
 
 
@@ -46,6 +48,8 @@ class ProsecutorBase:
     label_of: dict[str, str]
     unit_of: dict[str, str]
     no_term_data: str | None  # one line when no published data cover their time in office, else None
+    election_lines: tuple[str, ...] = ()  # their record at the polls and each office's next regular election
+    election_history: pa.Table | None = None  # the races they ran in, every candidate, newest first
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,8 @@ def prosecutor_base(pid: str, version: db.Version) -> ProsecutorBase:
         first_year=None if series_all.empty else int(series_all["year"].min()),
         last_year=None if series_all.empty else int(series_all["year"].max()),
         comparisons=tuple(comparisons), label_of=label_of, unit_of=unit_of,
-        no_term_data=_no_term_data(name, mine, series_all))
+        no_term_data=_no_term_data(name, mine, series_all),
+        **_elections(name, db.query("prosecutor_elections", id=pid), date.today()))
 
 
 def _no_term_data(name: str, mine: pd.DataFrame, series_all: pd.DataFrame) -> str | None:
@@ -103,6 +108,29 @@ def _no_term_data(name: str, mine: pd.DataFrame, series_all: pd.DataFrame) -> st
     ended = not mine.empty and mine["end_date"].notna().all()
     until = pd.Timestamp(mine["end_date"].max()).date() if ended else None
     return term_data_sentence(name, since, years, until)  # only when none of the measures covers their term
+
+
+def _elections(name: str, rows: pd.DataFrame, today: date) -> dict[str, object]:
+    """The header's election lines: the races this person ran in (matched by name in the offices they held),
+    how many they won and had an opponent in, and each office's next regular election."""
+    if rows.empty:
+        return {"election_lines": (), "election_history": None}
+    me = name_key(name)
+    races = rows.groupby(["office_id", "election_date", "round"], sort=False)
+    theirs = [group for _, group in races if (group["candidate_name"].map(name_key) == me).any()]
+    lines = []
+    for office_id, group in rows.groupby("office_id", sort=False):
+        mine = [g for g in theirs if g["office_id"].iloc[0] == office_id]
+        record = office_elections(pd.concat(mine) if mine else group.iloc[0:0], group.iloc[:1], today)
+        office = md(str(group["office_name"].iloc[0]))
+        if mine:
+            won = sum(bool(((g["candidate_name"].map(name_key) == me) & g["winner"].fillna(False).astype(bool)).any())
+                      for g in mine)
+            lines.append(f"{office}: ran in {len(mine)} race{'s' if len(mine) > 1 else ''} in the data and won {won}. "
+                         + " ".join(x for x in (record.last, record.contested) if x))
+        lines.append(f"{office}: {record.next}")
+    history = office_elections(pd.concat(theirs), None, today).history if theirs else None
+    return {"election_lines": tuple(lines), "election_history": shown(history) if history is not None else None}
 
 
 @st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)

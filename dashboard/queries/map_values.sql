@@ -1,6 +1,7 @@
 -- Every county with one measure's value for one year ($metric, $year; NULL value = no data), its interval,
 -- counts, suppression, the prosecutor in office for most of that year (of the part its data cover), the sources'
 -- titles, and the part of the year covered when it is not the whole year (`covered_label`, e.g. 'Jan–May').
+-- A case measure comes from metric_value, an election measure from county_election_measure.
 WITH mv AS (
     SELECT v.scope_id AS fips, v.numerator, v.denominator, v.value, v.ci_low, v.ci_high, v.suppressed,
            v.suppression_reason, v.source_ids, coalesce(vp.partial, false) AS partial, vp.covered_label,
@@ -10,6 +11,10 @@ WITH mv AS (
      AND vp.period_start = v.period_start AND vp.period_grain = v.period_grain
     WHERE v.metric_id = $metric AND v.scope = 'county' AND v.period_grain = 'year' AND v.dimension = 'all'
       AND v.period_start = make_date($year::INTEGER, 1, 1)
+    UNION ALL
+    SELECT fips, NULL, NULL, value, NULL, NULL, false, NULL, source_ids, false, NULL, NULL
+    FROM county_election_measure
+    WHERE metric_id = $metric AND year = $year::INTEGER
 ),
 sources AS (
     SELECT s.fips, string_agg(DISTINCT coalesce(src.title, s.source_id), '; ') AS source

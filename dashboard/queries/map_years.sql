@@ -9,4 +9,9 @@ LEFT JOIN value_period vp ON vp.metric_id = v.metric_id AND vp.scope = v.scope A
  AND vp.period_start = v.period_start AND vp.period_grain = v.period_grain
 WHERE v.metric_id = $metric AND v.scope = 'county' AND v.period_grain = 'year' AND v.dimension = 'all'
 GROUP BY ALL
+UNION ALL
+SELECT year, count(*) AS counties_shown, 0 AS counties_suppressed
+FROM county_election_measure
+WHERE metric_id = $metric
+GROUP BY ALL
 ORDER BY year DESC

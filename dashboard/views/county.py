@@ -134,7 +134,9 @@ def main() -> None:
 def _office_section(base: county.CountyBase) -> None:
     st.subheader("Who prosecutes here")
     if not base.has_offices:
-        st.info("No prosecutor's office for this county is in the data yet.", icon=":material/info:")
+        st.info(base.no_office[0], icon=":material/info:")
+        for line in base.no_office[1:]:
+            st.markdown(line)
         return
     for office in base.offices:
         st.markdown(office.text)
@@ -142,7 +144,11 @@ def _office_section(base: county.CountyBase) -> None:
             label, prosecutor_id = office.link
             st.page_link(navigation.page("prosecutor"), label=label, icon=":material/person:",
                          query_params={"id": prosecutor_id})
-        st.caption(office.elections)
+        for line in office.election_lines:
+            st.markdown(line)
+        if office.history is not None:
+            with st.expander(f"Election history ({office.history.num_rows} candidate rows, with vote shares)"):
+                st.dataframe(office.history, hide_index=True, width="stretch")
     with st.expander(f"All terms ({len(base.terms_table)}) with the citation for each date", expanded=False):
         st.dataframe(base.terms_table, hide_index=True, width="stretch",
                      column_config={"Where the dates come from": st.column_config.TextColumn(width="large")})

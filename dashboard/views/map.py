@@ -64,6 +64,8 @@ with left:
     metric = st.selectbox("Measure", metric_ids, format_func=lambda m: measures[m].label, key="map-metric")
 years = map_years(metric, version)
 year_options, shown_by_year, default_year = list(years.years), years.counties_shown, years.default
+if metric == choices.default_metric and choices.default_year in year_options:
+    default_year = choices.default_year  # the opening view: the year covering the most counties
 if view.year is not None and view.year not in year_options:
     view = view.with_(messages=view.messages + (
         f"There are no county values of this measure for {view.year}; showing {default_year} instead.",))

@@ -35,6 +35,11 @@ def main() -> None:
     label_of = base.label_of
     st.title(md(base.name))
     st.caption(base.caption)
+    for line in base.election_lines:
+        st.markdown(line)
+    if base.election_history is not None:
+        with st.expander("Elections they ran in (every candidate, with vote shares)"):
+            st.dataframe(base.election_history, hide_index=True, width="stretch")
     _terms_section(base)
 
     # --- choices ------------------------------------------------------------------------------------------------

@@ -441,7 +441,8 @@ class ElectionReturns(Adapter):
                 official = vocab.load_mapping("ga_circuit_names").rows.get(vocab.normalize_key(circuit))
                 circuit = official["judicial_circuit"] if official else circuit
                 return circuit_office_id(circuit), f"{circuit} Judicial Circuit District Attorney"
-            area = "judicial circuit" if "CIRCUIT" in contest.district_text else "district"
+            area = ("judicial circuit" if "CIRCUIT" in contest.district_text
+                    else "judicial district" if "JUDIC" in contest.district_text else "district")
             place = (f"{_ordinal(int(contest.district))} {area}" if contest.district.isdigit()
                      else contest.district_text.title())
             office_id = f"{state.lower()}-{vocab.slug(place)}-{vocab.slug(label)}"
@@ -486,7 +487,8 @@ class ElectionReturns(Adapter):
                     out.emit("prosecutor", {"prosecutor_id": prosecutor_id, "name": name, "party": None})
                 won = " and ".join(f"{_month_year(w[2].when)}" for w in run)
                 caveats = "; ".join(w[3] for w in run if w[3])
-                citation = (f"Derived from election returns ({', '.join(sorted({c for w in run for c in _collections(w[2])}))}): "
+                where = ", ".join(sorted({c for w in run for c in _collections(w[2])}))
+                citation = (f"Derived from election returns ({where}): "
                             f"won the {won} general election{'s' if len(run) > 1 else ''}; term to "
                             f"{end:%B %Y} by state law ({rule.citation}). Not an official roster: a winner may "
                             "have left office early." + (f" Note: {caveats}." if caveats else ""))

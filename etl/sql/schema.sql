@@ -308,3 +308,24 @@ CREATE TABLE office_schedule (
     term_years      INTEGER,
     basis           VARCHAR NOT NULL       -- how next_general was worked out, with the rule's citation
 );
+
+-- extension (elections): the map's election measures, defined in etl/election_measures.toml (no case counts
+-- behind them, so they live beside metric_definition and metric_value rather than in them).
+CREATE TABLE election_measure_definition (
+    metric_id   VARCHAR NOT NULL,
+    label       VARCHAR NOT NULL,
+    question    VARCHAR NOT NULL,
+    description VARCHAR NOT NULL,
+    unit        VARCHAR NOT NULL,   -- yes_no (1 yes, 0 no) | years
+    caveat      VARCHAR NOT NULL,
+    direction   VARCHAR NOT NULL,
+    sort_order  INTEGER NOT NULL    -- after every metric_definition row
+);
+
+CREATE TABLE county_election_measure (
+    metric_id  VARCHAR NOT NULL,
+    fips       VARCHAR NOT NULL,
+    year       INTEGER NOT NULL,    -- as of 31 December of this year
+    value      DOUBLE NOT NULL,
+    source_ids VARCHAR NOT NULL     -- comma-separated source_id list
+);
