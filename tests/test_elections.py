@@ -60,6 +60,7 @@ def test_party_in_the_office_field_becomes_the_primary_party(results: list[FileR
     dem = primaries[primaries["party"] == "Democratic"].iloc[0]
     assert dem["winner_name"] == "Ann Able" and dem["winner_share"] == pytest.approx(0.7) and dem["contested"]
     rep = primaries[primaries["party"] == "Republican"].iloc[0]
+    assert rep["winner_name"] == "Cal Cole"  # 'REP Cal Cole': the party typed into the name is taken out
     assert not rep["contested"]  # one candidate: its own party's primary, not mixed with the Democrats'
 
 
@@ -79,12 +80,12 @@ def test_contest_in_both_collections_keeps_one_and_says_why(results: list[FileRe
 
 def test_district_race_with_a_county_missing_says_so(results: list[FileResult]) -> None:
     contests = _frame(results, "election_contest")
-    district = contests[contests["office_id"] == "co-22nd-judicial-district-district-attorney"].iloc[0]
+    district = contests[contests["office_id"] == "co-22nd-district-attorney"].iloc[0]
     assert district["counties_reported"] == 1 and district["counties_expected"] == 2
     assert district["counties_missing"] == "08033"
     assert "Dolores County" in district["note"] and "missing" in district["note"]
     counties = _frame(results, "office_county")
-    assert set(counties.loc[counties["office_id"] == "co-22nd-judicial-district-district-attorney", "fips"]) == {
+    assert set(counties.loc[counties["office_id"] == "co-22nd-district-attorney", "fips"]) == {
         "08083", "08033"}
 
 
@@ -110,7 +111,7 @@ def test_general_winners_become_derived_terms_by_state_law(results: list[FileRes
     assert term["start_date"] == date(2021, 1, 1) and term["end_date"] == date(2024, 12, 31)
     assert "won the November 2020 general election; term to December 2024 by state law" in term["citation"]
     assert "Tex. Const." in term["citation"]
-    assert "1 of 2 counties" in terms.loc["co-22nd-judicial-district-district-attorney", "citation"]
+    assert "1 of 2 counties" in terms.loc["co-22nd-district-attorney", "citation"]
     assert "in-adams-prosecuting-attorney" not in terms.index  # primaries elect no one
 
 

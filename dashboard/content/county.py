@@ -39,6 +39,7 @@ class Office:
     """One office serving the county: who holds it now (markdown), a link to them, its elections."""
 
     text: str
+    office_name: str
     link: tuple[str, str] | None  # (label, prosecutor_id)
     elections: str  # the lines below, as one paragraph
     election_lines: tuple[str, ...]  # who won the last general election, how many had an opponent, the next one
@@ -238,7 +239,7 @@ def _offices(offices: pd.DataFrame, terms: pd.DataFrame, elections: pd.DataFrame
         history = shown(record.history) if not record.history.empty else None
         if current.empty:
             out.append(Office(f"**{md(office.name)}**{covers}: the data do not say who holds the office now."
-                              + _past_holder(rows, today), None, " ".join(lines), lines, history))
+                              + _past_holder(rows, today), md(office.name), None, " ".join(lines), lines, history))
             continue
         now = current.iloc[-1]
         party = f", {now['party']}" if isinstance(now["party"], str) and now["party"] else ""
@@ -250,8 +251,8 @@ def _offices(offices: pd.DataFrame, terms: pd.DataFrame, elections: pd.DataFrame
         else:
             text = (f"**{md(now['name'])}**{md(party)} — {md(office.name)}{covers}, "
                     f"{_entry_words(now['entry'])} since {since:%d %B %Y}.")
-        out.append(Office(text, (f"{md(now['name'])}: record in office", str(now["prosecutor_id"])), " ".join(lines),
-                          lines, history))
+        out.append(Office(text, md(office.name), (f"{md(now['name'])}: record in office", str(now["prosecutor_id"])),
+                          " ".join(lines), lines, history))
     return tuple(out)
 
 

@@ -146,12 +146,13 @@ def _office_section(base: county.CountyBase) -> None:
                          query_params={"id": prosecutor_id})
         for line in office.election_lines:
             st.markdown(line)
-        if office.history is not None:
-            with st.expander(f"Election history ({office.history.num_rows} candidate rows, with vote shares)"):
-                st.dataframe(office.history, hide_index=True, width="stretch")
     with st.expander(f"All terms ({len(base.terms_table)}) with the citation for each date", expanded=False):
         st.dataframe(base.terms_table, hide_index=True, width="stretch",
                      column_config={"Where the dates come from": st.column_config.TextColumn(width="large")})
+    for office in base.offices:
+        if office.history is not None:
+            with st.expander(f"Election history: {office.office_name} (every candidate, with vote shares)"):
+                st.dataframe(office.history, hide_index=True, width="stretch")
 
 
 def _block(block: Block) -> None:

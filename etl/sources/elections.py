@@ -282,6 +282,9 @@ class ElectionReturns(Adapter):
             return None
         name = _INCUMBENT.sub("", v["candidate"]).strip()
         incumbent = True if name != v["candidate"].strip() else None
+        named_party = _PARTY_PREFIX.match(name.upper())
+        if named_party and len(name) > named_party.end():  # 'REP CHARLES T. MILLER': the party typed into the name
+            name, v["party"] = name[named_party.end():].strip(), v["party"] or named_party.group(1)
         role = self._role(name, v["row_kind"])
         if role == "candidate" and not name:
             result.reject(record, "candidate name is empty", column="candidate")
@@ -443,9 +446,11 @@ class ElectionReturns(Adapter):
                 return circuit_office_id(circuit), f"{circuit} Judicial Circuit District Attorney"
             area = ("judicial circuit" if "CIRCUIT" in contest.district_text
                     else "judicial district" if "JUDIC" in contest.district_text else "district")
-            place = (f"{_ordinal(int(contest.district))} {area}" if contest.district.isdigit()
-                     else contest.district_text.title())
-            office_id = f"{state.lower()}-{vocab.slug(place)}-{vocab.slug(label)}"
+            number = contest.district.isdigit()
+            place = f"{_ordinal(int(contest.district))} {area}" if number else contest.district_text.title()
+            # the id rests on the district's number alone: '010' and '10TH JUDICIAL CIRCUIT' are one office
+            key = _ordinal(int(contest.district)) if number else vocab.slug(place)
+            office_id = f"{state.lower()}-{key}-{vocab.slug(label)}"
             name = f"{label}, {place} ({state})"
         else:
             fips = min(counties)
