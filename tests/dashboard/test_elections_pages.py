@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.content.elections import share_text
-from tests.dashboard.apptest_pages import messages, open_page, texts
-from tests.dashboard.test_county_page import sql
+from tests.dashboard.apptest_pages import messages, open_page, sql, texts
 
 PHILADELPHIA = "42101"
 
