@@ -58,7 +58,7 @@ def office_elections(elections: pd.DataFrame, schedule: pd.DataFrame | None, tod
         contested = (f"{had} of the last {len(recent)} general election{'s' if len(recent) > 1 else ''} in the data "
                      f"({span}) had a real opponent (two or more candidates with at least 5% of the vote each)."
                      if len(recent) > 1 else
-                     f"The one general election in the data ({span}) {'had' if had else 'had no'} real opponent.")
+                     f"The one general election in the data ({span}) {'had a' if had else 'had no'} real opponent.")
     following = next_election_text(schedule, today)
     if not upcoming.empty:
         when = min(pd.to_datetime(upcoming["election_date"]).dt.date)
