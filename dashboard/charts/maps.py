@@ -549,8 +549,10 @@ def _marker_rows(frame: pd.DataFrame, tooltips: _Tooltips, *, domain: tuple[floa
 
 
 def legend_html(domain: tuple[float, float] | None, *, label: str, unit: str, year: int | None,
-                show_suppressed: bool = True, values: Iterable[float] = (), markers: bool = False) -> str:
-    """A small colour-scale legend (Streamlit draws none for pydeck): gradient, its ends, the two greys."""
+                show_suppressed: bool = True, values: Iterable[float] = (), markers: bool = False,
+                coverage: tuple[int, int] | None = None) -> str:
+    """A small colour-scale legend (Streamlit draws none for pydeck): gradient, its ends, the two greys, and
+    (`coverage`: counties shown, counties in view) how many counties have data."""
     stops = pcolors.sample_colorscale(MAP_SCALE, [i / 8 for i in range(9)])
     gradient = ", ".join(stops)
     swatch = ("display:inline-block;width:14px;height:14px;border:1px solid #999;vertical-align:middle;"
@@ -559,6 +561,8 @@ def legend_html(domain: tuple[float, float] | None, *, label: str, unit: str, ye
     parts = [f"<div role='img' aria-label='Colour key for {title}' "
              f"style='font-family:{FONT};font-size:13px;line-height:1.4;margin:4px 0 8px 0'>",
              f"<div style='font-weight:600'>{title}</div>"]
+    if coverage is not None:
+        parts.append(f"<div>{coverage[0]:,} of {coverage[1]:,} counties have data</div>")
     if domain is not None:
         low, high = domain_labels(domain, values, unit)
         parts.append("<div style='display:flex;align-items:center;gap:6px;flex-wrap:wrap'>"

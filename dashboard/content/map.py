@@ -126,12 +126,13 @@ def map_content(metric: str, year: int, state: str | None, label: str, unit: str
     values = maps.shown_values(frame)
     with_data = int((frame["value"].notna() | maps.suppressed_mask(frame)).sum())
     domain, markers = maps.scale_domain(values, unit), 0 < with_data <= maps.MARKERS_UP_TO
+    shown = int((in_scope["value"].notna() & ~suppressed).sum())
     return MapContent(
-        frame=frame, counties=len(in_scope), shown=int((in_scope["value"].notna() & ~suppressed).sum()),
+        frame=frame, counties=len(in_scope), shown=shown,
         suppressed=int(suppressed.sum()), values=tuple(values), domain=domain, markers=markers,
         table=maps.export_table(frame, metric_label=label, year=year, state=state),
         legend=maps.legend_html(domain, label=label, unit=unit, year=year, show_suppressed=bool(suppressed.any()),
-                                values=list(values), markers=markers))
+                                values=list(values), markers=markers, coverage=(shown, len(in_scope))))
 
 
 @st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)

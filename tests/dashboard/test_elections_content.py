@@ -90,3 +90,10 @@ def test_election_measures_are_worded_for_a_voter() -> None:
            "suppressed": False, "source": "Prosecutor election returns"}
     text = maps.tooltip_text(row, label="Last general election contested", unit="yes_no", year=2024)
     assert "Last general election contested in 2024: no" in text and "cases" not in text
+
+
+def test_the_legend_says_how_many_counties_have_data() -> None:
+    legend = maps.legend_html((0.0, 1.0), label="Last general election contested", unit="yes_no", year=2025,
+                              coverage=(1769, 3142))
+    assert "1,769 of 3,142 counties have data" in legend
+    assert maps.domain_labels((0.0, 1.0), [0.0, 1.0], "yes_no") == ("no", "yes")
