@@ -40,6 +40,10 @@ from dashboard.charts.geography import projected_path
 MAP_SCALE = "Viridis"
 NO_DATA_RGBA = (217, 217, 217, 255)  # NO_DATA_COLOR
 SUPPRESSED_RGBA = (140, 140, 140, 255)
+# No value for this measure, but the county's page names its prosecutor or elections: told apart from nothing.
+PAGE_ONLY_RGBA = (190, 207, 226, 255)
+PAGE_ONLY_COLOR = "#becfe2"
+PAGE_ONLY_WORDS = "no value for this measure; its page names the prosecutor or elections"
 SUPPRESSED_COLOR = "#8c8c8c"
 LINE_RGBA = (255, 255, 255, 140)
 STATE_LINE_RGBA = (40, 40, 40, 200)
@@ -246,7 +250,7 @@ def tooltip_text(row: Mapping, *, label: str, unit: str, year: int | None, for_e
         reason = _clean(row.get("suppression_reason")) or "too few cases"
         lines.append(f"{_clean(label)}{when}: not shown ({reason})")
     elif _is_missing(row.get("value")):
-        lines.append(f"{_clean(label)}{when}: no public data")
+        lines.append(f"{_clean(label)}{when}: {PAGE_ONLY_WORDS if _flag(row.get('has_page')) else 'no public data'}")
     else:
         first, *rest = _value_lines(row, unit)
         lines += [f"{_clean(label)}{when}: {first}", *rest]
@@ -276,6 +280,7 @@ def tooltip_text(row: Mapping, *, label: str, unit: str, year: int | None, for_e
 SHAPES_FILE = "map-shapes.json"
 _SUPPRESSED_RGB = list(SUPPRESSED_RGBA[:3])
 _NO_DATA_RGB = list(NO_DATA_RGBA[:3])
+_PAGE_ONLY_RGB = list(PAGE_ONLY_RGBA[:3])
 _FILL = f"@@=this[4]||(this[1][0]=='n'?{_NO_DATA_RGB}:{_SUPPRESSED_RGB})".replace(" ", "")
 _CONTEXT_FILL = f"@@=this[1]=='n'?{_NO_DATA_RGB}:this[1]=='s'?{_SUPPRESSED_RGB}:this[1]".replace(" ", "")
 _PLACEHOLDER = re.compile(r"\{(?=[0-9]+\})")
@@ -401,7 +406,8 @@ class _Tooltips:
                  f"{_html(_clean(self.label))}{when}: ",
                  f"<span class='pad-x pad-f'>{{5}}{unit} (95% range {{6}}{unit} to {{7}}{unit})<br>{counts}</span>",
                  "<span class='pad-x pad-w'>{5}</span>",
-                 "<span class='pad-x pad-n'>no public data</span>"]
+                 "<span class='pad-x pad-n'>no public data</span>",
+                 f"<span class='pad-x pad-p'>{PAGE_ONLY_WORDS}</span>"]
         parts += [f"<span class='pad-x pad-s{i}'>not shown ({_html(reason)})</span>"
                   for reason, i in self.reasons.items()]
         parts += [f"<span class='pad-x pad-c{i}'><br>Source: {_html(source)}</span>"
@@ -421,6 +427,8 @@ class _Tooltips:
             reason = _clean(row.get("suppression_reason")) or "too few cases"
             return f"[{ref},{_js(self.token('s', source, reason))},{head}]"
         if _is_missing(row.get("value")):
+            if _flag(row.get("has_page")):
+                return f"[{ref},{_js(self.token('p', source))},{head},{json.dumps(_PAGE_ONLY_RGB)}]"
             return f"[{ref},{_js(self.token('n', source))},{head}]"
         fill = f"C[{_lut_index(float(row['value']), domain)}]" if domain is not None else json.dumps(_NO_DATA_RGB)
         numbers = [row.get(k) for k in ("value", "ci_low", "ci_high", "numerator", "denominator")]
@@ -550,7 +558,7 @@ def _marker_rows(frame: pd.DataFrame, tooltips: _Tooltips, *, domain: tuple[floa
 
 def legend_html(domain: tuple[float, float] | None, *, label: str, unit: str, year: int | None,
                 show_suppressed: bool = True, values: Iterable[float] = (), markers: bool = False,
-                coverage: tuple[int, int] | None = None) -> str:
+                coverage: tuple[int, int] | None = None, page_only: bool = False) -> str:
     """A small colour-scale legend (Streamlit draws none for pydeck): gradient, its ends, the two greys, and
     (`coverage`: counties shown, counties in view) how many counties have data."""
     stops = pcolors.sample_colorscale(MAP_SCALE, [i / 8 for i in range(9)])
@@ -572,6 +580,9 @@ def legend_html(domain: tuple[float, float] | None, *, label: str, unit: str, ye
                      f"<span>{escape(high)}</span></div>")
     parts.append("<div style='margin-top:4px'>"
                  f"<span style='{swatch};margin-left:0;background:{NO_DATA_COLOR}'></span>no public data")
+    if page_only:
+        parts.append(f"<span style='{swatch};background:{PAGE_ONLY_COLOR}'></span>no value here, but the county's page "
+                     "names its prosecutor or elections")
     if show_suppressed:
         parts.append(f"<span style='{swatch};background:{SUPPRESSED_COLOR}'></span>too few cases to show")
     if markers:

@@ -132,7 +132,8 @@ def map_content(metric: str, year: int, state: str | None, label: str, unit: str
         suppressed=int(suppressed.sum()), values=tuple(values), domain=domain, markers=markers,
         table=maps.export_table(frame, metric_label=label, year=year, state=state),
         legend=maps.legend_html(domain, label=label, unit=unit, year=year, show_suppressed=bool(suppressed.any()),
-                                values=list(values), markers=markers, coverage=(shown, len(in_scope))))
+                                values=list(values), markers=markers, coverage=(shown, len(in_scope)),
+                                page_only=bool((in_scope["value"].isna() & in_scope["has_page"].astype(bool)).any())))
 
 
 @st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)

@@ -2,6 +2,8 @@
 -- counts, suppression, the prosecutor in office for most of that year (of the part its data cover), the sources'
 -- titles, and the part of the year covered when it is not the whole year (`covered_label`, e.g. 'Jan–May').
 -- A case measure comes from metric_value, an election measure from county_election_measure.
+-- has_page: whether the county's page has anything (a prosecutor, an election or case data) where this measure
+-- has no value.
 WITH mv AS (
     SELECT v.scope_id AS fips, v.numerator, v.denominator, v.value, v.ci_low, v.ci_high, v.suppressed,
            v.suppression_reason, v.source_ids, coalesce(vp.partial, false) AS partial, vp.covered_label,
@@ -39,7 +41,8 @@ SELECT c.fips, c.county_name, c.state_abbr, c.state_name, c.lat, c.lon,
        mv.value, mv.ci_low, mv.ci_high, mv.numerator, mv.denominator,
        coalesce(mv.suppressed, false) AS suppressed, mv.suppression_reason,
        coalesce(mv.attributed, io.prosecutor) AS prosecutor, sources.source,
-       coalesce(mv.partial, false) AS partial, mv.covered_label
+       coalesce(mv.partial, false) AS partial, mv.covered_label,
+       (c.fips IN (SELECT fips FROM office_county) OR c.fips IN (SELECT fips FROM coverage)) AS has_page
 FROM county c
 LEFT JOIN mv USING (fips)
 LEFT JOIN sources USING (fips)

@@ -97,3 +97,13 @@ def test_the_legend_says_how_many_counties_have_data() -> None:
                               coverage=(1769, 3142))
     assert "1,769 of 3,142 counties have data" in legend
     assert maps.domain_labels((0.0, 1.0), [0.0, 1.0], "yes_no") == ("no", "yes")
+
+
+def test_a_county_with_a_page_but_no_value_is_told_apart_from_one_with_nothing() -> None:
+    row = {"county_name": "Adams County", "state_abbr": "IN", "prosecutor": "Ann Able", "value": None,
+           "suppressed": False, "has_page": True}
+    assert maps.PAGE_ONLY_WORDS in maps.tooltip_text(row, label="Dismissal rate", unit="share", year=2024)
+    assert "no public data" in maps.tooltip_text({**row, "has_page": False}, label="Dismissal rate", unit="share",
+                                                 year=2024)
+    legend = maps.legend_html(None, label="Dismissal rate", unit="share", year=2024, page_only=True)
+    assert maps.PAGE_ONLY_COLOR in legend and "names its prosecutor or elections" in legend

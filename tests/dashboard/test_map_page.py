@@ -304,8 +304,12 @@ def test_real_warehouse_map(real_warehouse: Path, monkeypatch: pytest.MonkeyPatc
     template = json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip)["html"]
     shapes = json.loads((Path(maps.__file__).resolve().parents[1] / "static" / maps.SHAPES_FILE).read_text())
     rows = {shapes["P"][row[0][1]][0]: row for row in map_spec.rows(map_spec.layers(spec)[maps.COUNTY_LAYER_ID])}
+    with_page = {r[0] for r in sql(real_warehouse, "SELECT fips FROM office_county UNION SELECT fips FROM coverage")}
     for fips, row in rows.items():
-        if fips not in with_rows:  # no public data: grey, and the tooltip says so
+        if fips not in with_rows and fips in with_page:  # no value, but a page with a prosecutor or elections
+            assert map_spec.fill(row, shapes["C"]) == list(maps.PAGE_ONLY_RGBA[:3]), fips
+            assert maps.PAGE_ONLY_WORDS in map_spec.tooltip(template, row)
+        elif fips not in with_rows:  # no public data: grey, and the tooltip says so
             assert map_spec.fill(row, shapes["C"]) == list(maps.NO_DATA_RGBA[:3]), fips
             assert "no public data" in map_spec.tooltip(template, row)
     assert len(with_rows & set(rows)) >= 1500  # the contested-elections map opens with most of the country coloured
