@@ -39,7 +39,7 @@ def main() -> None:
         st.markdown(line)
     if base.election_history is not None:
         with st.expander("Elections they ran in (every candidate, with vote shares)"):
-            st.dataframe(base.election_history, hide_index=True, width="stretch")
+            st.table(base.election_history)  # a static table: a few rows, read rather than sorted
     _terms_section(base)
 
     # --- choices ------------------------------------------------------------------------------------------------
