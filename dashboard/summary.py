@@ -219,6 +219,12 @@ def office_sentence(terms: pd.DataFrame, today: date | None = None) -> str:
         row = rows.sort_values("start").iloc[-1]
         same = frame[(frame["office_name"] == office) & (frame["prosecutor_id"] == row["prosecutor_id"])]
         since = same["start"].min()
+        if row["entry"] == "derived":  # from an election win and the state's term rule, not a roster: said so
+            until = f" to {row['end']:%B %Y}" if row["end"] is not None else ""
+            sentences.append(f"{row['name']} won the last general election for the {office} in the data and, by "
+                             f"state law, serves from {since:%B %Y}{until} (derived from election returns, not an "
+                             "official roster).")
+            continue
         how = {"appointed": "appointed", "interim": "serving as interim", "acting": "acting"}.get(row["entry"],
                                                                                                "elected")
         sentences.append(f"{row['name']} ({how}) has led the {office} since {since:%B %Y}.")

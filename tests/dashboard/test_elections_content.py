@@ -9,6 +9,7 @@ import pandas as pd
 from dashboard.charts import maps
 from dashboard.content.elections import name_key, next_election_text, office_elections
 from dashboard.content.map import best_view
+from dashboard.summary import office_sentence
 
 COLUMNS = ["office_id", "election_date", "round", "candidate_name", "incumbent", "vote_share", "winner", "contested",
            "note"]
@@ -107,3 +108,13 @@ def test_a_county_with_a_page_but_no_value_is_told_apart_from_one_with_nothing()
                                                  year=2024)
     legend = maps.legend_html(None, label="Dismissal rate", unit="share", year=2024, page_only=True)
     assert maps.PAGE_ONLY_COLOR in legend and "names its prosecutor or elections" in legend
+
+
+def test_a_derived_term_is_never_worded_as_certain() -> None:
+    terms = pd.DataFrame([{"prosecutor_id": "jo-smith-tx", "name": "Jo Smith", "office_name": "District Attorney",
+                           "start_date": date(2025, 1, 1), "end_date": date(2028, 12, 31), "entry": "derived"}])
+    sentence = office_sentence(terms, date(2026, 12, 7))
+    assert sentence == ("Jo Smith won the last general election for the District Attorney in the data and, by state "
+                        "law, serves from January 2025 to December 2028 (derived from election returns, not an "
+                        "official roster).")
+    assert "has led" not in sentence and "(elected)" not in sentence
