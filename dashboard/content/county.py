@@ -30,8 +30,7 @@ from dashboard.summary import (
 
 BAIL_METRICS = ("ror_rate", "cash_bail_rate", "remand_rate")
 ADD_DATA = ("This project takes data: if you have your county's case, bail or election records, the add-your-data "
-            "guide (docs/ADD_DATA.md in the project's repository; the README's sources section until then) says how "
-            "to send them.")
+            "guide (docs/ADD_DATA.md in the project's repository) says how to send them, no programming needed.")
 
 
 @dataclass(frozen=True)
