@@ -119,7 +119,7 @@ def test_contested_means_two_candidates_with_five_percent_and_most_generals_were
     total = sum(n for _, n, _ in by_state)
     uncontested = sum(n * u for _, n, u in by_state) / total
     assert len(by_state) >= 30 and total >= 2000
-    assert 0.6 <= uncontested <= 0.95  # the "about one general election in five had a real opponent"
+    assert 0.6 <= uncontested <= 0.95  # about one general election in five had a real opponent
 
 
 def test_curated_offices_have_their_history_to_2025_and_the_next_election(con) -> None:
