@@ -10,7 +10,7 @@ LEFT JOIN value_period vp ON vp.metric_id = v.metric_id AND vp.scope = v.scope A
 WHERE v.metric_id = $metric AND v.scope = 'county' AND v.period_grain = 'year' AND v.dimension = 'all'
 GROUP BY ALL
 UNION ALL
-SELECT year, count(*) AS counties_shown, 0 AS counties_suppressed
+SELECT year, count(*) AS counties_shown, 0 AS counties_suppressed, 0 AS counties_partial
 FROM county_election_measure
 WHERE metric_id = $metric
 GROUP BY ALL
