@@ -14,9 +14,9 @@ Each case (one person, one case number) yields at most ONE referral decision and
   a charge later dismissed, never a declination. Court actions that move the charge elsewhere (transfers,
   change of venue) count nowhere.
 - per case, the strongest charge wins: referral charged > diverted > declined; disposition (only for charged
-  cases) plea > trial_conviction > conviction > trial_acquittal > diverted > dismissed > other. Guilty and
-  adjudication withheld are counted as conviction: the export does not say plea or trial, so this source
-  gives no plea share or trial rate.
+  cases) plea > trial_conviction > conviction > adjudication_withheld > trial_acquittal > diverted > dismissed >
+  other. Guilty is counted as conviction: the export does not say plea or trial, so this source gives no plea
+  share or trial rate. Adjudication withheld is its own outcome: under Florida law it is not a conviction.
 - the referral is dated by the month of Case Open Date, the disposition by Disposition Date (else Case
   Close Date). Race, gender, age at offense, court type (offense level) and the Florida Statutes prefix of
   the first arrest charge (offense category, longest prefix in `mappings/okaloosa_statutes.csv`) come from the
@@ -50,7 +50,8 @@ REQUIRED = (
 REDACT = ("Case Number", "Uniform Case Number", "person_key", "Defense Attorney", "Prosecutor", "Judge")
 REFERRAL_RANK = {"charged": 3, "diverted": 2, "declined": 1}
 DISPOSITION_RANK = {
-    "plea": 7, "trial_conviction": 6, "conviction": 5, "trial_acquittal": 4, "diverted": 3, "dismissed": 2, "other": 1,
+    "plea": 8, "trial_conviction": 7, "conviction": 6, "adjudication_withheld": 5, "trial_acquittal": 4, "diverted": 3,
+    "dismissed": 2, "other": 1,
 }
 MIN_AGE = 10  # younger ages in this export are recording errors (a missing birth date gives 0)
 _MMYY = re.compile(r"(0[1-9]|1[0-2])(\d{2})")
