@@ -25,7 +25,15 @@ import pandas as pd
 from tqdm import tqdm
 
 from etl import checks, fetch, metrics, vocab
-from etl.config import PROJECT, RAW_DIR, SQL_DIR, SourceConfig, load_sources
+from etl.config import (
+    PROJECT,
+    RAW_DIR,
+    SQL_DIR,
+    STAGE_DEFINITION_COLUMNS,
+    SourceConfig,
+    load_sources,
+    load_stage_definitions,
+)
 from etl.errors import BuildError
 from etl.sources.base import TABLE_COLUMNS, FileResult, SourceError
 
@@ -347,6 +355,9 @@ def _load_source(con: duckdb.DuckDBPyConnection, config: SourceConfig, raw_dir: 
          totals["rows_rejected"], " | ".join(dict.fromkeys(notes)) or None, excluded, config.kind, config.demo,
          config.redistributable],
     )
+    for row in load_stage_definitions().get(config.source_id, []):
+        con.execute("INSERT INTO stage_definition VALUES (?, ?, ?, ?, ?)",
+                    [row[c] for c in STAGE_DEFINITION_COLUMNS])
     for name in sorted(used_mappings):
         for row in vocab.load_mapping(name).items():
             fields = [f for f in row if f not in ("source_value", "exclude_reason", "note")]

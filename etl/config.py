@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import importlib
 import tomllib
 from collections.abc import Iterable
@@ -16,6 +17,10 @@ RAW_DIR = DATA_DIR / "raw"
 SOURCES_TOML = DATA_DIR / "sources.toml"
 SOURCE_FOLDERS = DATA_DIR / "sources"  # one folder per declared source: source.toml + mapping CSVs
 DECLARED_ADAPTER = "etl.sources.declared:DeclaredSource"
+
+# What each source's counts are counts of, per stage: which population and which counting unit.
+STAGE_DEFINITIONS = DATA_DIR / "stage_definitions.csv"
+STAGE_DEFINITION_COLUMNS = ("source_id", "stage", "population", "unit", "description")
 DEFAULT_WAREHOUSE = DATA_DIR / "warehouse.duckdb"
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -102,3 +107,21 @@ def declared_config(folder: Path) -> SourceConfig:
         retrieved=str(meta.get("retrieved", "")), unit=meta.get("unit", ""),
         replaces=tuple(meta.get("replaces", ())),
     )
+
+def load_stage_definitions(path: Path = STAGE_DEFINITIONS) -> dict[str, list[dict[str, str]]]:
+    """Each source's declared definition per stage, so that only values measured alike are compared.
+
+    A row with a blank field is an error naming the file, line and column: a comparison resting on an
+    undeclared definition would be silently wrong.
+    """
+    out: dict[str, list[dict[str, str]]] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != STAGE_DEFINITION_COLUMNS:
+            raise ValueError(f"{path.name}, line 1: columns must be {', '.join(STAGE_DEFINITION_COLUMNS)}")
+        for line, row in enumerate(reader, start=2):
+            for column in STAGE_DEFINITION_COLUMNS:
+                if not (row.get(column) or "").strip():
+                    raise ValueError(f"{path.name}, line {line}, column {column}: empty")
+            out.setdefault(row["source_id"], []).append({k: row[k].strip() for k in STAGE_DEFINITION_COLUMNS})
+    return out

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from dashboard import components, db
+from dashboard import comparability, components, db
 from dashboard.charts import detention, disparity, flow, trends
 from dashboard.charts.cards import Card, cards_html
 from dashboard.content import VIEWS_KEPT, Block, md, shown, source_titles, terms_table
@@ -192,7 +192,7 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
         halving = Block(fig, jail, detention.halving_alt(progress, place), f"{short}-jail-halving-{baseline}",
                         "detention-halving")
 
-    card_list = _cards(cards, titles, base.state_abbr, published_years(series_all), base.terms)
+    card_list = _cards(cards, titles, base.state_name, published_years(series_all), base.terms)
     return CountyView(
         summary=tuple(summary), cards=card_list, cards_html=cards_html(card_list), trend=trend, flow=flow_block,
         flow_notes=tuple(flow_notes),
@@ -233,7 +233,7 @@ def _offices(offices: pd.DataFrame, terms: pd.DataFrame, elections: pd.DataFrame
     return tuple(out)
 
 
-def _cards(cards: pd.DataFrame, titles: dict[str, str], state_abbr: str, years: pd.DataFrame,
+def _cards(cards: pd.DataFrame, titles: dict[str, str], state_name: str, years: pd.DataFrame,
            terms: pd.DataFrame) -> tuple[Card, ...]:
     """Plain text: the cards' HTML escapes it. Each names who was in office for its years (and a part-year)."""
     out = []
@@ -255,14 +255,16 @@ def _cards(cards: pd.DataFrame, titles: dict[str, str], state_abbr: str, years: 
                     f"95% interval {trends.format_value(card['ci_low'], unit, digits=1)} to "
                     f"{trends.format_value(card['ci_high'], unit, digits=1)} · Source: "
                     f"{sources_text(card['source_ids'], titles)}.{hedge}"]
-        if not pd.isna(card.get("state_value")) and (card.get("state_n_counties") or 0) > 1:
-            captions.append(f"{state_abbr} ({int(card['state_n_counties'])} counties with data): "
+        if not pd.isna(card.get("state_value")) and (card.get("state_n_counties") or 0) >= 1:
+            others = comparability.others_label(card["state_n_counties"], state_name)
+            captions.append(f"{others[0].upper()}{others[1:]}: "
                             f"{trends.format_value(card['state_value'], unit, digits=1)} "
                             f"({trends.format_value(card['state_ci_low'], unit, digits=1)} to "
                             f"{trends.format_value(card['state_ci_high'], unit, digits=1)}; "
                             f"{trends.count_text(card['state_numerator'], card['state_denominator'], unit)})")
         else:
-            captions.append(f"{state_abbr}: no other county in the state publishes this measure for these years.")
+            captions.append(f"{state_name}: no other county publishes this measure, measured the same way, for these "
+                            "years.")
         if not pd.isna(card.get("similar_value")):
             names = str(card["similar_names"]).split("; ")
             shown = "; ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
@@ -271,7 +273,8 @@ def _cards(cards: pd.DataFrame, titles: dict[str, str], state_abbr: str, years: 
                             f"({trends.format_value(card['similar_ci_low'], unit, digits=1)} to "
                             f"{trends.format_value(card['similar_ci_high'], unit, digits=1)})")
         else:
-            captions.append("Similar counties: none of similar size publishes this measure for these years.")
+            captions.append("Similar counties: none of similar size publishes this measure, measured the same way, "
+                            "for these years.")
         out.append(Card(card["label"], value, help_text, tuple(captions)))
     return tuple(out)
 
