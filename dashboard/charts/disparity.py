@@ -85,8 +85,21 @@ def disparity_chart(frame: pd.DataFrame, *, measure: str, title: str, source: st
     finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
     fig.update_layout(showlegend=False, margin={"l": 10}, height=300 + 45 * len(shown), yaxis={"automargin": True},
                       xaxis={"type": "log", "range": [math.log10(low / 1.2), math.log10(high * 1.2)],
-                             "title": {"text": words}, "gridcolor": "#eee"})
+                             "title": {"text": words}, "gridcolor": "#eee", **log_ticks(low / 1.2, high * 1.2)})
     return fig
+
+
+def log_ticks(low: float, high: float) -> dict:
+    """Tick values and labels for a ratio axis on a log scale, every label the whole number.
+
+    Plotly's own log ticks label the steps between powers of ten by their first digit only, so 0.3 reads
+    "3": a ratio a third of the reference would read as three times it (and does in the exported image).
+    """
+    steps = (1, 2, 3, 5)
+    ticks = [round(m * 10.0 ** e, 12) for e in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+             for m in steps]
+    ticks = [t for t in ticks if low <= t <= high] or [1.0]
+    return {"tickmode": "array", "tickvals": ticks, "ticktext": [f"{t:g}" for t in ticks]}
 
 
 def disparity_alt(frame: pd.DataFrame, *, measure: str, place: str, year: int) -> str:

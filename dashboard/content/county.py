@@ -116,7 +116,7 @@ def county_base(fips: str, version: db.Version, today: date) -> CountyBase:
         terms_table=terms_table(terms.iloc[::-1], {"Prosecutor": "name", "Office": "office_name"}),
         term_frame=terms.iloc[0:0] if offices.empty else terms[terms["office_id"] == offices["office_id"].iloc[0]],
         attribution=(trends.YEAR_ATTRIBUTION if isinstance(year_rule, str) and "most of the year" in year_rule
-                     else "shaded: who was in office"),
+                     else "who was in office"),
         series_all=series_all,
         with_data=tuple(m for m in metrics["metric_id"] if m in published),
         first_year=None if series_all.empty else int(series_all["year"].min()),

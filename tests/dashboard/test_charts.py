@@ -226,6 +226,22 @@ def test_disparity_chart_shows_only_computable_groups_and_says_why() -> None:
     assert "zero count" in notes and "Other race: not shown — its interval cannot be computed" in notes
 
 
+def test_disparity_log_axis_labels_read_as_the_ratio() -> None:
+    """A ratio of 0.3 sits at a tick labelled "0.3", never "3" (plotly's own log ticks print the first digit)."""
+    frame = pd.DataFrame([
+        {"race": "black", "value": 2.5, "ci_low": 2.1, "ci_high": 2.9, "suppressed": False, "suppression_reason": None},
+        {"race": "asian_pacific", "value": 0.3, "ci_low": 0.25, "ci_high": 0.36, "suppressed": False,
+         "suppression_reason": None},
+    ])
+    axis = disparity.disparity_chart(frame, measure="relative_rate", title="t", **COMMON).layout.xaxis
+    labels = dict(zip(axis.tickvals, axis.ticktext, strict=True))
+    assert axis.tickmode == "array"
+    assert labels[0.3] == "0.3" and labels[1.0] == "1" and labels[2.0] == "2"
+    assert all(float(text) == pytest.approx(value) for value, text in labels.items())
+    low, high = (10 ** r for r in axis.range)
+    assert all(low <= v <= high for v in axis.tickvals)
+
+
 def test_difference_chart_and_sentences() -> None:
     rows = pd.DataFrame([
         {"metric_id": "dismissal_rate", "comparison": "predecessor", "other_label": "Anita <A>", "value": 0.3,

@@ -20,5 +20,5 @@ declared AS (
      AND sd.stage = (CASE WHEN p.metric_id = 'referrals' THEN 'referral' ELSE d.stage END)
 )
 SELECT metric_id, source_ids, string_agg(DISTINCT variant, ' + ' ORDER BY variant),
-       string_agg(DISTINCT description, '; ' ORDER BY description)
+       string_agg(DISTINCT description, ' + ' ORDER BY description)
 FROM declared GROUP BY metric_id, source_ids
