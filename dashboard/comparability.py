@@ -27,16 +27,25 @@ def unlike_note(rows: pd.DataFrame, measure: str) -> str | None:
     if "variant" not in rows or rows["variant"].dropna().nunique() <= 1:
         return None
     shown = rows[rows["variant"].notna()]
-    parts = [f"{md_escape(str(r.entity))} counts {md_escape(str(r.measured))}"
+    parts = [f"{md_escape(str(r.entity))}: {md_escape(str(r.measured))}"
              for r in shown.drop_duplicates("entity").itertuples(index=False)]
     return (f"Not like with like: {measure} is measured differently here, so a difference may come from the "
             f"definition, not from the prosecutor. " + "; ".join(parts) + ".")
 
 
 def alike_column(table: pd.DataFrame) -> pd.Series:
-    """Per metric: 'yes' when every entity with a value was measured alike, else 'no: different definitions'."""
-    counts = table[table["variant"].notna()].groupby("metric_id")["variant"].nunique()
-    return table["metric_id"].map(lambda m: "no: different definitions" if counts.get(m, 0) > 1 else "yes")
+    """Per row's metric: 'yes' when every entity with a value was measured alike, 'no: different definitions'
+    when not, and 'one value only' when there is nothing to set it against."""
+    shown = table[table["variant"].notna()]
+    variants = shown.groupby("metric_id")["variant"].nunique()
+    entities = shown.groupby("metric_id")["entity"].nunique()
+
+    def word(metric: str) -> str:
+        if variants.get(metric, 0) > 1:
+            return "no: different definitions"
+        return "yes" if entities.get(metric, 0) > 1 else "one value only"
+
+    return table["metric_id"].map(word)
 
 
 def others_label(n_counties: object, state_name: str) -> str:

@@ -82,7 +82,7 @@ class CountyView:
     cards: tuple[Card, ...]
     cards_html: str  # all the cards as one element (charts/cards.py)
     trend: Block | None
-    flow: Block
+    flow: Block | None  # None: no stage has a published count
     flow_notes: tuple[str, ...]
     disparity: tuple[Part, ...]
     detention: tuple[Block, ...]
@@ -174,12 +174,18 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
         flow.flow_chart, counts, title=f"Cases at each stage, {short}, {span}",
         subtitle="Decisions made in these years at each stage; not one group of cases followed through",
         source=sources_text(series_all["source_ids"], titles), built=built, demo=demo)
-    flow_block = Block(fig, counts.assign(years=counts["years"].map(trends.year_list),
-                                          withheld=counts["withheld"].map(trends.year_list)),
-                       flow.flow_alt(counts, place, span), f"{short}-case-flow-{span}", "flow")
+    # no funnel (and no downloads of it) when no stage has a published count: the note below says so
+    flow_block = Block(fig, counts.assign(place=place, years=counts["years"].map(trends.year_list),
+                                          withheld=counts["withheld"].map(trends.year_list),
+                                          outside=counts["outside"].map(trends.year_list)),
+                       flow.flow_alt(counts, place, span), f"{short}-case-flow-{span}", "flow"
+                       ) if counts["available"].any() else None
     absent = [row.label for row in counts.itertuples(index=False) if not row.available]
+    outside = sorted({y for years in counts["outside"] for y in years})
     flow_notes = ((["Not shown, because the data for these years have no published count: " + ", ".join(absent) + "."]
                    if absent else [])
+                  + ([f"Every stage is counted over the same years: {trends.year_list(outside)} "
+                      "left out, because not every stage has data for them."] if outside else [])
                   + (["This county's data do not include " + ", ".join(missing) + "."] if missing else []))
 
     halving = None

@@ -79,7 +79,7 @@ closest AS (
            row_number() OVER (PARTITION BY c.metric_id ORDER BY c.distance, c.fips) AS rank
     FROM candidates c JOIN county k ON k.fips = c.fips
 ),
-similar AS (
+same_size AS (
     SELECT s.metric_id, s.y0, s.y1, 'similar' AS who, sum(c.numerator) AS numerator, sum(c.denominator) AS denominator,
            max(c.years_shown) AS years_shown, 0 AS years_suppressed, count(*) AS n_counties,
            string_agg(c.label, '; ' ORDER BY c.rank) AS names, string_agg(DISTINCT c.source_ids, ',') AS source_ids
@@ -87,10 +87,10 @@ similar AS (
     GROUP BY ALL
 ),
 pooled AS (
-    SELECT * FROM own UNION ALL BY NAME SELECT * FROM state UNION ALL BY NAME SELECT * FROM similar
+    SELECT * FROM own UNION ALL BY NAME SELECT * FROM state UNION ALL BY NAME SELECT * FROM same_size
 ),
 rated AS (
-    SELECT p.*, d.label, d.question, d.unit, d.caveat, d.direction, d.sort_order,
+    SELECT p.*, d.label, d.question, d.unit, d.caveat, d.direction, d.sort_order, o.variant, o.measured,
            CASE WHEN p.denominator > 0 THEN p.numerator / p.denominator END AS r,
            p.denominator AS n
     FROM pooled p JOIN metric_definition d USING (metric_id) LEFT JOIN own_variant o USING (metric_id)

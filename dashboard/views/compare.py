@@ -167,6 +167,7 @@ def _wide(table: pd.DataFrame, label_of: dict) -> pd.DataFrame:
     order = list(dict.fromkeys(frame.sort_values("sort_order")["entity"]))
     alike = dict(zip(frame["measure"], comparability.alike_column(frame), strict=True))
     wide = wide.reset_index().sort_values("sort_order").drop(columns="sort_order")
+    wide = wide.fillna("no data")  # an entity without any value of a measure (not a Python None in the table)
     wide["Measured alike"] = wide["measure"].map(alike)
     return wide[["measure", *[c for c in order if c in wide], "Measured alike"]].rename(columns={"measure": "Measure"})
 

@@ -179,6 +179,18 @@ def metric_rows(rows: list[tuple[str, int, float | None, float | None]]) -> pd.D
                          for m, y, x, n in rows])
 
 
+def test_flow_stages_cover_the_same_years() -> None:
+    """Cook County: intake 2011-2017, dispositions 2011-2016: the funnel sets 6 years against 6, never 7 against 6."""
+    values = metric_rows([("declination_rate", y, 10, 100) for y in range(2011, 2018)]
+                         + [("conviction_rate", y, 40, 60) for y in range(2011, 2017)])
+    counts = flow.flow_counts(values, 2011, 2017).set_index("stage")
+    assert counts.loc["referred", "years"] == list(range(2011, 2017))
+    assert counts.loc["referred", "count"] == 600 and counts.loc["resolved", "count"] == 360
+    assert counts.loc["referred", "outside"] == [2017] and counts.loc["resolved", "outside"] == []
+    alone = flow.flow_counts(values[values["metric_id"] == "declination_rate"], 2011, 2017).set_index("stage")
+    assert alone.loc["referred", "count"] == 700 and alone.loc["referred", "outside"] == []
+
+
 def test_flow_counts_sum_published_years_and_name_the_rest() -> None:
     values = metric_rows([
         ("declination_rate", 2020, 20, 200), ("declination_rate", 2021, 30, 300),

@@ -118,6 +118,8 @@ def test_real_foxx_and_boudin(real_warehouse: Path, monkeypatch: pytest.MonkeyPa
     assert "felony review" in warning[0] and "every arrest presented" in warning[0]
     row = table[table["Measure"] == "Declination rate"].iloc[0]
     assert row["Measured alike"] == "no: different definitions"
+    assert not table.isna().any().any(), "an empty cell says 'no data', never None"
+    assert (table.loc[table["Measure"] == "Conviction rate"].iloc[0] == "no data").any()
 
 
 def test_real_value_definitions_follow_the_sources(real_warehouse: Path) -> None:

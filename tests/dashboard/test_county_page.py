@@ -213,3 +213,32 @@ def test_real_san_francisco_shows_its_four_district_attorneys(real: Path) -> Non
     shaded = " ".join(shaded_names(charts(at)[0]))
     for name in wanted:
         assert name in shaded
+
+
+def test_real_cook_funnel_sets_like_years_against_like(real: Path) -> None:
+    """Intake covers 2011-2017, dispositions 2011-2016: every funnel stage is counted over 2011-2016."""
+    at = open_page("county", fips=COOK, metric="declination_rate")
+    assert not at.exception
+    funnel = chart_titled(at, "Cases at each stage, Cook County")
+    referred = sql(real, """SELECT sum(denominator) FROM metric_value WHERE metric_id = 'declination_rate'
+                            AND scope = 'county' AND scope_id = '17031' AND period_grain = 'year'
+                            AND dimension = 'all' AND NOT suppressed AND year(period_start) BETWEEN 2011 AND 2016""")
+    steps = dict(zip(funnel["data"][0]["y"], funnel["data"][0]["x"], strict=True))
+    assert steps["Referred by police"] == referred[0][0]
+    assert "Every stage is counted over the same years: 2017 left out" in texts(at)
+    assert "shaded: shaded:" not in " ".join(str(c["layout"]) for c in charts(at))
+
+
+def test_real_state_and_similar_counties_are_measured_alike(real: Path) -> None:
+    """Philadelphia's bail figures are set against no NYC borough (arraignments, not filings); Manhattan's
+    against the 4 other New York counties, named as such, never as New York."""
+    at = open_page("county", fips="42101")
+    assert not at.exception
+    page = texts(at)
+    assert "NY" not in " ".join(line for line in page.splitlines() if line.startswith("Similar counties"))
+    assert "Pennsylvania: no other county publishes this measure, measured the same way" in page
+    at = open_page("county", fips="36061")
+    assert not at.exception
+    page = texts(at)
+    assert "the 4 other New York counties with data measured alike" in page
+    assert "New York's" not in page
