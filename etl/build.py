@@ -28,9 +28,11 @@ from etl import checks, fetch, metrics, vocab
 from etl.config import (
     PROJECT,
     RAW_DIR,
+    SOURCE_DATE_COLUMNS,
     SQL_DIR,
     STAGE_DEFINITION_COLUMNS,
     SourceConfig,
+    load_source_dates,
     load_sources,
     load_stage_definitions,
 )
@@ -358,6 +360,8 @@ def _load_source(con: duckdb.DuckDBPyConnection, config: SourceConfig, raw_dir: 
     for row in load_stage_definitions().get(config.source_id, []):
         con.execute("INSERT INTO stage_definition VALUES (?, ?, ?, ?, ?)",
                     [row[c] for c in STAGE_DEFINITION_COLUMNS])
+    for row in load_source_dates().get(config.source_id, []):
+        con.execute("INSERT INTO source_date VALUES (?, ?, ?, ?)", [row[c] or None for c in SOURCE_DATE_COLUMNS])
     for name in sorted(used_mappings):
         for row in vocab.load_mapping(name).items():
             fields = [f for f in row if f not in ("source_value", "exclude_reason", "note")]

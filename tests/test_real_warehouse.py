@@ -135,3 +135,15 @@ def test_cook_no_probable_cause_is_not_a_dismissal(con) -> None:
                 AND scope_id = '17031' AND period_start = DATE '2016-01-01' AND dimension = 'all')
         FROM case_counts WHERE source_id = 'cook_dispositions' AND year(period_start) = 2016""").fetchall()
     assert fnpc > 0 and num == dismissed and den == resolved
+
+
+def test_okaloosa_years_start_with_its_first_case(con) -> None:
+    """No disposition is dated before its case opened: the county's years (and sliders) start in 2010, not 2007."""
+    [(first_referral, first_disposition)] = con.execute(
+        "SELECT min(period_start) FILTER (stage = 'referral'), min(period_start) FILTER (stage = 'disposition') "
+        "FROM case_counts WHERE source_id = 'okaloosa_clerk'").fetchall()
+    assert first_disposition >= first_referral
+    [(first_year,)] = con.execute("SELECT min(first_year) FROM coverage WHERE fips = '12091'").fetchall()
+    assert first_year == first_referral.year
+    [(notes,)] = con.execute("SELECT notes FROM source WHERE source_id = 'okaloosa_clerk'").fetchall()
+    assert "dated before their case was opened not counted" in notes

@@ -164,7 +164,7 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
             subtitle=f"95% intervals as bands; shaded: {attribution}" + (
                 f"; by {trends.DIMENSION_LABELS[by].lower()}" if by != "all" else ""),
             source=sources_text(series["source_ids"], titles), built=built, demo=demo, y_title=label_of[metric])
-        trend = Block(fig, _csv(series, by), trends.alt_text(series, measure=label_of[metric].lower(),
+        trend = Block(fig, _csv(series, place), trends.alt_text(series, measure=label_of[metric].lower(),
                                                              unit=unit_of[metric], place=place, terms=term_frame),
                       f"{short}-{metric}-{by}-{y0}-{y1}", "trend")
 
@@ -195,8 +195,8 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
             subtitle=f"Pace: average yearly change over the last {detention.PACE_YEARS} years",
             source=sources_text(series_all.loc[series_all["metric_id"] == "jail_rate_per_100k", "source_ids"], titles),
             built=built, demo=demo)
-        halving = Block(fig, jail, detention.halving_alt(progress, place), f"{short}-jail-halving-{baseline}",
-                        "detention-halving")
+        halving = Block(fig, jail.assign(place=place)[["place", *jail.columns]], detention.halving_alt(progress, place),
+                        f"{short}-jail-halving-{baseline}", "detention-halving")
 
     card_list = _cards(cards, titles, base.state_name, published_years(series_all), base.terms)
     return CountyView(
@@ -312,6 +312,7 @@ def _disparity(fips: str, metric: str, label_of: dict, unit_of: dict, y0: int, y
             subtitle=explain + "; lines: 95% intervals",
             source=sources_text(rows["source_ids"], titles), built=built, demo=demo)
         data = rows[["year", "race", "reference", "value", "ci_low", "ci_high", "suppressed", "suppression_reason"]]
+        data = data.assign(place=place)[["place", *data.columns]]
         notes = disparity.disparity_notes(rows)
         parts.append(Part(Block(fig, data, disparity.disparity_alt(rows, measure=measure, place=place, year=year),
                                 f"{short}-{measure}-{metric}-{year}", f"disparity-{measure}"),
@@ -333,7 +334,7 @@ def _detention(series_all: pd.DataFrame, y0: int, y1: int, short: str, place: st
             trends.trend_chart, rows, unit=unit, terms=term_frame, title=f"{label_of[metric]}, {short}",
             subtitle=f"95% intervals as bands; shaded: {attribution}",
             source=sources_text(rows["source_ids"], titles), built=built, demo=demo, y_title=label_of[metric])
-        blocks.append(Block(fig, _csv(rows, "all"), trends.alt_text(
+        blocks.append(Block(fig, _csv(rows, place), trends.alt_text(
             rows, measure=label_of[metric].lower(), unit=unit, place=place, terms=term_frame),
             f"{short}-{metric}-{y0}-{y1}", f"detention-{metric}"))
     bail = in_range[in_range["metric_id"].isin(BAIL_METRICS)].copy()
@@ -344,7 +345,7 @@ def _detention(series_all: pd.DataFrame, y0: int, y1: int, short: str, place: st
             title=f"Bail decisions at first appearance, {short}", subtitle="Share of release decisions; 95% intervals "
             "as bands", source=sources_text(bail["source_ids"], titles), built=built, demo=demo,
             y_title="share of decisions")
-        blocks.append(Block(fig, _csv(bail, "all"), trends.alt_text(
+        blocks.append(Block(fig, _csv(bail, place), trends.alt_text(
             bail, measure="bail decisions", unit="share", place=place, terms=term_frame),
             f"{short}-bail-{y0}-{y1}", "detention-bail"))
     return tuple(blocks)
@@ -367,10 +368,13 @@ def _coverage_table(coverage: pd.DataFrame) -> pa.Table | None:
 # --- helpers ------------------------------------------------------------------------------------------------
 
 
-def _csv(series: pd.DataFrame, by: str) -> pd.DataFrame:
+def _csv(series: pd.DataFrame, place: str) -> pd.DataFrame:
+    """A chart's data as its CSV and table give it: the place first, so a downloaded file says where it is from."""
     columns = ["metric_id", "year", "dimension", "dimension_value", "value", "ci_low", "ci_high", "numerator",
                "denominator", "suppressed", "suppression_reason", "prosecutor", "partial", "covered_label", "source"]
-    return series[[c for c in columns if c in series]].reset_index(drop=True)
+    frame = series[[c for c in columns if c in series]].reset_index(drop=True)
+    frame.insert(0, "place", place)
+    return frame
 
 
 def _continuous_start(rows: pd.DataFrame, now: pd.Series) -> date:

@@ -185,7 +185,11 @@ class OkaloosaClerk(Adapter):
         cases["disposition_label"] = best["disposition_label"]
         cases["disposed_on"] = cases["disposed"].where(cases["disposed"].notna(), cases["closed"])
         undated = cases["disposition"].notna() & cases["disposed_on"].isna()
-        cases.loc[undated, "disposition"] = None
+        # a disposition dated before its case was opened is a recording error: counted, it would stretch the
+        # source's years back before its first case (and the pages' year sliders with them)
+        before_open = (cases["disposition"].notna() & cases["disposed_on"].notna() & cases["opened"].notna()
+                       & (cases["disposed_on"] < cases["opened"]))
+        cases.loc[undated | before_open, "disposition"] = None
         counted = cases["referral"].notna() | cases["disposition"].notna()
 
         used = charges["case"].map(counted)
@@ -224,12 +228,16 @@ class OkaloosaClerk(Adapter):
             f" prefix in {STATUTES}.csv (offense_category unknown)")
         if undated.any():
             result.notes.append(f"{int(undated.sum()):,} dispositions without a disposition or close date not counted")
+        if before_open.any():
+            result.notes.append(f"{int(before_open.sum()):,} dispositions dated before their case was opened not"
+                                " counted (a recording error in the date)")
         closed = cases["closed"].dropna()
         if len(closed):
             result.notes.append(
                 f"the export holds cases closed {min(closed):%Y-%m} to {max(closed):%Y-%m}: cases still open then are"
-                " missing, so the latest referral months (by Case Open Date) are undercounted. Guilty and"
-                " adjudication withheld are counted as conviction (the export does not say plea or trial)")
+                " missing, so the latest referral months (by Case Open Date) are undercounted. Guilty is counted"
+                " as conviction (the export does not say plea or trial); adjudication withheld is its own outcome,"
+                " not a conviction under Florida law")
 
 
 def _charge_outcome(prosecutor: dict[str, str] | None, prosecutor_label: str, court: dict[str, str] | None,

@@ -225,6 +225,15 @@ CREATE TABLE value_definition (
     description VARCHAR NOT NULL
 );
 
+-- extension: when the owner published each source and when this project obtained it, as far as is known
+-- (data/source_dates.csv; NULL: not known), with where those dates come from. Not the files' timestamps.
+CREATE TABLE source_date (
+    source_id VARCHAR NOT NULL,
+    published VARCHAR,                 -- a date, month or period in the owner's terms
+    obtained  VARCHAR,
+    citation  VARCHAR NOT NULL
+);
+
 -- extension: which county has which stage for which years (the methods page's coverage matrix).
 CREATE TABLE coverage (
     fips       VARCHAR NOT NULL,

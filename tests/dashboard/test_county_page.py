@@ -71,7 +71,7 @@ def test_cook_county_page_shows_its_prosecutors_numbers_and_charts(warehouse: Pa
     # the card names who was in office for its year
     assert re.search(rf"{year} \([^)]*{re.escape(who)}[^)]*\) · n: {numerator:,.0f} of {denominator:,.0f} cases · "
                      "95% interval", page)
-    assert "IL (" in page and "Similar counties (" in page
+    assert "other Illinois counties with data measured alike: " in page and "Similar counties (" in page
     # trend of the default measure (the first with data), each prosecutor's time shaded and named
     first_metric = sql(warehouse, """SELECT d.metric_id FROM metric_definition d JOIN metric_value v USING (metric_id)
                                      WHERE v.scope = 'county' AND v.scope_id = ? AND NOT v.suppressed
@@ -93,6 +93,19 @@ def test_cook_county_page_shows_its_prosecutors_numbers_and_charts(warehouse: Pa
     assert len(at.get("download_button")) >= len(charts(at)), "a CSV for every chart"
     assert "Chart description:" in page
     assert dict(at.query_params) == {"fips": COOK}
+
+
+def test_chart_data_name_their_place(warehouse: Path) -> None:
+    """A downloaded chart CSV (the table behind it) says which county it is about in every row."""
+    at = open_page("county", fips=COOK, metric="dismissal_rate", by="race")
+    for key in ("table-trend", "table-flow", "table-disparity-relative_rate"):
+        at.toggle(key=key).set_value(True)
+    at.run()
+    assert not at.exception
+    tables = [d.value for d in at.dataframe if "place" in d.value.columns]
+    assert len(tables) >= 3
+    for table in tables:
+        assert list(table.columns)[0] == "place" and set(table["place"]) == {"Cook County, Illinois"}
 
 
 @pytest.mark.parametrize("by", ["race", "sex", "age_band", "offense_category", "offense_level"])
