@@ -15,13 +15,16 @@ from dashboard.charts.trends import year_list
 
 # (stage key, plain label, metric, which count, what the stage needs in the coverage table)
 STAGES = (
-    ("referred", "Referred by police", "declination_rate", "denominator", "referral"),
+    ("referred", "Referred by police", "referral_other_rate", "denominator", "referral"),
     ("charged", "Charged", "declination_rate", "charged", "referral"),
     ("resolved", "Resolved in court", "conviction_rate", "denominator", "disposition"),
     ("convicted", "Convicted", "conviction_rate", "numerator", "disposition"),
     ("sentenced", "Sentenced", "incarceration_sentence_rate", "denominator", "sentence"),
     ("incarcerated", "Sentenced to prison or jail", "incarceration_sentence_rate", "numerator", "sentence"),
 )
+# Every referral is the denominator of the measure of referrals with another outcome; a source without such
+# referrals has no such measure, and its referrals are the declination rate's denominator.
+FALLBACK = {"referral_other_rate": "declination_rate"}
 STAGE_WORDS = {"referral": "referrals from police", "disposition": "court outcomes (dispositions)",
                "sentence": "sentences", "pretrial": "bail and release decisions", "detention": "jail population"}
 
@@ -54,6 +57,9 @@ def _stage_counts(values: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for key, label, metric, which, _stage in STAGES:
         part = frame[frame["metric_id"] == metric]
+        if metric in FALLBACK:  # year by year: the fallback's rows for the years the measure lacks
+            other = frame[(frame["metric_id"] == FALLBACK[metric]) & ~frame["year"].isin(part["year"])]
+            part = pd.concat([part, other], ignore_index=True)
         if which == "charged":
             # charged = referrals - declined - diverted; a year whose diversion count is withheld cannot be
             # split; a year with no diversion measure at all (the source does not report it) counts none.

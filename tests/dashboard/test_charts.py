@@ -191,6 +191,15 @@ def test_flow_stages_cover_the_same_years() -> None:
     assert alone.loc["referred", "count"] == 700 and alone.loc["referred", "outside"] == []
 
 
+def test_flow_referrals_include_referrals_with_another_outcome() -> None:
+    """San Francisco: further investigation and revocations are referrals too, outside the declination rate."""
+    values = metric_rows([("declination_rate", 2019, 30, 100), ("referral_other_rate", 2019, 15, 115),
+                          ("declination_rate", 2020, 40, 100)])
+    counts = flow.flow_counts(values, 2019, 2020).set_index("stage")
+    assert counts.loc["referred", "count"] == 115 + 100, "2020 has no such measure: its declination denominator"
+    assert counts.loc["charged", "count"] == 70 + 60
+
+
 def test_flow_counts_sum_published_years_and_name_the_rest() -> None:
     values = metric_rows([
         ("declination_rate", 2020, 20, 200), ("declination_rate", 2021, 30, 300),

@@ -255,3 +255,17 @@ def test_real_state_and_similar_counties_are_measured_alike(real: Path) -> None:
     page = texts(at)
     assert "the 4 other New York counties with data measured alike" in page
     assert "New York's" not in page
+
+
+def test_real_san_francisco_funnel_counts_every_referral(real: Path) -> None:
+    """'Referred by police' is every arrest presented, further investigation and revocations included."""
+    at = open_page("county", fips="06075", metric="declination_rate")
+    assert not at.exception
+    funnel = chart_titled(at, "Cases at each stage, San Francisco")
+    steps = dict(zip(funnel["data"][0]["y"], funnel["data"][0]["x"], strict=True))
+    span = funnel["data"][0]["text"][0].split(" cases in ")[1].split("<")[0]  # e.g. "2015–2022"
+    years = [int(y) for y in span.split("–")]
+    presented = sql(real, """SELECT sum(n) FROM case_counts WHERE source_id = 'sf_da_arrests' AND stage = 'referral'
+                             AND year(period_start) BETWEEN ? AND ?""", [years[0], years[-1]])[0][0]
+    assert steps["Referred by police"] == presented
+    assert steps["Referred by police"] > steps["Charged"]
