@@ -49,6 +49,13 @@ def disparity_notes(frame: pd.DataFrame) -> list[str]:
         reason = row.suppression_reason if isinstance(row.suppression_reason, str) and row.suppression_reason \
             else "its interval cannot be computed"
         notes.append(f"{group_label('race', row.race)}: not shown — {reason}.")
+    if "reference" in frame:
+        approximate = frame[_drawable(frame) & (frame["reference"] == "county_population_any_ethnicity")]
+        if not approximate.empty:
+            groups = ", ".join(group_label("race", r) for r in approximate["race"])
+            notes.append(f"{groups}: approximate — the census counts these groups of any ethnicity, while the "
+                         "case data count Hispanic people apart, so the population share includes some people "
+                         "the referrals count as Hispanic.")
     return notes
 
 

@@ -306,7 +306,8 @@ def _disparity(fips: str, metric: str, label_of: dict, unit_of: dict, y0: int, y
         rows = rows[rows["year"] == year]
         explain = ("1.0 means the same rate as for white defendants; 2.0, twice the rate"
                    if measure == "relative_rate" else
-                   "1.0 means a group's share of referrals equals its share of the population; 2.0, twice it")
+                   "1.0 means a group's share of referrals equals its share of the population (all ages); "
+                   "2.0, twice it")
         fig = components.cached_chart(
             disparity.disparity_chart, rows, measure=measure, title=f"{heading}, {short}, {year}",
             subtitle=explain + "; lines: 95% intervals",
@@ -314,9 +315,11 @@ def _disparity(fips: str, metric: str, label_of: dict, unit_of: dict, y0: int, y
         data = rows[["year", "race", "reference", "value", "ci_low", "ci_high", "suppressed", "suppression_reason"]]
         data = data.assign(place=place)[["place", *data.columns]]
         notes = disparity.disparity_notes(rows)
+        missing = [n for n in notes if ": not shown — " in n]
+        said = " ".join((["Not shown: " + " ".join(missing)] if missing else [])
+                        + [n for n in notes if n not in missing])
         parts.append(Part(Block(fig, data, disparity.disparity_alt(rows, measure=measure, place=place, year=year),
-                                f"{short}-{measure}-{metric}-{year}", f"disparity-{measure}"),
-                          "Not shown: " + " ".join(notes) if notes else ""))
+                                f"{short}-{measure}-{metric}-{year}", f"disparity-{measure}"), said))
     return tuple(parts)
 
 

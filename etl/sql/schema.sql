@@ -166,7 +166,7 @@ CREATE TABLE disparity (
     period_start    DATE NOT NULL,
     period_grain    VARCHAR NOT NULL,
     race            VARCHAR NOT NULL,
-    reference       VARCHAR NOT NULL,       -- 'white' or 'county_population'
+    reference       VARCHAR NOT NULL,       -- 'white', 'county_population' or 'county_population_any_ethnicity'
     value           DOUBLE,
     ci_low          DOUBLE,
     ci_high         DOUBLE,
