@@ -147,3 +147,20 @@ def test_okaloosa_years_start_with_its_first_case(con) -> None:
     assert first_year == first_referral.year
     [(notes,)] = con.execute("SELECT notes FROM source WHERE source_id = 'okaloosa_clerk'").fetchall()
     assert "dated before their case was opened not counted" in notes
+
+
+def test_representation_ratio_compares_like_populations(con) -> None:
+    """No ratio against a census group defined otherwise than the referrals' (ACS 'white' includes Hispanic
+    people), none for years outside the ACS period, and the approximate ones are marked as such."""
+    shown = con.execute("SELECT race, reference, year(period_start) FROM disparity WHERE measure = "
+                        "'representation_ratio' AND NOT suppressed").fetchall()
+    assert shown, "some ratio is still shown (Okaloosa's referrals overlap the ACS period)"
+    assert {race for race, _, _ in shown}.isdisjoint({"white", "other"})
+    assert all(2019 <= year <= 2023 for _, _, year in shown)
+    assert {ref for race, ref, _ in shown if race == "hispanic"} <= {"county_population"}
+    assert {ref for race, ref, _ in shown if race == "black"} <= {"county_population_any_ethnicity"}
+    reasons = dict(con.execute("SELECT race, any_value(suppression_reason) FROM disparity WHERE measure = "
+                               "'representation_ratio' AND scope = 'county' AND scope_id = '17031' "
+                               "GROUP BY race").fetchall())
+    assert "no like population" in reasons["white"]
+    assert "the estimate covers 2019-2023" in reasons["black"]

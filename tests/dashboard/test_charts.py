@@ -263,6 +263,21 @@ def test_disparity_log_axis_labels_read_as_the_ratio() -> None:
     assert all(low <= v <= high for v in axis.tickvals)
 
 
+def test_approximate_representation_ratios_say_so() -> None:
+    frame = pd.DataFrame([
+        {"race": "black", "reference": "county_population_any_ethnicity", "value": 2.0, "ci_low": 1.8,
+         "ci_high": 2.2, "suppressed": False, "suppression_reason": None},
+        {"race": "hispanic", "reference": "county_population", "value": 0.7, "ci_low": 0.6, "ci_high": 0.8,
+         "suppressed": False, "suppression_reason": None},
+        {"race": "white", "reference": "county_population", "value": None, "ci_low": None, "ci_high": None,
+         "suppressed": True, "suppression_reason": "no like population"},
+    ])
+    notes = disparity.disparity_notes(frame)
+    assert "White: not shown — no like population." in notes
+    approximate = [n for n in notes if "approximate" in n]
+    assert len(approximate) == 1 and approximate[0].startswith("Black: approximate")
+
+
 def test_difference_chart_and_sentences() -> None:
     rows = pd.DataFrame([
         {"metric_id": "dismissal_rate", "comparison": "predecessor", "other_label": "Anita <A>", "value": 0.3,
