@@ -12,7 +12,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.common import PALETTE, escape, finish, no_data_figure
+from dashboard.charts.common import PALETTE, escape, finish, no_data_figure, wrap
 from dashboard.charts.trends import format_value, group_label
 
 RACE_ORDER = ("black", "hispanic", "asian_pacific", "native_american", "other", "white")
@@ -20,19 +20,6 @@ MEASURE_WORDS = {
     "relative_rate": "times the rate for white defendants",
     "representation_ratio": "times their share of the county's population",
 }
-
-
-def _wrap(text: str, width: int = 20) -> str:
-    """Break a long (already escaped) axis label over lines so it fits a phone screen."""
-    words, lines, line = text.split(" "), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "<br>".join(lines)
 
 
 def _drawable(frame: pd.DataFrame) -> pd.Series:
@@ -73,7 +60,7 @@ def disparity_chart(frame: pd.DataFrame, *, measure: str, title: str, source: st
     if shown.empty:
         return no_data_figure("No group has enough cases to compare",
                               title=title, source=source, built=built, demo=demo, subtitle=subtitle)
-    labels = [_wrap(escape(group_label("race", r))) for r in shown["race"]]
+    labels = [wrap(escape(group_label("race", r))) for r in shown["race"]]
     words = MEASURE_WORDS.get(measure, "times the reference")
     hover = [f"<b>{label}</b><br>{v:.2f} {words}<br>95% interval {lo:.2f} to {hi:.2f}"
              for label, v, lo, hi in zip(labels, shown["value"], shown["ci_low"], shown["ci_high"], strict=True)]
@@ -138,7 +125,7 @@ def difference_chart(comparisons: pd.DataFrame, *, unit_of: dict[str, str], labe
                               title=title, source=source, built=built, demo=demo, subtitle=subtitle)
     names = {"predecessor": "vs predecessor", "state_others": "vs the state's other offices"}
     for i, (kind, rows) in enumerate(frame.groupby("comparison", sort=False)):
-        ys = [_wrap(escape(labels.get(m, m))) for m in rows["metric_id"]]
+        ys = [wrap(escape(labels.get(m, m))) for m in rows["metric_id"]]
         hover = [f"<b>{escape(labels.get(r.metric_id, r.metric_id))}</b><br>{format_value(r.value, 'share', digits=1)}"
                  f" vs {format_value(r.other_value, 'share', digits=1)} ({escape(r.other_label)})<br>"
                  f"difference {r.diff * 100:+.1f} points (95% interval {r.diff_low * 100:+.1f} to "
@@ -158,7 +145,7 @@ def difference_chart(comparisons: pd.DataFrame, *, unit_of: dict[str, str], labe
                       xaxis={"title": {"text": "difference in percentage points"}, "zeroline": False,
                              "gridcolor": "#eee", "ticksuffix": ""},
                       yaxis={"autorange": "reversed", "categoryorder": "array", "automargin": True,
-                             "categoryarray": [_wrap(escape(labels.get(m, m)))
+                             "categoryarray": [wrap(escape(labels.get(m, m)))
                                                for m in dict.fromkeys(frame["metric_id"])]})
     return fig
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from dashboard.charts import detention, disparity, flow, trends
@@ -162,6 +164,20 @@ def test_alt_text_names_range_terms_and_gaps() -> None:
     assert "2014 to 2016" in text and "30%" in text and "50%" in text
     assert "Anita Alvarez from 2008 to 2016" in text
     assert "All cases 2015" in text
+
+
+def test_subtitles_fit_a_phone_screen() -> None:
+    """Plotly never wraps a title: a long subtitle was cut off at 375 px. Each line now fits."""
+    from dashboard.charts.common import SUBTITLE_WIDTH
+    subtitle = ("95% intervals as bands; shaded: years attributed to the prosecutor in office most of the year; "
+                "by race")
+    from dashboard.charts.common import finish
+
+    fig = finish(go.Figure(), title="Dismissal rate", subtitle=subtitle, **COMMON)
+    lines = [re.sub(r"<[^>]+>", "", line) for line in fig.layout.title.text.split("<br>")[1:]]
+    assert len(lines) > 1 and all(len(line) <= SUBTITLE_WIDTH for line in lines)
+    assert " ".join(lines) == subtitle
+    assert fig.layout.margin.t >= 50 + 18 * len(lines), "room above the plot for every line"
 
 
 def test_year_list_and_labels() -> None:
