@@ -175,9 +175,11 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
         subtitle="Decisions made in these years at each stage; not one group of cases followed through",
         source=sources_text(series_all["source_ids"], titles), built=built, demo=demo)
     # no funnel (and no downloads of it) when no stage has a published count: the note below says so
-    flow_block = Block(fig, counts.assign(place=place, years=counts["years"].map(trends.year_list),
-                                          withheld=counts["withheld"].map(trends.year_list),
-                                          outside=counts["outside"].map(trends.year_list)),
+    flow_data = counts.assign(years=counts["years"].map(trends.year_list),
+                              withheld=counts["withheld"].map(trends.year_list),
+                              outside=counts["outside"].map(trends.year_list))
+    flow_data.insert(0, "place", place)
+    flow_block = Block(fig, flow_data,
                        flow.flow_alt(counts, place, span), f"{short}-case-flow-{span}", "flow"
                        ) if counts["available"].any() else None
     absent = [row.label for row in counts.itertuples(index=False) if not row.available]

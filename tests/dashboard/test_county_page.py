@@ -234,7 +234,7 @@ def test_real_cook_funnel_sets_like_years_against_like(real: Path) -> None:
     at = open_page("county", fips=COOK, metric="declination_rate")
     assert not at.exception
     funnel = chart_titled(at, "Cases at each stage, Cook County")
-    referred = sql(real, """SELECT sum(denominator) FROM metric_value WHERE metric_id = 'declination_rate'
+    referred = sql(real, """SELECT sum(denominator) FROM metric_value WHERE metric_id = 'referral_other_rate'
                             AND scope = 'county' AND scope_id = '17031' AND period_grain = 'year'
                             AND dimension = 'all' AND NOT suppressed AND year(period_start) BETWEEN 2011 AND 2016""")
     steps = dict(zip(funnel["data"][0]["y"], funnel["data"][0]["x"], strict=True))
