@@ -306,6 +306,10 @@ def _disparity(fips: str, metric: str, label_of: dict, unit_of: dict, y0: int, y
         drawable = rows[~rows["suppressed"].astype(bool) & rows["value"].notna()]
         year = int(drawable["year"].max()) if not drawable.empty else int(rows["year"].max())
         rows = rows[rows["year"] == year]
+        if drawable.empty:  # no chart (nor its downloads) with nothing in it: say why, group by group
+            notes = disparity.disparity_notes(rows)
+            parts.append(Part(None, f"{heading}: no group can be shown for {year}. " + " ".join(notes)))
+            continue
         explain = ("1.0 means the same rate as for white defendants; 2.0, twice the rate"
                    if measure == "relative_rate" else
                    "1.0 means a group's share of referrals equals its share of the population (all ages); "

@@ -270,3 +270,16 @@ def test_real_san_francisco_funnel_counts_every_referral(real: Path) -> None:
                              AND year(period_start) BETWEEN ? AND ?""", [years[0], years[-1]])[0][0]
     assert steps["Referred by police"] == presented
     assert steps["Referred by police"] > steps["Charged"]
+
+
+def test_real_comparison_without_any_group_is_a_sentence_not_an_empty_chart(real: Path) -> None:
+    """Cook's referrals (2011-2017) fall outside the census estimate's years: no representation chart, and no
+    download buttons for one, but a sentence that says why for each group."""
+    at = open_page("county", fips=COOK, metric="declination_rate")
+    assert not at.exception
+    titles = [c["layout"]["title"]["text"] for c in charts(at)]
+    assert not any("share of the county" in t for t in titles)
+    page = texts(at)
+    assert "no group can be shown for 2017" in page
+    assert "White: not shown — no like population" in page
+    assert "no population estimate for this year (the estimate covers 2019-2023)" in page
