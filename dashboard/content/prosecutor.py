@@ -151,18 +151,25 @@ def _county_links(mine: pd.DataFrame) -> tuple[tuple[str, str], ...]:
 
 def _comparison_table(rows: pd.DataFrame, label_of: dict) -> pd.DataFrame:
     out = []
+
+    def number(value: float, scale: int) -> str:  # text, so a missing value is a dash, never "None"
+        return "—" if pd.isna(value) else f"{value * scale:.2f}"
+
     for row in rows.itertuples(index=False):
         scale = 100 if row.unit == "share" else 1
+        withheld = not pd.isna(row.suppressed_cells) and row.suppressed_cells > 0
         out.append({
             "Measure": label_of.get(row.metric_id, row.metric_id),
             "Against": row.other_label,
             "Their value": trends.format_value(row.value, row.unit, digits=1),
-            "Their n": trends.count_text(row.numerator, row.denominator, row.unit),
+            "Their n": trends.count_text(row.numerator, row.denominator, row.unit,
+                                         missing="counts withheld" if withheld else "no data"),
             "Other value": trends.format_value(row.other_value, row.unit, digits=1),
-            "Other n": trends.count_text(row.other_numerator, row.other_denominator, row.unit),
-            "Difference": None if pd.isna(row.diff) else round(row.diff * scale, 2),
-            "95% interval low": None if pd.isna(row.diff_low) else round(row.diff_low * scale, 2),
-            "95% interval high": None if pd.isna(row.diff_high) else round(row.diff_high * scale, 2),
+            # the note says why the other side has no value (no data, or too few cases)
+            "Other n": trends.count_text(row.other_numerator, row.other_denominator, row.unit, missing="—"),
+            "Difference": number(row.diff, scale),
+            "95% interval low": number(row.diff_low, scale),
+            "95% interval high": number(row.diff_high, scale),
             "Unit of difference": "percentage points" if row.unit == "share" else "per 100,000 adults",
             "Note": row.note if isinstance(row.note, str) else "",
         })

@@ -59,8 +59,10 @@ def test_prosecutor_page_shows_terms_comparisons_and_the_office_trend(warehouse:
         assert row["Their n"] == f"{pooled[0]:,.0f} of {pooled[1]:,.0f} cases"
     # every computed difference is the difference of two proportions with a normal-approximation interval
     checked = 0
+    assert not comparison.isna().any().any(), "no empty (None) cell: a missing number is a dash"
+    assert "counts withheld" not in set(comparison["Other n"]), "no privacy wording where there are no data"
     for _, result in comparison.iterrows():
-        if pd.isna(result["Difference"]):
+        if result["Difference"] == "—":
             assert result["Note"], "a missing difference says why"
             continue
         if result["Unit of difference"] != "percentage points":
@@ -69,9 +71,9 @@ def test_prosecutor_page_shows_terms_comparisons_and_the_office_trend(warehouse:
         x2, n2 = (float(v.replace(",", "")) for v in result["Other n"].removesuffix(" cases").split(" of "))
         p1, p2 = x1 / n1, x2 / n2
         se = math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
-        assert result["Difference"] == pytest.approx((p1 - p2) * 100, abs=0.01)
-        assert result["95% interval low"] == pytest.approx((p1 - p2 - 1.96 * se) * 100, abs=0.01)
-        assert result["95% interval high"] == pytest.approx((p1 - p2 + 1.96 * se) * 100, abs=0.01)
+        assert float(result["Difference"]) == pytest.approx((p1 - p2) * 100, abs=0.01)
+        assert float(result["95% interval low"]) == pytest.approx((p1 - p2 - 1.96 * se) * 100, abs=0.01)
+        assert float(result["95% interval high"]) == pytest.approx((p1 - p2 + 1.96 * se) * 100, abs=0.01)
         checked += 1
     assert checked > 0
     chart_titled(at, f"{trends.escape(name)} vs ")
