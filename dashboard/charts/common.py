@@ -17,6 +17,8 @@ DEMO_TEXT = "DEMO DATA - NOT REAL"
 
 # Characters of 12 px text that fit one line of a chart on a 375 px phone (plotly does not wrap titles).
 SUBTITLE_WIDTH = 40
+# Characters of the 10 px source line that fit the width of an exported image; longer source lists wrap.
+FOOTER_WIDTH = 110
 
 
 def wrap(text: str, width: int = 20) -> str:
@@ -48,9 +50,11 @@ def finish(fig: go.Figure, *, title: str, source: str, built: str, demo: bool, s
         colorway=list(PALETTE),
         legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
     )
-    footer = f"Source: {_escape(source)} | Data built {_escape(built)}"
+    footer = wrap(f"Source: {_escape(source)} | Data built {_escape(built)}", FOOTER_WIDTH)
     fig.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=-0.32, xanchor="left", yanchor="top",
                        showarrow=False, font={"size": 10, "color": "#444"}, align="left")
+    if footer.count("<br>"):  # room below for every line of a long source list
+        fig.update_layout(margin={"b": 150 + 14 * footer.count("<br>")})
     if demo:
         fig.add_annotation(text=DEMO_TEXT, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
                            font={"size": 36, "color": "rgba(200,0,0,0.18)"}, textangle=-20)
