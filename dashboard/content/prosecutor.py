@@ -80,7 +80,8 @@ def prosecutor_base(pid: str, version: db.Version) -> ProsecutorBase:
             subtitle="Difference in percentage points (their value minus the other); lines: 95% intervals",
             source=sources_text(rows["source_ids"], titles), built=built, demo=demo)
         comparisons.append(Comparison(str(office_id), str(rows["office_name"].iloc[0]), Block(
-            fig, _comparison_table(rows, label_of), _comparison_alt(rows, label_of, unit_of, name),
+            fig, _comparison_table(rows, label_of).assign(place=str(rows["office_name"].iloc[0])),
+            _comparison_alt(rows, label_of, unit_of, name),
             f"{name}-{office_id}-comparison", f"compare-{office_id}"), rows))
 
     return ProsecutorBase(
@@ -135,6 +136,7 @@ def prosecutor_view(pid: str, metric: str | None, by: str, y0: int, y1: int, ver
         data = rows[["office_id", "metric_id", "year", "dimension", "dimension_value", "value", "ci_low", "ci_high",
                      "numerator", "denominator", "suppressed", "suppression_reason", "prosecutor", "partial",
                      "covered_label", "source"]]
+        data = data.assign(place=office_name)[["place", *data.columns]]  # a downloaded CSV says where it is from
         blocks.append(Block(fig, data.reset_index(drop=True), trends.alt_text(
             rows, measure=label_of[metric].lower(), unit=unit_of[metric], place=office_name, terms=shading),
             f"{name}-{office_id}-{metric}-{by}-{y0}-{y1}", f"trend-{office_id}"))
