@@ -153,3 +153,12 @@ def test_real_chesa_boudin_skips_the_interim_without_data_and_says_so(real: Path
     comparison = at.dataframe[1].value
     assert "George Gascón" in set(comparison["Against"])
     assert comparison["Note"].str.contains("Suzy Loftus, the immediate predecessor, has no data").any()
+
+
+def test_real_prosecutor_without_data_gets_no_empty_difference_chart(real: Path) -> None:
+    """Eileen O'Neill Burke's term has no published data yet: no difference chart (nor its downloads), a line
+    that says so, and the table's notes say why for each measure."""
+    at = open_page("prosecutor", id="eileen-o-neill-burke")
+    assert not at.exception
+    assert not any(" vs " in c["layout"]["title"]["text"] for c in charts(at))
+    assert "No difference can be computed for any measure" in texts(at)
