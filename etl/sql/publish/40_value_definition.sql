@@ -1,6 +1,7 @@
 -- The definition each published value was measured under: the population and counting unit its sources declare
 -- for the metric's stage (stage_definition; the representation ratio's 'referrals' is the referral stage).
--- Reference sources (census population) declare none and are left out. Joins metric_value and disparity on
+-- Only case and detention sources count (census population is a reference). A stage its source does not
+-- declare is 'undeclared:<source>', alike with nothing else. Joins metric_value and disparity on
 -- (metric_id, source_ids).
 INSERT INTO value_definition
 WITH pairs AS (
@@ -11,10 +12,11 @@ parts AS (
     SELECT p.metric_id, p.source_ids, trim(unnest(string_split(p.source_ids, ','))) AS source_id
     FROM pairs p
 ),
-counted AS (SELECT * FROM parts WHERE source_id IN (SELECT source_id FROM stage_definition)),
+counted AS (SELECT * FROM parts WHERE source_id IN (SELECT source_id FROM source WHERE kind IN ('case', 'detention'))),
 declared AS (
-    SELECT p.metric_id, p.source_ids, coalesce(sd.population || '/' || sd.unit, 'undeclared') AS variant,
-           coalesce(sd.description, 'not declared') AS description
+    SELECT p.metric_id, p.source_ids, coalesce(sd.population || '/' || sd.unit, 'undeclared:' || p.source_id)
+               AS variant,
+           coalesce(sd.description, p.source_id || ' (what it counts is not declared)') AS description
     FROM counted p LEFT JOIN metric_definition d USING (metric_id)
     LEFT JOIN stage_definition sd ON sd.source_id = p.source_id
      AND sd.stage = (CASE WHEN p.metric_id = 'referrals' THEN 'referral' ELSE d.stage END)
