@@ -360,7 +360,11 @@ def _load_source(con: duckdb.DuckDBPyConnection, config: SourceConfig, raw_dir: 
     for row in load_stage_definitions().get(config.source_id, []):
         con.execute("INSERT INTO stage_definition VALUES (?, ?, ?, ?, ?)",
                     [row[c] for c in STAGE_DEFINITION_COLUMNS])
-    for row in load_source_dates().get(config.source_id, []):
+    dates = load_source_dates().get(config.source_id, [])
+    if not dates and config.retrieved:  # a source folder states when its files were obtained
+        dates = [{"source_id": config.source_id, "published": "", "obtained": config.retrieved,
+                  "citation": "as its source folder states (source.toml)"}]
+    for row in dates:
         con.execute("INSERT INTO source_date VALUES (?, ?, ?, ?)", [row[c] or None for c in SOURCE_DATE_COLUMNS])
     for name in sorted(used_mappings):
         for row in vocab.load_mapping(name).items():
