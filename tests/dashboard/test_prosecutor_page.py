@@ -155,10 +155,13 @@ def test_real_chesa_boudin_skips_the_interim_without_data_and_says_so(real: Path
     assert comparison["Note"].str.contains("Suzy Loftus, the immediate predecessor, has no data").any()
 
 
-def test_real_prosecutor_without_data_gets_no_empty_difference_chart(real: Path) -> None:
-    """Eileen O'Neill Burke's term has no published data yet: no difference chart (nor its downloads), a line
-    that says so, and the table's notes say why for each measure."""
-    at = open_page("prosecutor", id="eileen-o-neill-burke")
+def test_real_prosecutor_without_any_difference_gets_no_empty_difference_chart(real: Path) -> None:
+    """Larry Krasner: no earlier Philadelphia DA and no other Pennsylvania county has yearly data to set against
+    his, so no difference can be computed: no empty dot chart (nor its downloads), a line that says so, and the
+    table's notes say why for each measure."""
+    at = open_page("prosecutor", id="larry-krasner")
     assert not at.exception
+    table = next(d.value for d in at.dataframe if "Difference" in d.value.columns)
+    assert set(table["Difference"]) == {"—"} and table["Note"].str.len().min() > 0
     assert not any(" vs " in c["layout"]["title"]["text"] for c in charts(at))
     assert "No difference can be computed for any measure" in texts(at)
