@@ -15,15 +15,14 @@ PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if PROJECT not in sys.path:  # this script runs on every rerun: add the project once, not once per click
     sys.path.insert(0, PROJECT)  # `dashboard` importable under streamlit run
 
-from dashboard import db, memory, navigation  # noqa: E402
+from dashboard import db, memory, navigation, permalinks  # noqa: E402
 
 st.set_page_config(page_title="Prosecutor accountability dashboard", page_icon="⚖️",
                    layout="wide", initial_sidebar_state="collapsed")
 memory.start_returning_freed_memory()
 
 pages = list(navigation.pages().values())
-embedded = str(st.query_params.get("embed", "")).lower() in ("true", "1", "yes")
-page = st.navigation(pages, position="hidden" if embedded else "top")
+page = st.navigation(pages, position="hidden" if permalinks.embedded() else "top")
 try:
     db.current_version()
 except db.WarehouseMissing as missing:

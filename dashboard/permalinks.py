@@ -255,10 +255,27 @@ def _shown(key: str) -> str:
 # --- Streamlit glue: the only code that touches st.query_params -----------------------------------
 
 
+# Streamlit keeps these out of st.query_params, and in the browser's URL by itself.
+STREAMLIT_KEEPS = ("embed", "embed_options")
+
+
+def embedded() -> bool:
+    """Whether the page is shown for an iframe (`?embed=true`). Streamlit hides `embed` from st.query_params,
+    so it is read from the browser's context: read from the parameters, it was never true."""
+    import streamlit as st
+
+    try:
+        return bool(st.context.is_embedded)
+    except (AttributeError, RuntimeError):
+        return False
+
+
 def read(page: str) -> View:
     import streamlit as st
 
     raw = {key: st.query_params.get_all(key) for key in st.query_params}
+    if embedded():
+        raw["embed"] = ["true"]
     return parse(page, raw)
 
 
@@ -266,7 +283,7 @@ def write(view: View) -> None:
     """Make the browser's URL show this view (no rerun), so copying the address bar shares it."""
     import streamlit as st
 
-    wanted = view.params()
+    wanted = {key: value for key, value in view.params().items() if key not in STREAMLIT_KEEPS}
     current = {key: st.query_params.get(key) for key in st.query_params}
     if current != wanted:
         st.query_params.from_dict(wanted)

@@ -18,6 +18,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard.charts.trends import count_text, format_value, partial_label
+from dashboard.comparability import others_label
 
 SMALL_N = 30
 SOME_N = 300
@@ -188,14 +189,15 @@ def metric_sentence(row: pd.Series, *, state_name: str = "the state", who: str =
     if partial:
         return sentence + "; not compared with other places, whose figures cover whole years."
     state_value = row.get("state_value")
-    if state_value is not None and not pd.isna(state_value) and (row.get("state_n_counties") or 0) > 1:
+    if state_value is not None and not pd.isna(state_value) and (row.get("state_n_counties") or 0) >= 1:
         word = compare_word(row["ci_low"], row["ci_high"], state_value)
-        comparisons.append(f"{word} {state_name}'s {_fmt(state_value, unit, max(small, state_value))}")
+        comparisons.append(f"{word} the {_fmt(state_value, unit, max(small, state_value))} of "
+                           f"{others_label(row['state_n_counties'], state_name)}")
     similar_value = row.get("similar_value")
     if similar_value is not None and not pd.isna(similar_value):
         word = compare_word(row["ci_low"], row["ci_high"], similar_value)
         comparisons.append(f"{word} the {_fmt(similar_value, unit, max(small, similar_value))} of counties of "
-                           "similar size")
+                           "similar size measured alike")
     if comparisons:
         sentence += ", " + " and ".join(comparisons)
     return sentence + "."

@@ -25,7 +25,17 @@ import pandas as pd
 from tqdm import tqdm
 
 from etl import checks, election_measures, fetch, metrics, vocab
-from etl.config import PROJECT, RAW_DIR, SQL_DIR, SourceConfig, load_sources
+from etl.config import (
+    PROJECT,
+    RAW_DIR,
+    SOURCE_DATE_COLUMNS,
+    SQL_DIR,
+    STAGE_DEFINITION_COLUMNS,
+    SourceConfig,
+    load_source_dates,
+    load_sources,
+    load_stage_definitions,
+)
 from etl.errors import BuildError
 from etl.sources.base import TABLE_COLUMNS, FileResult, SourceError
 
@@ -348,6 +358,15 @@ def _load_source(con: duckdb.DuckDBPyConnection, config: SourceConfig, raw_dir: 
          totals["rows_rejected"], " | ".join(dict.fromkeys(notes)) or None, excluded, config.kind, config.demo,
          config.redistributable],
     )
+    for row in load_stage_definitions().get(config.source_id, []):
+        con.execute("INSERT INTO stage_definition VALUES (?, ?, ?, ?, ?)",
+                    [row[c] for c in STAGE_DEFINITION_COLUMNS])
+    dates = load_source_dates().get(config.source_id, [])
+    if not dates and config.retrieved:  # a source folder states when its files were obtained
+        dates = [{"source_id": config.source_id, "published": "", "obtained": config.retrieved,
+                  "citation": "as its source folder states (source.toml)"}]
+    for row in dates:
+        con.execute("INSERT INTO source_date VALUES (?, ?, ?, ?)", [row[c] or None for c in SOURCE_DATE_COLUMNS])
     for name in sorted(used_mappings):
         for row in vocab.load_mapping(name).items():
             fields = [f for f in row if f not in ("source_value", "exclude_reason", "note")]

@@ -20,7 +20,7 @@ CHECKS_DIR = SQL_DIR / "checks"
 # Documented FIPS that have no polygon yet but are current counties (data/geo/fips_changes.csv).
 CURRENT_FIPS_KINDS = ("ct_planning_region", "new_county")
 SHOWN_PER_CHECK = 10
-BUILD_CHECKS = ("unique_keys", "fips_valid", "terms", "reconcile", "counts", "stage_outcomes")
+BUILD_CHECKS = ("unique_keys", "fips_valid", "terms", "reconcile", "counts", "stage_outcomes", "stage_definitions")
 
 # Column names that would mean a person's identity reached the warehouse.
 FORBIDDEN_COLUMN_WORDS = ("defendant", "docket", "case_number", "case_id", "birth", "dob", "address", "street",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import importlib
 import tomllib
 from collections.abc import Iterable
@@ -16,6 +17,13 @@ RAW_DIR = DATA_DIR / "raw"
 SOURCES_TOML = DATA_DIR / "sources.toml"
 SOURCE_FOLDERS = DATA_DIR / "sources"  # one folder per declared source: source.toml + mapping CSVs
 DECLARED_ADAPTER = "etl.sources.declared:DeclaredSource"
+
+# What each source's counts are counts of, per stage: which population and which counting unit.
+STAGE_DEFINITIONS = DATA_DIR / "stage_definitions.csv"
+STAGE_DEFINITION_COLUMNS = ("source_id", "stage", "population", "unit", "description")
+# When the owner published each source and when this project obtained it (not the files' timestamps).
+SOURCE_DATES = DATA_DIR / "source_dates.csv"
+SOURCE_DATE_COLUMNS = ("source_id", "published", "obtained", "citation")
 DEFAULT_WAREHOUSE = DATA_DIR / "warehouse.duckdb"
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -102,3 +110,31 @@ def declared_config(folder: Path) -> SourceConfig:
         retrieved=str(meta.get("retrieved", "")), unit=meta.get("unit", ""),
         replaces=tuple(meta.get("replaces", ())),
     )
+
+def load_stage_definitions(path: Path = STAGE_DEFINITIONS) -> dict[str, list[dict[str, str]]]:
+    """Each source's declared definition per stage, so that only values measured alike are compared.
+
+    A row with a blank field is an error naming the file, line and column: a comparison resting on an
+    undeclared definition would be silently wrong.
+    """
+    return _per_source_csv(path, STAGE_DEFINITION_COLUMNS, STAGE_DEFINITION_COLUMNS)
+
+
+def load_source_dates(path: Path = SOURCE_DATES) -> dict[str, list[dict[str, str]]]:
+    """When each source was published and obtained, as far as is known (blank: not known); the citation says
+    where the dates come from."""
+    return _per_source_csv(path, SOURCE_DATE_COLUMNS, ("source_id", "citation"))
+
+
+def _per_source_csv(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -> dict[str, list[dict[str, str]]]:
+    out: dict[str, list[dict[str, str]]] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != columns:
+            raise ValueError(f"{path.name}, line 1: columns must be {', '.join(columns)}")
+        for line, row in enumerate(reader, start=2):
+            for column in required:
+                if not (row.get(column) or "").strip():
+                    raise ValueError(f"{path.name}, line {line}, column {column}: empty")
+            out.setdefault(row["source_id"], []).append({k: (row[k] or "").strip() for k in columns})
+    return out

@@ -123,9 +123,12 @@ FELONY_SHARE = {"homicide": 1.0, "sex_offense": 0.85, "robbery": 0.95, "assault"
                 "other": 0.3, "unknown": 0.4}
 
 # The outcomes the demo draws, per stage: the vocabulary's, less `conviction` (for sources that cannot tell a
-# plea from a trial conviction; the demo always can). Integer codes in the parquet index these tuples.
+# plea from a trial conviction; the demo always can) and the resolutions only some sources record.
+# Integer codes in the parquet index these tuples.
 OUTCOMES: dict[str, tuple[str, ...]] = {
-    stage: tuple(o for o in vocab.STAGE_OUTCOMES[stage] if o != "conviction") for stage in vocab.CASE_FLOW_STAGES
+    stage: tuple(o for o in vocab.STAGE_OUTCOMES[stage]
+                 if o != "conviction" and o not in vocab.SOURCE_SPECIFIC_OUTCOMES)
+    for stage in vocab.CASE_FLOW_STAGES
 }
 
 # Multinomial-logit effects per stage. Outcome order follows OUTCOMES; the first outcome of

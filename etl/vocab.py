@@ -22,12 +22,17 @@ MAPPINGS_DIR = Path(__file__).parent / "sources" / "mappings"
 STAGE_OUTCOMES: dict[str, tuple[str, ...]] = {
     "referral": ("charged", "declined", "diverted", "other"),
     "pretrial": ("released_ror", "released_conditions", "bail_set", "remanded", "other"),
-    "disposition": ("plea", "trial_conviction", "conviction", "trial_acquittal", "dismissed", "diverted", "other"),
+    "disposition": ("plea", "trial_conviction", "conviction", "trial_acquittal", "dismissed", "diverted",
+                    "adjudication_withheld", "no_probable_cause", "pleaded_other_case", "other"),
     "sentence": ("prison", "jail", "probation", "other"),
     # What the prosecutor asked for at arraignment beside what the judge set (sources with both amounts).
     "bail_request": ("not_requested", "requested_set_none", "requested_set_lower", "requested_set_same",
                      "requested_set_higher"),
 }
+# Resolutions only some sources tell apart, kept out of the outcomes they resemble so that no metric overstates:
+# adjudication withheld (Florida: guilt found, no conviction entered), a judge's finding of no probable cause
+# (not the prosecutor dropping the case), and a case closed because the person pleaded guilty in another case.
+SOURCE_SPECIFIC_OUTCOMES = ("adjudication_withheld", "no_probable_cause", "pleaded_other_case")
 STAGES = tuple(STAGE_OUTCOMES)
 CASE_FLOW_STAGES = ("referral", "pretrial", "disposition", "sentence")  # one decision each per case, in order
 OFFENSE_CATEGORIES = (

@@ -55,7 +55,7 @@ def test_disposition_codes_cover_every_known_code_with_a_stage_or_a_reason():
         "Plea Of Guilty": "plea", "Plea of Guilty - Amended Charge": "plea", "Finding Guilty": "trial_conviction",
         "Verdict Guilty": "trial_conviction", "FNG": "trial_acquittal", "Verdict-Not Guilty": "trial_acquittal",
         "FNG Reason Insanity": "trial_acquittal", "Nolle Prosecution": "dismissed", "Nolle Pros - Aonic": "dismissed",
-        "Case Dismissed": "dismissed", "FNPC": "dismissed", "SOL": "dismissed", "SOLW": "dismissed",
+        "Case Dismissed": "dismissed", "FNPC": "no_probable_cause", "SOL": "dismissed", "SOLW": "dismissed",
         "Withdrawn": "dismissed", "Charge Rejected": "dismissed", "Nolle On Remand": "dismissed",
         "Death Suggested-Cause Abated": "other", "Finding Not Not Guilty": "other",
     }

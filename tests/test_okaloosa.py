@@ -58,7 +58,7 @@ def test_fixture_one_referral_and_one_disposition_per_case(fixture_result: FileR
         ("referral", date(2019, 1, 1), "declined", "No Information Filed"): 1,
         ("disposition", date(2015, 3, 1), "conviction", "*Guilty"): 1,
         ("disposition", date(2016, 8, 1), "diverted", "*P/T Diversion"): 1,  # by Disposition Date, not close
-        ("disposition", date(2017, 8, 1), "conviction", "*Adj W/H"): 1,  # outranks an acquittal on another charge
+        ("disposition", date(2017, 8, 1), "adjudication_withheld", "*Adj W/H"): 1,  # outranks an acquittal
     }
 
 

@@ -63,7 +63,7 @@ def test_resolution_fixture_maps_columns_and_ignores_medians() -> None:
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (5, 3, 2)
     counts = _by(result, "period_start", "outcome")
     assert counts[(date(2020, 1, 1), "conviction")] == 1200  # "1,200" is a count with a thousands separator
-    assert counts[(date(2017, 1, 1), "other")] == 36  # Plead_Guilty_Other
+    assert counts[(date(2017, 1, 1), "pleaded_other_case")] == 36  # Plead_Guilty_Other: resolved, not convicted
     assert counts[(date(2016, 1, 1), "trial_acquittal")] == 5
     assert counts[(date(2016, 1, 1), "diverted")] == 50
     assert set(result.frame("case_counts")["stage"]) == {"disposition"}

@@ -15,23 +15,46 @@ FONT = "DejaVu Sans, Arial, sans-serif"
 DEMO_TEXT = "DEMO DATA - NOT REAL"
 
 
+# Characters of 12 px text that fit one line of a chart on a 375 px phone (plotly does not wrap titles).
+SUBTITLE_WIDTH = 40
+# Characters of the 10 px source line that fit the width of an exported image; longer source lists wrap.
+FOOTER_WIDTH = 110
+
+
+def wrap(text: str, width: int = 20) -> str:
+    """Break a long (already escaped) label over lines of at most `width` characters (a longer word stays
+    whole), because plotly never wraps text and a phone screen cuts it off."""
+    words, lines, line = text.split(" "), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
+
+
 def finish(fig: go.Figure, *, title: str, source: str, built: str, demo: bool, subtitle: str = "") -> go.Figure:
     """Put the title, the source and the data date inside the figure, so an exported image carries them."""
-    heading = f"<b>{_escape(title)}</b>" + (f"<br><span style='font-size:12px'>{_escape(subtitle)}</span>"
-                                             if subtitle else "")
+    lines = wrap(_escape(subtitle), SUBTITLE_WIDTH).split("<br>") if subtitle else []
+    heading = f"<b>{_escape(title)}</b>" + "".join(f"<br><span style='font-size:12px'>{line}</span>"
+                                                   for line in lines)
     fig.update_layout(
         title={"text": heading, "x": 0.0, "xref": "paper", "xanchor": "left", "font": {"size": 16}},
         font={"family": FONT, "size": 12},
-        margin={"l": 50, "r": 20, "t": 70 if subtitle else 50, "b": 150},  # room for the legend and the footer
+        margin={"l": 50, "r": 20, "t": 50 + 18 * len(lines), "b": 150},  # room for the legend and the footer
         height=fig.layout.height or 480,  # fixed, so the footer keeps its place in exported images
         paper_bgcolor="white",
         plot_bgcolor="white",
         colorway=list(PALETTE),
         legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
     )
-    footer = f"Source: {_escape(source)} | Data built {_escape(built)}"
+    footer = wrap(f"Source: {_escape(source)} | Data built {_escape(built)}", FOOTER_WIDTH)
     fig.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=-0.32, xanchor="left", yanchor="top",
                        showarrow=False, font={"size": 10, "color": "#444"}, align="left")
+    if footer.count("<br>"):  # room below for every line of a long source list
+        fig.update_layout(margin={"b": 150 + 14 * footer.count("<br>")})
     if demo:
         fig.add_annotation(text=DEMO_TEXT, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
                            font={"size": 36, "color": "rgba(200,0,0,0.18)"}, textangle=-20)

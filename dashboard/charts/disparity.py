@@ -12,7 +12,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.common import PALETTE, escape, finish, no_data_figure
+from dashboard.charts.common import PALETTE, escape, finish, no_data_figure, wrap
 from dashboard.charts.trends import format_value, group_label
 
 RACE_ORDER = ("black", "hispanic", "asian_pacific", "native_american", "other", "white")
@@ -20,19 +20,6 @@ MEASURE_WORDS = {
     "relative_rate": "times the rate for white defendants",
     "representation_ratio": "times their share of the county's population",
 }
-
-
-def _wrap(text: str, width: int = 20) -> str:
-    """Break a long (already escaped) axis label over lines so it fits a phone screen."""
-    words, lines, line = text.split(" "), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "<br>".join(lines)
 
 
 def _drawable(frame: pd.DataFrame) -> pd.Series:
@@ -49,6 +36,13 @@ def disparity_notes(frame: pd.DataFrame) -> list[str]:
         reason = row.suppression_reason if isinstance(row.suppression_reason, str) and row.suppression_reason \
             else "its interval cannot be computed"
         notes.append(f"{group_label('race', row.race)}: not shown — {reason}.")
+    if "reference" in frame:
+        approximate = frame[_drawable(frame) & (frame["reference"] == "county_population_any_ethnicity")]
+        if not approximate.empty:
+            groups = ", ".join(group_label("race", r) for r in approximate["race"])
+            notes.append(f"{groups}: approximate — the census counts these groups of any ethnicity, while the "
+                         "case data count Hispanic people apart, so the population share includes some people "
+                         "the referrals count as Hispanic.")
     return notes
 
 
@@ -66,7 +60,7 @@ def disparity_chart(frame: pd.DataFrame, *, measure: str, title: str, source: st
     if shown.empty:
         return no_data_figure("No group has enough cases to compare",
                               title=title, source=source, built=built, demo=demo, subtitle=subtitle)
-    labels = [_wrap(escape(group_label("race", r))) for r in shown["race"]]
+    labels = [wrap(escape(group_label("race", r))) for r in shown["race"]]
     words = MEASURE_WORDS.get(measure, "times the reference")
     hover = [f"<b>{label}</b><br>{v:.2f} {words}<br>95% interval {lo:.2f} to {hi:.2f}"
              for label, v, lo, hi in zip(labels, shown["value"], shown["ci_low"], shown["ci_high"], strict=True)]
@@ -85,8 +79,21 @@ def disparity_chart(frame: pd.DataFrame, *, measure: str, title: str, source: st
     finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
     fig.update_layout(showlegend=False, margin={"l": 10}, height=300 + 45 * len(shown), yaxis={"automargin": True},
                       xaxis={"type": "log", "range": [math.log10(low / 1.2), math.log10(high * 1.2)],
-                             "title": {"text": words}, "gridcolor": "#eee"})
+                             "title": {"text": words}, "gridcolor": "#eee", **log_ticks(low / 1.2, high * 1.2)})
     return fig
+
+
+def log_ticks(low: float, high: float) -> dict:
+    """Tick values and labels for a ratio axis on a log scale, every label the whole number.
+
+    Plotly's own log ticks label the steps between powers of ten by their first digit only, so 0.3 reads
+    "3": a ratio a third of the reference would read as three times it (and does in the exported image).
+    """
+    steps = (1, 2, 3, 5)
+    ticks = [round(m * 10.0 ** e, 12) for e in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+             for m in steps]
+    ticks = [t for t in ticks if low <= t <= high] or [1.0]
+    return {"tickmode": "array", "tickvals": ticks, "ticktext": [f"{t:g}" for t in ticks]}
 
 
 def disparity_alt(frame: pd.DataFrame, *, measure: str, place: str, year: int) -> str:
@@ -118,7 +125,7 @@ def difference_chart(comparisons: pd.DataFrame, *, unit_of: dict[str, str], labe
                               title=title, source=source, built=built, demo=demo, subtitle=subtitle)
     names = {"predecessor": "vs predecessor", "state_others": "vs the state's other offices"}
     for i, (kind, rows) in enumerate(frame.groupby("comparison", sort=False)):
-        ys = [_wrap(escape(labels.get(m, m))) for m in rows["metric_id"]]
+        ys = [wrap(escape(labels.get(m, m))) for m in rows["metric_id"]]
         hover = [f"<b>{escape(labels.get(r.metric_id, r.metric_id))}</b><br>{format_value(r.value, 'share', digits=1)}"
                  f" vs {format_value(r.other_value, 'share', digits=1)} ({escape(r.other_label)})<br>"
                  f"difference {r.diff * 100:+.1f} points (95% interval {r.diff_low * 100:+.1f} to "
@@ -138,7 +145,7 @@ def difference_chart(comparisons: pd.DataFrame, *, unit_of: dict[str, str], labe
                       xaxis={"title": {"text": "difference in percentage points"}, "zeroline": False,
                              "gridcolor": "#eee", "ticksuffix": ""},
                       yaxis={"autorange": "reversed", "categoryorder": "array", "automargin": True,
-                             "categoryarray": [_wrap(escape(labels.get(m, m)))
+                             "categoryarray": [wrap(escape(labels.get(m, m)))
                                                for m in dict.fromkeys(frame["metric_id"])]})
     return fig
 

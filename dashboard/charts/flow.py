@@ -15,13 +15,16 @@ from dashboard.charts.trends import year_list
 
 # (stage key, plain label, metric, which count, what the stage needs in the coverage table)
 STAGES = (
-    ("referred", "Referred by police", "declination_rate", "denominator", "referral"),
+    ("referred", "Referred by police", "referral_other_rate", "denominator", "referral"),
     ("charged", "Charged", "declination_rate", "charged", "referral"),
     ("resolved", "Resolved in court", "conviction_rate", "denominator", "disposition"),
     ("convicted", "Convicted", "conviction_rate", "numerator", "disposition"),
     ("sentenced", "Sentenced", "incarceration_sentence_rate", "denominator", "sentence"),
     ("incarcerated", "Sentenced to prison or jail", "incarceration_sentence_rate", "numerator", "sentence"),
 )
+# Every referral is the denominator of the measure of referrals with another outcome; a source without such
+# referrals has no such measure, and its referrals are the declination rate's denominator.
+FALLBACK = {"referral_other_rate": "declination_rate"}
 STAGE_WORDS = {"referral": "referrals from police", "disposition": "court outcomes (dispositions)",
                "sentence": "sentences", "pretrial": "bail and release decisions", "detention": "jail population"}
 
@@ -31,13 +34,32 @@ def flow_counts(values: pd.DataFrame, year_from: int, year_to: int) -> pd.DataFr
 
     `values` needs metric_id, year, numerator, denominator, suppressed. Returns one row per stage with
     stage, label, count (NaN when the stage has no published year), years (published years used),
-    withheld (years left out because suppressed), available (bool).
+    withheld (years left out because suppressed), outside (years this stage has but another shown stage
+    lacks, left out so that every stage covers the same years), available (bool).
+    Like with like: when the stages cover different years (Cook County's intake 2011-2017, its dispositions
+    2011-2016), every stage is summed over the years they all have, never 7 years set against 6.
     """
-    frame = values[(values["year"] >= year_from) & (values["year"] <= year_to)].copy()
+    counts = _stage_counts(values[(values["year"] >= year_from) & (values["year"] <= year_to)])
+    # a stage's span: the years its source covers, published or withheld (withheld years are named apart)
+    spans = [set(years) | set(withheld) for years, withheld, available
+             in zip(counts["years"], counts["withheld"], counts["available"], strict=True) if available]
+    common = set.intersection(*spans) if spans else set()
+    if not common or all(span == common for span in spans):
+        return counts.assign(outside=[[] for _ in range(len(counts))])
+    same = _stage_counts(values[values["year"].isin(common)])
+    same["outside"] = [sorted(set(before) - common) for before in counts["years"]]
+    return same
+
+
+def _stage_counts(values: pd.DataFrame) -> pd.DataFrame:
+    frame = values.copy()
     frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool)
     rows = []
     for key, label, metric, which, _stage in STAGES:
         part = frame[frame["metric_id"] == metric]
+        if metric in FALLBACK:  # year by year: the fallback's rows for the years the measure lacks
+            other = frame[(frame["metric_id"] == FALLBACK[metric]) & ~frame["year"].isin(part["year"])]
+            part = pd.concat([part, other], ignore_index=True)
         if which == "charged":
             # charged = referrals - declined - diverted; a year whose diversion count is withheld cannot be
             # split; a year with no diversion measure at all (the source does not report it) counts none.

@@ -641,6 +641,9 @@ def export_table(frame: pd.DataFrame, *, metric_label: str, year: int | None, st
     return out.reset_index(drop=True)
 
 
+SMALL_COUNTY_DEGREES = 0.25  # narrower than this (longitude and latitude), a county gets a dot on the printed map
+
+
 def choropleth_figure(geometry: Mapping, frame: pd.DataFrame, *, label: str, unit: str, year: int | None,
                       state: str | None, state_name: str | None, source: str, built: str, demo: bool,
                       states: Mapping | None = None, classes: int = 16,
@@ -660,6 +663,7 @@ def choropleth_figure(geometry: Mapping, frame: pd.DataFrame, *, label: str, uni
         domain = scale_domain(shown_values(data), unit)
     scale = 100.0 if unit == "share" else 1.0
     groups: dict[str, list[Mapping]] = {}
+    key_of: dict[str, str] = {}
     colours: dict[str, str] = {"none": NO_DATA_COLOR, "suppressed": SUPPRESSED_COLOR}
     for feature in features:
         row = rows[str(feature["properties"]["fips"])]
@@ -674,6 +678,7 @@ def choropleth_figure(geometry: Mapping, frame: pd.DataFrame, *, label: str, uni
             key = f"class-{step:02d}"
             colours[key] = "rgb({},{},{})".format(*_LUT[int(round((step + 0.5) / classes * 255))])
         groups.setdefault(key, []).append(feature)
+        key_of[str(feature["properties"]["fips"])] = key
     fig = go.Figure()
     names = {"none": "No public data", "suppressed": "Too few cases to show"}
     for key in sorted(groups, key=lambda k: (not k.startswith("class"), k)):
@@ -700,6 +705,17 @@ def choropleth_figure(geometry: Mapping, frame: pd.DataFrame, *, label: str, uni
             marker={"size": 7, "opacity": 0}, showlegend=False, name="counties", hoverinfo="text",
             hovertext=[escape(tooltip_text(r, label=label, unit=unit, year=year, for_export=True)).replace("\n", "<br>")
                        for r in hover_rows]))
+    # a county a few pixels wide at print size (San Francisco, Virginia's cities) vanishes under its outline:
+    # a dot in its colour keeps it on the printed map
+    small = [(r, p) for r, p in zip(hover_rows, points, strict=True)
+             if max(centres[str(r["fips"])][2] - centres[str(r["fips"])][0],
+                    centres[str(r["fips"])][3] - centres[str(r["fips"])][1]) < SMALL_COUNTY_DEGREES]
+    if small:
+        fig.add_trace(go.Scatter(
+            x=[p[0] for _, p in small], y=[p[1] for _, p in small], mode="markers", hoverinfo="skip",
+            showlegend=False, name="small counties",
+            marker={"size": 6, "color": [colours[key_of[str(r["fips"])]] for r, _ in small],
+                    "line": {"color": "#333333", "width": 0.5}}))
     if domain is not None and points:
         fig.add_trace(go.Scatter(
             x=[points[0][0]], y=[points[0][1]], mode="markers", hoverinfo="skip", showlegend=False,
@@ -720,7 +736,7 @@ def choropleth_figure(geometry: Mapping, frame: pd.DataFrame, *, label: str, uni
     fig = finish(fig, title=f"{label} by county", subtitle=subtitle, source=source, built=built, demo=demo)
     # below the map: the colour bar, the greys' legend, then finish()'s source line
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.19, "x": 0.0, "xanchor": "left"},
-                      margin={"l": 24, "r": 16, "b": 150})
+                      margin={"l": 24, "r": 16, "b": max(150, fig.layout.margin.b or 0)})
     return fig
 
 

@@ -68,10 +68,14 @@ def format_value(value: float | None, unit: str, *, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
-def count_text(numerator: float | None, denominator: float | None, unit: str) -> str:
-    """The n behind a value, in words: '23 of 85 cases' or '12,346 people in jail, 4,226,838 adults'."""
+def count_text(numerator: float | None, denominator: float | None, unit: str, *,
+               missing: str = "counts withheld") -> str:
+    """The n behind a value, in words: '23 of 85 cases' or '12,346 people in jail, 4,226,838 adults'.
+
+    `missing` is said when there are no counts: "counts withheld" only where they were suppressed; a caller
+    that cannot tell suppression from absence says something else, never privacy where there are no data."""
     if numerator is None or denominator is None or pd.isna(numerator) or pd.isna(denominator):
-        return "counts withheld"
+        return missing
     if unit == "per_100k":
         return f"{numerator:,.0f} people in jail; {denominator:,.0f} adults"
     return f"{numerator:,.0f} of {denominator:,.0f} cases"

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from dashboard import components, db
+from dashboard import comparability, components, db
 from dashboard.charts import detention, disparity, flow, trends
 from dashboard.charts.cards import Card, cards_html
 from dashboard.content import VIEWS_KEPT, Block, md, shown, source_titles, terms_table
@@ -89,7 +89,7 @@ class CountyView:
     cards: tuple[Card, ...]
     cards_html: str  # all the cards as one element (charts/cards.py)
     trend: Block | None
-    flow: Block
+    flow: Block | None  # None: no stage has a published count
     flow_notes: tuple[str, ...]
     disparity: tuple[Part, ...]
     detention: tuple[Block, ...]
@@ -126,7 +126,7 @@ def county_base(fips: str, version: db.Version, today: date) -> CountyBase:
         terms_table=terms_table(terms.iloc[::-1], {"Prosecutor": "name", "Office": "office_name"}),
         term_frame=terms.iloc[0:0] if offices.empty else terms[terms["office_id"] == offices["office_id"].iloc[0]],
         attribution=(trends.YEAR_ATTRIBUTION if isinstance(year_rule, str) and "most of the year" in year_rule
-                     else "shaded: who was in office"),
+                     else "who was in office"),
         series_all=series_all,
         with_data=tuple(m for m in metrics["metric_id"] if m in published),
         first_year=None if series_all.empty else int(series_all["year"].min()),
@@ -174,7 +174,7 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
             subtitle=f"95% intervals as bands; shaded: {attribution}" + (
                 f"; by {trends.DIMENSION_LABELS[by].lower()}" if by != "all" else ""),
             source=sources_text(series["source_ids"], titles), built=built, demo=demo, y_title=label_of[metric])
-        trend = Block(fig, _csv(series, by), trends.alt_text(series, measure=label_of[metric].lower(),
+        trend = Block(fig, _csv(series, place), trends.alt_text(series, measure=label_of[metric].lower(),
                                                              unit=unit_of[metric], place=place, terms=term_frame),
                       f"{short}-{metric}-{by}-{y0}-{y1}", "trend")
 
@@ -184,12 +184,20 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
         flow.flow_chart, counts, title=f"Cases at each stage, {short}, {span}",
         subtitle="Decisions made in these years at each stage; not one group of cases followed through",
         source=sources_text(series_all["source_ids"], titles), built=built, demo=demo)
-    flow_block = Block(fig, counts.assign(years=counts["years"].map(trends.year_list),
-                                          withheld=counts["withheld"].map(trends.year_list)),
-                       flow.flow_alt(counts, place, span), f"{short}-case-flow-{span}", "flow")
+    # no funnel (and no downloads of it) when no stage has a published count: the note below says so
+    flow_data = counts.assign(years=counts["years"].map(trends.year_list),
+                              withheld=counts["withheld"].map(trends.year_list),
+                              outside=counts["outside"].map(trends.year_list))
+    flow_data.insert(0, "place", place)
+    flow_block = Block(fig, flow_data,
+                       flow.flow_alt(counts, place, span), f"{short}-case-flow-{span}", "flow"
+                       ) if counts["available"].any() else None
     absent = [row.label for row in counts.itertuples(index=False) if not row.available]
+    outside = sorted({y for years in counts["outside"] for y in years})
     flow_notes = ((["Not shown, because the data for these years have no published count: " + ", ".join(absent) + "."]
                    if absent else [])
+                  + ([f"Every stage is counted over the same years: {trends.year_list(outside)} "
+                      "left out, because not every stage has data for them."] if outside else [])
                   + (["This county's data do not include " + ", ".join(missing) + "."] if missing else []))
 
     halving = None
@@ -199,10 +207,10 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
             subtitle=f"Pace: average yearly change over the last {detention.PACE_YEARS} years",
             source=sources_text(series_all.loc[series_all["metric_id"] == "jail_rate_per_100k", "source_ids"], titles),
             built=built, demo=demo)
-        halving = Block(fig, jail, detention.halving_alt(progress, place), f"{short}-jail-halving-{baseline}",
-                        "detention-halving")
+        halving = Block(fig, jail.assign(place=place)[["place", *jail.columns]], detention.halving_alt(progress, place),
+                        f"{short}-jail-halving-{baseline}", "detention-halving")
 
-    card_list = _cards(cards, titles, base.state_abbr, published_years(series_all), base.terms)
+    card_list = _cards(cards, titles, base.state_name, published_years(series_all), base.terms)
     return CountyView(
         summary=tuple(summary), cards=card_list, cards_html=cards_html(card_list), trend=trend, flow=flow_block,
         flow_notes=tuple(flow_notes),
@@ -285,7 +293,7 @@ def no_office_text(state_name: str, rules: pd.DataFrame) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _cards(cards: pd.DataFrame, titles: dict[str, str], state_abbr: str, years: pd.DataFrame,
+def _cards(cards: pd.DataFrame, titles: dict[str, str], state_name: str, years: pd.DataFrame,
            terms: pd.DataFrame) -> tuple[Card, ...]:
     """Plain text: the cards' HTML escapes it. Each names who was in office for its years (and a part-year)."""
     out = []
@@ -307,14 +315,16 @@ def _cards(cards: pd.DataFrame, titles: dict[str, str], state_abbr: str, years: 
                     f"95% interval {trends.format_value(card['ci_low'], unit, digits=1)} to "
                     f"{trends.format_value(card['ci_high'], unit, digits=1)} · Source: "
                     f"{sources_text(card['source_ids'], titles)}.{hedge}"]
-        if not pd.isna(card.get("state_value")) and (card.get("state_n_counties") or 0) > 1:
-            captions.append(f"{state_abbr} ({int(card['state_n_counties'])} counties with data): "
+        if not pd.isna(card.get("state_value")) and (card.get("state_n_counties") or 0) >= 1:
+            others = comparability.others_label(card["state_n_counties"], state_name)
+            captions.append(f"{others[0].upper()}{others[1:]}: "
                             f"{trends.format_value(card['state_value'], unit, digits=1)} "
                             f"({trends.format_value(card['state_ci_low'], unit, digits=1)} to "
                             f"{trends.format_value(card['state_ci_high'], unit, digits=1)}; "
                             f"{trends.count_text(card['state_numerator'], card['state_denominator'], unit)})")
         else:
-            captions.append(f"{state_abbr}: no other county in the state publishes this measure for these years.")
+            captions.append(f"{state_name}: no other county publishes this measure, measured the same way, for these "
+                            "years.")
         if not pd.isna(card.get("similar_value")):
             names = str(card["similar_names"]).split("; ")
             shown = "; ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
@@ -323,7 +333,8 @@ def _cards(cards: pd.DataFrame, titles: dict[str, str], state_abbr: str, years: 
                             f"({trends.format_value(card['similar_ci_low'], unit, digits=1)} to "
                             f"{trends.format_value(card['similar_ci_high'], unit, digits=1)})")
         else:
-            captions.append("Similar counties: none of similar size publishes this measure for these years.")
+            captions.append("Similar counties: none of similar size publishes this measure, measured the same way, "
+                            "for these years.")
         out.append(Card(card["label"], value, help_text, tuple(captions)))
     return tuple(out)
 
@@ -347,18 +358,26 @@ def _disparity(fips: str, metric: str, label_of: dict, unit_of: dict, y0: int, y
         drawable = rows[~rows["suppressed"].astype(bool) & rows["value"].notna()]
         year = int(drawable["year"].max()) if not drawable.empty else int(rows["year"].max())
         rows = rows[rows["year"] == year]
+        if drawable.empty:  # no chart (nor its downloads) with nothing in it: say why, group by group
+            notes = disparity.disparity_notes(rows)
+            parts.append(Part(None, f"{heading}: no group can be shown for {year}. " + " ".join(notes)))
+            continue
         explain = ("1.0 means the same rate as for white defendants; 2.0, twice the rate"
                    if measure == "relative_rate" else
-                   "1.0 means a group's share of referrals equals its share of the population; 2.0, twice it")
+                   "1.0 means a group's share of referrals equals its share of the population (all ages); "
+                   "2.0, twice it")
         fig = components.cached_chart(
             disparity.disparity_chart, rows, measure=measure, title=f"{heading}, {short}, {year}",
             subtitle=explain + "; lines: 95% intervals",
             source=sources_text(rows["source_ids"], titles), built=built, demo=demo)
         data = rows[["year", "race", "reference", "value", "ci_low", "ci_high", "suppressed", "suppression_reason"]]
+        data = data.assign(place=place)[["place", *data.columns]]
         notes = disparity.disparity_notes(rows)
+        missing = [n for n in notes if ": not shown — " in n]
+        said = " ".join((["Not shown: " + " ".join(missing)] if missing else [])
+                        + [n for n in notes if n not in missing])
         parts.append(Part(Block(fig, data, disparity.disparity_alt(rows, measure=measure, place=place, year=year),
-                                f"{short}-{measure}-{metric}-{year}", f"disparity-{measure}"),
-                          "Not shown: " + " ".join(notes) if notes else ""))
+                                f"{short}-{measure}-{metric}-{year}", f"disparity-{measure}"), said))
     return tuple(parts)
 
 
@@ -376,7 +395,7 @@ def _detention(series_all: pd.DataFrame, y0: int, y1: int, short: str, place: st
             trends.trend_chart, rows, unit=unit, terms=term_frame, title=f"{label_of[metric]}, {short}",
             subtitle=f"95% intervals as bands; shaded: {attribution}",
             source=sources_text(rows["source_ids"], titles), built=built, demo=demo, y_title=label_of[metric])
-        blocks.append(Block(fig, _csv(rows, "all"), trends.alt_text(
+        blocks.append(Block(fig, _csv(rows, place), trends.alt_text(
             rows, measure=label_of[metric].lower(), unit=unit, place=place, terms=term_frame),
             f"{short}-{metric}-{y0}-{y1}", f"detention-{metric}"))
     bail = in_range[in_range["metric_id"].isin(BAIL_METRICS)].copy()
@@ -387,7 +406,7 @@ def _detention(series_all: pd.DataFrame, y0: int, y1: int, short: str, place: st
             title=f"Bail decisions at first appearance, {short}", subtitle="Share of release decisions; 95% intervals "
             "as bands", source=sources_text(bail["source_ids"], titles), built=built, demo=demo,
             y_title="share of decisions")
-        blocks.append(Block(fig, _csv(bail, "all"), trends.alt_text(
+        blocks.append(Block(fig, _csv(bail, place), trends.alt_text(
             bail, measure="bail decisions", unit="share", place=place, terms=term_frame),
             f"{short}-bail-{y0}-{y1}", "detention-bail"))
     return tuple(blocks)
@@ -410,10 +429,13 @@ def _coverage_table(coverage: pd.DataFrame) -> pa.Table | None:
 # --- helpers ------------------------------------------------------------------------------------------------
 
 
-def _csv(series: pd.DataFrame, by: str) -> pd.DataFrame:
+def _csv(series: pd.DataFrame, place: str) -> pd.DataFrame:
+    """A chart's data as its CSV and table give it: the place first, so a downloaded file says where it is from."""
     columns = ["metric_id", "year", "dimension", "dimension_value", "value", "ci_low", "ci_high", "numerator",
                "denominator", "suppressed", "suppression_reason", "prosecutor", "partial", "covered_label", "source"]
-    return series[[c for c in columns if c in series]].reset_index(drop=True)
+    frame = series[[c for c in columns if c in series]].reset_index(drop=True)
+    frame.insert(0, "place", place)
+    return frame
 
 
 def _continuous_start(rows: pd.DataFrame, now: pd.Series) -> date:

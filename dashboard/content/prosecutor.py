@@ -84,7 +84,8 @@ def prosecutor_base(pid: str, version: db.Version) -> ProsecutorBase:
             subtitle="Difference in percentage points (their value minus the other); lines: 95% intervals",
             source=sources_text(rows["source_ids"], titles), built=built, demo=demo)
         comparisons.append(Comparison(str(office_id), str(rows["office_name"].iloc[0]), Block(
-            fig, _comparison_table(rows, label_of), _comparison_alt(rows, label_of, unit_of, name),
+            fig, _comparison_table(rows, label_of).assign(place=str(rows["office_name"].iloc[0])),
+            _comparison_alt(rows, label_of, unit_of, name),
             f"{name}-{office_id}-comparison", f"compare-{office_id}"), rows))
 
     return ProsecutorBase(
@@ -163,6 +164,7 @@ def prosecutor_view(pid: str, metric: str | None, by: str, y0: int, y1: int, ver
         data = rows[["office_id", "metric_id", "year", "dimension", "dimension_value", "value", "ci_low", "ci_high",
                      "numerator", "denominator", "suppressed", "suppression_reason", "prosecutor", "partial",
                      "covered_label", "source"]]
+        data = data.assign(place=office_name)[["place", *data.columns]]  # a downloaded CSV says where it is from
         blocks.append(Block(fig, data.reset_index(drop=True), trends.alt_text(
             rows, measure=label_of[metric].lower(), unit=unit_of[metric], place=office_name, terms=shading),
             f"{name}-{office_id}-{metric}-{by}-{y0}-{y1}", f"trend-{office_id}"))
@@ -179,18 +181,25 @@ def _county_links(mine: pd.DataFrame) -> tuple[tuple[str, str], ...]:
 
 def _comparison_table(rows: pd.DataFrame, label_of: dict) -> pd.DataFrame:
     out = []
+
+    def number(value: float, scale: int) -> str:  # text, so a missing value is a dash, never "None"
+        return "—" if pd.isna(value) else f"{value * scale:.2f}"
+
     for row in rows.itertuples(index=False):
         scale = 100 if row.unit == "share" else 1
+        withheld = not pd.isna(row.suppressed_cells) and row.suppressed_cells > 0
         out.append({
             "Measure": label_of.get(row.metric_id, row.metric_id),
             "Against": row.other_label,
             "Their value": trends.format_value(row.value, row.unit, digits=1),
-            "Their n": trends.count_text(row.numerator, row.denominator, row.unit),
+            "Their n": trends.count_text(row.numerator, row.denominator, row.unit,
+                                         missing="counts withheld" if withheld else "no data"),
             "Other value": trends.format_value(row.other_value, row.unit, digits=1),
-            "Other n": trends.count_text(row.other_numerator, row.other_denominator, row.unit),
-            "Difference": None if pd.isna(row.diff) else round(row.diff * scale, 2),
-            "95% interval low": None if pd.isna(row.diff_low) else round(row.diff_low * scale, 2),
-            "95% interval high": None if pd.isna(row.diff_high) else round(row.diff_high * scale, 2),
+            # the note says why the other side has no value (no data, or too few cases)
+            "Other n": trends.count_text(row.other_numerator, row.other_denominator, row.unit, missing="—"),
+            "Difference": number(row.diff, scale),
+            "95% interval low": number(row.diff_low, scale),
+            "95% interval high": number(row.diff_high, scale),
             "Unit of difference": "percentage points" if row.unit == "share" else "per 100,000 adults",
             "Note": row.note if isinstance(row.note, str) else "",
         })

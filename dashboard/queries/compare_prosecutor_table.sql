@@ -1,6 +1,7 @@
 -- Every metric for up to four prosecutors over $year_from-$year_to: their office's yearly values (dimension 'all')
 -- in the years attributed to them, pooled per prosecutor and office, suppressed years left out and counted, with
--- 95% intervals: Wilson for shares, Poisson per 100,000.
+-- 95% intervals: Wilson for shares, Poisson per 100,000. `variant` and `measured`: the definition(s) the values
+-- were measured under (value_definition), so the page sets only like against like.
 WITH attributed AS (
     SELECT DISTINCT t.prosecutor_id, t.office_id, ta.period_start
     FROM term t JOIN term_attribution ta ON ta.term_id = t.term_id AND ta.period_grain = 'year'
@@ -12,10 +13,14 @@ pooled AS (
            count(*) FILTER (WHERE v.suppressed) AS years_suppressed,
            min(year(v.period_start)) FILTER (WHERE NOT v.suppressed) AS first_year,
            max(year(v.period_start)) FILTER (WHERE NOT v.suppressed) AS last_year,
-           string_agg(DISTINCT v.source_ids, ',') FILTER (WHERE NOT v.suppressed) AS source_ids
+           string_agg(DISTINCT v.source_ids, ',') FILTER (WHERE NOT v.suppressed) AS source_ids,
+           string_agg(DISTINCT vd.variant, ' + ' ORDER BY vd.variant) FILTER (WHERE NOT v.suppressed) AS variant,
+           string_agg(DISTINCT vd.description, '; ' ORDER BY vd.description) FILTER (WHERE NOT v.suppressed)
+               AS measured
     FROM attributed a
     JOIN metric_value v ON v.scope = 'office' AND v.scope_id = a.office_id AND v.period_start = a.period_start
      AND v.period_grain = 'year' AND v.dimension = 'all'
+    LEFT JOIN value_definition vd ON vd.metric_id = v.metric_id AND vd.source_ids = v.source_ids
     GROUP BY ALL
 ),
 rated AS (
@@ -25,7 +30,7 @@ rated AS (
     JOIN metric_definition d USING (metric_id)
 )
 SELECT prosecutor_id AS entity_id, entity, metric_id, label, unit, sort_order, numerator, denominator, years_shown,
-       years_suppressed, first_year, last_year, source_ids,
+       years_suppressed, first_year, last_year, source_ids, variant, measured,
        CASE WHEN unit = 'per_100k' THEN r * 100000 ELSE r END AS value,
        CASE WHEN r IS NULL THEN NULL
             WHEN unit = 'per_100k' THEN greatest(0.0, (numerator - 1.96 * sqrt(numerator)) / n * 100000)

@@ -117,7 +117,10 @@ pairs AS (
     LEFT JOIN immediate im USING (office_id)
     UNION ALL
     SELECT m.office_id, m.metric_id, 'state_others', mi.num, mi.den, mi.suppressed_cells, mi.source_ids,
-           'the state''s other offices', ot.num, ot.den,
+           -- named for what it is: 'the 5 other New York counties with data', never 'the state'
+           CASE WHEN oc.n_counties > 0 THEN 'the ' || oc.n_counties || ' other ' || sn.state_name
+                     || CASE WHEN oc.n_counties = 1 THEN ' county' ELSE ' counties' END || ' with data'
+                ELSE 'the rest of ' || sn.state_name END, ot.num, ot.den,
            CASE WHEN oc.n_counties IS NULL OR ot.den IS NULL OR ot.den <= 0
                      THEN 'no other county in the state has published data for these years'
                 WHEN ot.mixed_years > 0 THEN 'in ' || ot.mixed_years || ' year(s) this office''s own counts were '
@@ -127,6 +130,8 @@ pairs AS (
     LEFT JOIN mine mi USING (office_id, metric_id)
     LEFT JOIN others ot USING (office_id, metric_id)
     LEFT JOIN other_counties oc USING (office_id, metric_id)
+    LEFT JOIN (SELECT DISTINCT o.office_id, c.state_name FROM office o JOIN county c USING (state_abbr)) sn
+        USING (office_id)
 ),
 checked AS (
     SELECT p.*, d.label, d.unit, d.sort_order, o.name AS office_name,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import components, db, permalinks
+from dashboard import comparability, components, db, permalinks
 from dashboard.charts import trends
 from dashboard.charts.tables import md_escape
 from dashboard.summary import sources_text
@@ -97,7 +97,16 @@ def main() -> None:
     view = view.with_(messages=view.messages + tuple(notes))
     components.show_messages(view)
 
+    t0, t1 = (y0, y1) if years else (permalinks.YEAR_MIN, permalinks.YEAR_MAX)
+    if mode == "counties":
+        table = db.query("compare_county_table", fips=list(chosen), year_from=t0, year_to=t1)
+    else:
+        table = db.query("compare_prosecutor_table", ids=list(chosen), year_from=t0, year_to=t1)
+
     if years:
+        unlike = comparability.unlike_note(table[table["metric_id"] == metric], label_of[metric].lower())
+        if unlike:
+            st.warning(unlike, icon=":material/warning:")
         shown = series[series["year"].between(y0, y1)].copy()
         shown["source"] = shown["source_ids"].map(lambda s: sources_text(s, titles))
         span = f"{y0}" if y0 == y1 else f"{y0}–{y1}"
@@ -122,11 +131,6 @@ def main() -> None:
 
     # --- every measure, pooled over the chosen years -----------------------------------------------------------
     st.subheader("Every measure side by side")
-    t0, t1 = (y0, y1) if years else (permalinks.YEAR_MIN, permalinks.YEAR_MAX)
-    if mode == "counties":
-        table = db.query("compare_county_table", fips=list(chosen), year_from=t0, year_to=t1)
-    else:
-        table = db.query("compare_prosecutor_table", ids=list(chosen), year_from=t0, year_to=t1)
     st.caption("Pooled over " + (f"{t0}–{t1}" if years else "every year with data") + ": the published years added "
                "together (years with too few cases are left out and counted). Each cell: value (n; 95% interval; "
                "years).")
@@ -135,6 +139,10 @@ def main() -> None:
     else:
         wide = _wide(table, label_of)
         st.dataframe(wide, hide_index=True, width="stretch", height=36 * (len(wide) + 1) + 4)
+        for metric_id in dict.fromkeys(table.sort_values("sort_order")["metric_id"]):
+            note = comparability.unlike_note(table[table["metric_id"] == metric_id], label_of[metric_id].lower())
+            if note:
+                st.caption(note)
         st.download_button("Download this table (CSV)", data=components.csv_bytes(table),
                            file_name=f"compare-{'-'.join(chosen)}-{t0}-{t1}.csv"[:120], mime="text/csv",
                            key="compare-table-csv", icon=":material/download:", on_click="ignore")
@@ -157,8 +165,11 @@ def _wide(table: pd.DataFrame, label_of: dict) -> pd.DataFrame:
     wide = frame.pivot_table(index=["sort_order", "measure"], columns="entity", values="cell", aggfunc="first",
                              sort=False)
     order = list(dict.fromkeys(frame.sort_values("sort_order")["entity"]))
+    alike = dict(zip(frame["measure"], comparability.alike_column(frame), strict=True))
     wide = wide.reset_index().sort_values("sort_order").drop(columns="sort_order")
-    return wide[["measure", *[c for c in order if c in wide]]].rename(columns={"measure": "Measure"})
+    wide = wide.fillna("no data")  # an entity without any value of a measure (not a Python None in the table)
+    wide["Measured alike"] = wide["measure"].map(alike)
+    return wide[["measure", *[c for c in order if c in wide], "Measured alike"]].rename(columns={"measure": "Measure"})
 
 
 main()

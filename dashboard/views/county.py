@@ -84,9 +84,10 @@ def main() -> None:
     st.subheader("In short")
     st.markdown("\n".join(f"- {md(sentence)}" for sentence in page.summary))
     st.subheader("Headline numbers")
-    st.caption("Each figure shows its count (n), its 95% interval, its years and source, beside the state's figure "
-               "and that of similar counties: up to 10 counties with half to twice this county's population that "
-               "publish the same measure, closest in size first, pooled. "
+    st.caption("Each figure shows its count (n), its 95% interval, its years and source, beside the other counties "
+               "of the state with data and up to 10 similar counties (half to twice this county's population, "
+               "closest in size first), pooled: only counties whose figures count the same population in the same "
+               "unit (e.g. felony review decisions per person, not all arrests per arrest). "
                + ("Figures pool the chosen years; years with too few cases to publish are left out."
                   if ranged else "Each figure is the latest year with published data; narrow the years above to "
                   "pool a period."))
@@ -101,7 +102,8 @@ def main() -> None:
         st.caption(base.question_of[metric])
         _block(page.trend)
     st.subheader("From arrest to sentence")
-    _block(page.flow)
+    if page.flow is not None:
+        _block(page.flow)
     for note in page.flow_notes:
         st.caption(note)
     st.subheader("Differences by race")

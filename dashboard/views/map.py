@@ -32,8 +32,8 @@ def _pick(key: str, options: list, default: object) -> None:
 view = components.page_start("map")
 st.title("What do prosecutors do in your county?")
 st.markdown("Each county is coloured by one measure of what its prosecutor's office does. "
-            "Hover over a county to see the number, how many cases it rests on and where it comes from; "
-            "click it, or search for it below, to open its page.")
+            "Point at a county (or tap it on a phone) to see the number, how many cases it rests on and where it "
+            "comes from; click or tap it, or search for it below, to open its page.")
 
 version = db.current_version()
 choices = map_choices(version)

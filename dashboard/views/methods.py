@@ -103,9 +103,8 @@ if shown_sources.empty:
 for src in shown_sources.to_dict("records"):
     sid = str(src["source_id"])
     st.subheader(_md(_text(src["title"], sid)))
-    retrieved = src.get("retrieved_at")
-    retrieved_text = pd.Timestamp(retrieved).strftime("%Y-%m-%d") if retrieved is not None and not pd.isna(
-        retrieved) else "not recorded"
+    published, obtained = _text(src.get("published"), "not stated"), _text(src.get("obtained"), "not recorded")
+    dates_citation = _text(src.get("dates_citation"), "")
     read, loaded = int(src.get("rows_read") or 0), int(src.get("rows_loaded") or 0)
     rejected, excluded = int(src.get("rows_rejected") or 0), int(src.get("rows_excluded") or 0)
     balanced = read == loaded + rejected
@@ -115,7 +114,8 @@ for src in shown_sources.to_dict("records"):
         f"- **Published by:** {_md(_text(src.get('publisher')))}\n"
         f"- **Licence:** {_md(_text(src.get('license')))}\n"
         f"- **Where:** {link}\n"
-        f"- **Retrieved:** {retrieved_text}\n"
+        f"- **Published by the owner:** {_md(published)} · **Obtained:** {_md(obtained)}"
+        + (f" ({_md(dates_citation)})" if dates_citation else "") + "\n"
         f"- **Rows:** {read:,} read = {loaded:,} loaded + {rejected:,} set aside"
         + (f" ({excluded:,} of them excluded on purpose, e.g. codes that are not final outcomes)" if excluded else "")
         + (" ✓" if balanced else " — these do not add up; please report it") + "\n"

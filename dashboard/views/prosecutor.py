@@ -92,7 +92,10 @@ def main() -> None:
     for comparison in base.comparisons:
         if base.several_offices:
             st.markdown(f"**{md(comparison.office_name)}**")
-        _block(comparison.block)
+        if comparison.rows["diff"].notna().any():
+            _block(comparison.block)
+        else:  # no dot to draw: no empty chart with its downloads, the table below says why for each measure
+            st.caption("No difference can be computed for any measure: see the notes in the table below.")
         for sentence in page.sentences.get(comparison.office_id, ()):
             st.markdown("- " + sentence)
         with st.expander("Every measure, with counts and notes"):

@@ -57,6 +57,8 @@ def end_year(path: Path, source_id: str) -> int:
 
 class CensusPopulation(Adapter):
     source_id = "census_population"
+    # which race groups are defined as case data define them (read by the representation ratio)
+    mappings = ("census_race_groups",)
 
     def read_file(self, path: Path, result: FileResult) -> None:
         year = end_year(path, self.source_id)

@@ -14,9 +14,9 @@ Each case (one person, one case number) yields at most ONE referral decision and
   a charge later dismissed, never a declination. Court actions that move the charge elsewhere (transfers,
   change of venue) count nowhere.
 - per case, the strongest charge wins: referral charged > diverted > declined; disposition (only for charged
-  cases) plea > trial_conviction > conviction > trial_acquittal > diverted > dismissed > other. Guilty and
-  adjudication withheld are counted as conviction: the export does not say plea or trial, so this source
-  gives no plea share or trial rate.
+  cases) plea > trial_conviction > conviction > adjudication_withheld > trial_acquittal > diverted > dismissed >
+  other. Guilty is counted as conviction: the export does not say plea or trial, so this source gives no plea
+  share or trial rate. Adjudication withheld is its own outcome: under Florida law it is not a conviction.
 - the referral is dated by the month of Case Open Date, the disposition by Disposition Date (else Case
   Close Date). Race, gender, age at offense, court type (offense level) and the Florida Statutes prefix of
   the first arrest charge (offense category, longest prefix in `mappings/okaloosa_statutes.csv`) come from the
@@ -50,7 +50,8 @@ REQUIRED = (
 REDACT = ("Case Number", "Uniform Case Number", "person_key", "Defense Attorney", "Prosecutor", "Judge")
 REFERRAL_RANK = {"charged": 3, "diverted": 2, "declined": 1}
 DISPOSITION_RANK = {
-    "plea": 7, "trial_conviction": 6, "conviction": 5, "trial_acquittal": 4, "diverted": 3, "dismissed": 2, "other": 1,
+    "plea": 8, "trial_conviction": 7, "conviction": 6, "adjudication_withheld": 5, "trial_acquittal": 4, "diverted": 3,
+    "dismissed": 2, "other": 1,
 }
 MIN_AGE = 10  # younger ages in this export are recording errors (a missing birth date gives 0)
 _MMYY = re.compile(r"(0[1-9]|1[0-2])(\d{2})")
@@ -184,7 +185,11 @@ class OkaloosaClerk(Adapter):
         cases["disposition_label"] = best["disposition_label"]
         cases["disposed_on"] = cases["disposed"].where(cases["disposed"].notna(), cases["closed"])
         undated = cases["disposition"].notna() & cases["disposed_on"].isna()
-        cases.loc[undated, "disposition"] = None
+        # a disposition dated before its case was opened is a recording error: counted, it would stretch the
+        # source's years back before its first case (and the pages' year sliders with them)
+        before_open = (cases["disposition"].notna() & cases["disposed_on"].notna() & cases["opened"].notna()
+                       & (cases["disposed_on"] < cases["opened"]))
+        cases.loc[undated | before_open, "disposition"] = None
         counted = cases["referral"].notna() | cases["disposition"].notna()
 
         used = charges["case"].map(counted)
@@ -223,12 +228,16 @@ class OkaloosaClerk(Adapter):
             f" prefix in {STATUTES}.csv (offense_category unknown)")
         if undated.any():
             result.notes.append(f"{int(undated.sum()):,} dispositions without a disposition or close date not counted")
+        if before_open.any():
+            result.notes.append(f"{int(before_open.sum()):,} dispositions dated before their case was opened not"
+                                " counted (a recording error in the date)")
         closed = cases["closed"].dropna()
         if len(closed):
             result.notes.append(
                 f"the export holds cases closed {min(closed):%Y-%m} to {max(closed):%Y-%m}: cases still open then are"
-                " missing, so the latest referral months (by Case Open Date) are undercounted. Guilty and"
-                " adjudication withheld are counted as conviction (the export does not say plea or trial)")
+                " missing, so the latest referral months (by Case Open Date) are undercounted. Guilty is counted"
+                " as conviction (the export does not say plea or trial); adjudication withheld is its own outcome,"
+                " not a conviction under Florida law")
 
 
 def _charge_outcome(prosecutor: dict[str, str] | None, prosecutor_label: str, court: dict[str, str] | None,

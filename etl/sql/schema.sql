@@ -166,7 +166,7 @@ CREATE TABLE disparity (
     period_start    DATE NOT NULL,
     period_grain    VARCHAR NOT NULL,
     race            VARCHAR NOT NULL,
-    reference       VARCHAR NOT NULL,       -- 'white' or 'county_population'
+    reference       VARCHAR NOT NULL,       -- 'white', 'county_population' or 'county_population_any_ethnicity'
     value           DOUBLE,
     ci_low          DOUBLE,
     ci_high         DOUBLE,
@@ -203,6 +203,35 @@ CREATE TABLE code_mapping (
     field          VARCHAR NOT NULL,
     value          VARCHAR,
     exclude_reason VARCHAR
+);
+
+-- extension: comparability. What each source's counts at a stage are counts of (data/stage_definitions.csv):
+-- the population (felony review, all arrests presented, cases filed...) and the counting unit (person, arrest,
+-- case, docket). Values are compared only when their populations and units match.
+CREATE TABLE stage_definition (
+    source_id   VARCHAR NOT NULL,
+    stage       VARCHAR NOT NULL,      -- a case stage, or 'detention'
+    population  VARCHAR NOT NULL,
+    unit        VARCHAR NOT NULL,
+    description VARCHAR NOT NULL       -- in plain words, for the pages
+);
+
+-- extension: the definition each metric value was measured under, joinable to metric_value (and disparity) on
+-- (metric_id, source_ids): its sources' population/unit at the metric's stage, several joined by ' + '.
+CREATE TABLE value_definition (
+    metric_id   VARCHAR NOT NULL,
+    source_ids  VARCHAR NOT NULL,
+    variant     VARCHAR NOT NULL,      -- e.g. 'felony_review/person'; equal variants are like with like
+    description VARCHAR NOT NULL
+);
+
+-- extension: when the owner published each source and when this project obtained it, as far as is known
+-- (data/source_dates.csv; NULL: not known), with where those dates come from. Not the files' timestamps.
+CREATE TABLE source_date (
+    source_id VARCHAR NOT NULL,
+    published VARCHAR,                 -- a date, month or period in the owner's terms
+    obtained  VARCHAR,
+    citation  VARCHAR NOT NULL
 );
 
 -- extension: which county has which stage for which years (the methods page's coverage matrix).

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from dashboard.charts import detention, disparity, flow, trends
@@ -164,6 +166,20 @@ def test_alt_text_names_range_terms_and_gaps() -> None:
     assert "All cases 2015" in text
 
 
+def test_subtitles_fit_a_phone_screen() -> None:
+    """Plotly never wraps a title: a long subtitle was cut off at 375 px. Each line now fits."""
+    from dashboard.charts.common import SUBTITLE_WIDTH
+    subtitle = ("95% intervals as bands; shaded: years attributed to the prosecutor in office most of the year; "
+                "by race")
+    from dashboard.charts.common import finish
+
+    fig = finish(go.Figure(), title="Dismissal rate", subtitle=subtitle, **COMMON)
+    lines = [re.sub(r"<[^>]+>", "", line) for line in fig.layout.title.text.split("<br>")[1:]]
+    assert len(lines) > 1 and all(len(line) <= SUBTITLE_WIDTH for line in lines)
+    assert " ".join(lines) == subtitle
+    assert fig.layout.margin.t >= 50 + 18 * len(lines), "room above the plot for every line"
+
+
 def test_year_list_and_labels() -> None:
     assert trends.year_list([2012, 2013, 2014, 2016]) == "2012–2014, 2016"
     assert trends.group_label("race", "asian_pacific") == "Asian or Pacific Islander"
@@ -177,6 +193,27 @@ def test_year_list_and_labels() -> None:
 def metric_rows(rows: list[tuple[str, int, float | None, float | None]]) -> pd.DataFrame:
     return pd.DataFrame([{"metric_id": m, "year": y, "numerator": x, "denominator": n, "suppressed": x is None}
                          for m, y, x, n in rows])
+
+
+def test_flow_stages_cover_the_same_years() -> None:
+    """Cook County: intake 2011-2017, dispositions 2011-2016: the funnel sets 6 years against 6, never 7 against 6."""
+    values = metric_rows([("declination_rate", y, 10, 100) for y in range(2011, 2018)]
+                         + [("conviction_rate", y, 40, 60) for y in range(2011, 2017)])
+    counts = flow.flow_counts(values, 2011, 2017).set_index("stage")
+    assert counts.loc["referred", "years"] == list(range(2011, 2017))
+    assert counts.loc["referred", "count"] == 600 and counts.loc["resolved", "count"] == 360
+    assert counts.loc["referred", "outside"] == [2017] and counts.loc["resolved", "outside"] == []
+    alone = flow.flow_counts(values[values["metric_id"] == "declination_rate"], 2011, 2017).set_index("stage")
+    assert alone.loc["referred", "count"] == 700 and alone.loc["referred", "outside"] == []
+
+
+def test_flow_referrals_include_referrals_with_another_outcome() -> None:
+    """San Francisco: further investigation and revocations are referrals too, outside the declination rate."""
+    values = metric_rows([("declination_rate", 2019, 30, 100), ("referral_other_rate", 2019, 15, 115),
+                          ("declination_rate", 2020, 40, 100)])
+    counts = flow.flow_counts(values, 2019, 2020).set_index("stage")
+    assert counts.loc["referred", "count"] == 115 + 100, "2020 has no such measure: its declination denominator"
+    assert counts.loc["charged", "count"] == 70 + 60
 
 
 def test_flow_counts_sum_published_years_and_name_the_rest() -> None:
@@ -224,6 +261,37 @@ def test_disparity_chart_shows_only_computable_groups_and_says_why() -> None:
     notes = " ".join(disparity.disparity_notes(frame))
     assert "Hispanic: not shown — group cell suppressed" in notes
     assert "zero count" in notes and "Other race: not shown — its interval cannot be computed" in notes
+
+
+def test_disparity_log_axis_labels_read_as_the_ratio() -> None:
+    """A ratio of 0.3 sits at a tick labelled "0.3", never "3" (plotly's own log ticks print the first digit)."""
+    frame = pd.DataFrame([
+        {"race": "black", "value": 2.5, "ci_low": 2.1, "ci_high": 2.9, "suppressed": False, "suppression_reason": None},
+        {"race": "asian_pacific", "value": 0.3, "ci_low": 0.25, "ci_high": 0.36, "suppressed": False,
+         "suppression_reason": None},
+    ])
+    axis = disparity.disparity_chart(frame, measure="relative_rate", title="t", **COMMON).layout.xaxis
+    labels = dict(zip(axis.tickvals, axis.ticktext, strict=True))
+    assert axis.tickmode == "array"
+    assert labels[0.3] == "0.3" and labels[1.0] == "1" and labels[2.0] == "2"
+    assert all(float(text) == pytest.approx(value) for value, text in labels.items())
+    low, high = (10 ** r for r in axis.range)
+    assert all(low <= v <= high for v in axis.tickvals)
+
+
+def test_approximate_representation_ratios_say_so() -> None:
+    frame = pd.DataFrame([
+        {"race": "black", "reference": "county_population_any_ethnicity", "value": 2.0, "ci_low": 1.8,
+         "ci_high": 2.2, "suppressed": False, "suppression_reason": None},
+        {"race": "hispanic", "reference": "county_population", "value": 0.7, "ci_low": 0.6, "ci_high": 0.8,
+         "suppressed": False, "suppression_reason": None},
+        {"race": "white", "reference": "county_population", "value": None, "ci_low": None, "ci_high": None,
+         "suppressed": True, "suppression_reason": "no like population"},
+    ])
+    notes = disparity.disparity_notes(frame)
+    assert "White: not shown — no like population." in notes
+    approximate = [n for n in notes if "approximate" in n]
+    assert len(approximate) == 1 and approximate[0].startswith("Black: approximate")
 
 
 def test_difference_chart_and_sentences() -> None:

@@ -46,7 +46,9 @@ def test_two_counties_side_by_side(warehouse: Path) -> None:
     assert lines(chart) == {name for (name,) in with_data}
     assert any(t.get("fill") == "toself" for t in chart["data"]), "interval bands"
     table = at.dataframe[0].value
-    assert list(table.columns) == ["Measure", "Cook, IL", "Harris, TX"]
+    assert list(table.columns) == ["Measure", "Cook, IL", "Harris, TX", "Measured alike"]
+    assert set(table["Measured alike"]) <= {"yes", "one value only"}, "the demo measures every county alike"
+    assert not [w for w in at.warning if "Not like with like" in w.value]
     pooled = sql(warehouse, """SELECT sum(numerator), sum(denominator) FROM metric_value WHERE scope = 'county'
                                AND scope_id = '17031' AND metric_id = 'conviction_rate' AND dimension = 'all'
                                AND period_grain = 'year' AND NOT suppressed""")[0]
@@ -68,7 +70,7 @@ def test_prosecutors_side_by_side(warehouse: Path) -> None:
     assert lines(chart) <= {trends.escape(name) for _, name in people}
     assert lines(chart), "at least one of them has published values"
     table = at.dataframe[0].value
-    assert len(table.columns) == 3 and all(name in " ".join(table.columns) for _, name in people)
+    assert len(table.columns) == 4 and all(name in " ".join(table.columns) for _, name in people)
     assert at.query_params["id"] == ",".join(ids) and at.query_params["from"] == "2021"
 
 
@@ -110,3 +112,23 @@ def test_real_foxx_and_boudin(real_warehouse: Path, monkeypatch: pytest.MonkeyPa
     table = at.dataframe[0].value
     assert any("Kim Foxx" in c for c in table.columns) and any("Chesa Boudin" in c for c in table.columns)
     assert "Every measure side by side" in texts(at)
+    # Foxx's declination is Cook County felony review; Boudin's, every arrest presented in San Francisco
+    warning = [w.value for w in at.warning if "Not like with like" in w.value]
+    assert warning, "the declination chart warns that the two are measured differently"
+    assert "felony review" in warning[0] and "every arrest presented" in warning[0]
+    row = table[table["Measure"] == "Declination rate"].iloc[0]
+    assert row["Measured alike"] == "no: different definitions"
+    assert not table.isna().any().any(), "an empty cell says 'no data', never None"
+    assert (table.loc[table["Measure"] == "Conviction rate"].iloc[0] == "no data").any()
+
+
+def test_real_value_definitions_follow_the_sources(real_warehouse: Path) -> None:
+    """Every published value has its definition variant; Cook's referrals and San Francisco's differ."""
+    missing = sql(real_warehouse, """SELECT count(*) FROM metric_value v ANTI JOIN value_definition d
+                                     USING (metric_id, source_ids)""")[0][0]
+    assert missing == 0
+    variants = dict(sql(real_warehouse, """SELECT v.scope_id, any_value(d.variant) FROM metric_value v
+                                           JOIN value_definition d USING (metric_id, source_ids)
+                                           WHERE v.metric_id = 'declination_rate' AND v.scope = 'county'
+                                           AND v.scope_id IN ('17031', '06075') GROUP BY ALL"""))
+    assert variants == {"17031": "felony_review/person", "06075": "arrests_presented/arrest"}

@@ -71,7 +71,7 @@ def test_cook_county_page_shows_its_prosecutors_numbers_and_charts(warehouse: Pa
     # the card names who was in office for its year
     assert re.search(rf"{year} \([^)]*{re.escape(who)}[^)]*\) · n: {numerator:,.0f} of {denominator:,.0f} cases · "
                      "95% interval", page)
-    assert "IL (" in page and "Similar counties (" in page
+    assert "other Illinois counties with data measured alike: " in page and "Similar counties (" in page
     # trend of the default measure (the first with data), each prosecutor's time shaded and named
     first_metric = sql(warehouse, """SELECT d.metric_id FROM metric_definition d JOIN metric_value v USING (metric_id)
                                      WHERE v.scope = 'county' AND v.scope_id = ? AND NOT v.suppressed
@@ -82,7 +82,8 @@ def test_cook_county_page_shows_its_prosecutors_numbers_and_charts(warehouse: Pa
     for _, name in people:
         assert trends.escape(name) in names
     assert any(t.get("fill") == "toself" for t in trend["data"]), "interval bands"
-    assert "years attributed to the prosecutor in office most of the year" in trend["layout"]["title"]["text"]
+    subtitle = re.sub(r"<[^>]+>", " ", trend["layout"]["title"]["text"])  # lines joined again
+    assert "years attributed to the prosecutor in office most of the year" in " ".join(subtitle.split())
     # the other panels
     for heading in ("In short", "Headline numbers", "From arrest to sentence", "Differences by race", "Jail and bail",
                     "What data exist for this county"):
@@ -93,6 +94,21 @@ def test_cook_county_page_shows_its_prosecutors_numbers_and_charts(warehouse: Pa
     assert len(at.get("download_button")) >= len(charts(at)), "a CSV for every chart"
     assert "Chart description:" in page
     assert dict(at.query_params) == {"fips": COOK}
+
+
+def test_chart_data_name_their_place(warehouse: Path) -> None:
+    """A downloaded chart CSV (the table behind it) says which county it is about in every row."""
+    at = open_page("county", fips=COOK, metric="dismissal_rate", by="race")
+    switches = [t for t in at.toggle if str(t.key).startswith("table-")]
+    assert {"table-trend", "table-flow"} <= {t.key for t in switches}
+    for switch in switches:
+        switch.set_value(True)
+    at.run()
+    assert not at.exception
+    tables = [d.value for d in at.dataframe if "place" in d.value.columns]
+    assert len(tables) == len(switches), "every chart's table names its place"
+    for table in tables:
+        assert list(table.columns)[0] == "place" and set(table["place"]) == {"Cook County, Illinois"}
 
 
 @pytest.mark.parametrize("by", ["race", "sex", "age_band", "offense_category", "offense_level"])
@@ -213,3 +229,59 @@ def test_real_san_francisco_shows_its_four_district_attorneys(real: Path) -> Non
     shaded = " ".join(shaded_names(charts(at)[0]))
     for name in wanted:
         assert name in shaded
+
+
+def test_real_cook_funnel_sets_like_years_against_like(real: Path) -> None:
+    """Intake covers 2011-2017, dispositions 2011-2016: every funnel stage is counted over 2011-2016."""
+    at = open_page("county", fips=COOK, metric="declination_rate")
+    assert not at.exception
+    funnel = chart_titled(at, "Cases at each stage, Cook County")
+    referred = sql(real, """SELECT sum(denominator) FROM metric_value WHERE metric_id = 'referral_other_rate'
+                            AND scope = 'county' AND scope_id = '17031' AND period_grain = 'year'
+                            AND dimension = 'all' AND NOT suppressed AND year(period_start) BETWEEN 2011 AND 2016""")
+    steps = dict(zip(funnel["data"][0]["y"], funnel["data"][0]["x"], strict=True))
+    assert steps["Referred by police"] == referred[0][0]
+    assert "Every stage is counted over the same years: 2017 left out" in texts(at)
+    assert "shaded: shaded:" not in " ".join(str(c["layout"]) for c in charts(at))
+
+
+def test_real_state_and_similar_counties_are_measured_alike(real: Path) -> None:
+    """Philadelphia's bail figures are set against no NYC borough (arraignments, not filings); Manhattan's
+    against the 4 other New York counties, named as such, never as New York."""
+    at = open_page("county", fips="42101")
+    assert not at.exception
+    page = texts(at)
+    assert "NY" not in " ".join(line for line in page.splitlines() if line.startswith("Similar counties"))
+    assert "Pennsylvania: no other county publishes this measure, measured the same way" in page
+    at = open_page("county", fips="36061")
+    assert not at.exception
+    page = texts(at)
+    assert "the 4 other New York counties with data measured alike" in page
+    assert "New York's" not in page
+
+
+def test_real_san_francisco_funnel_counts_every_referral(real: Path) -> None:
+    """'Referred by police' is every arrest presented, further investigation and revocations included."""
+    at = open_page("county", fips="06075", metric="declination_rate")
+    assert not at.exception
+    funnel = chart_titled(at, "Cases at each stage, San Francisco")
+    steps = dict(zip(funnel["data"][0]["y"], funnel["data"][0]["x"], strict=True))
+    span = funnel["data"][0]["text"][0].split(" cases in ")[1].split("<")[0]  # e.g. "2015–2022"
+    years = [int(y) for y in span.split("–")]
+    presented = sql(real, """SELECT sum(n) FROM case_counts WHERE source_id = 'sf_da_arrests' AND stage = 'referral'
+                             AND year(period_start) BETWEEN ? AND ?""", [years[0], years[-1]])[0][0]
+    assert steps["Referred by police"] == presented
+    assert steps["Referred by police"] > steps["Charged"]
+
+
+def test_real_comparison_without_any_group_is_a_sentence_not_an_empty_chart(real: Path) -> None:
+    """Cook's referrals (2011-2017) fall outside the census estimate's years: no representation chart, and no
+    download buttons for one, but a sentence that says why for each group."""
+    at = open_page("county", fips=COOK, metric="declination_rate")
+    assert not at.exception
+    titles = [c["layout"]["title"]["text"] for c in charts(at)]
+    assert not any("share of the county" in t for t in titles)
+    page = texts(at)
+    assert "no group can be shown for 2017" in page
+    assert "White: not shown — no like population" in page
+    assert "no population estimate for this year (the estimate covers 2019-2023)" in page

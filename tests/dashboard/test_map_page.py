@@ -117,6 +117,8 @@ def test_default_view(warehouse: Path) -> None:
     assert spec["initialViewState"]["zoom"] == maps.US_VIEW["zoom"]
     assert any("linear-gradient" in h.proto.body for h in at.get("html"))  # the colour key
     assert any("Demo data" in e.value for e in at.warning)  # the demo banner
+    intro = at.markdown[0].value
+    assert "tap it on a phone" in intro and not intro.startswith("Hover"), "phones have no hover"
 
 
 def test_the_geometry_is_fetched_by_url_and_the_printable_map_built_only_when_asked(warehouse: Path) -> None:

@@ -315,6 +315,26 @@ def test_choropleth_figure_carries_title_source_demo_and_escaped_hover() -> None
     assert suppressed.fillcolor == maps.SUPPRESSED_COLOR
 
 
+def test_printed_map_keeps_small_counties_and_its_whole_source_line() -> None:
+    """San Francisco is a few pixels wide at print size: it gets a dot in its colour. A long source list
+    wraps inside the image instead of running off its edge."""
+    tiny = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"fips": "06075"},
+         "geometry": {"type": "Polygon", "coordinates": [[[-122.51, 37.71], [-122.36, 37.71], [-122.36, 37.81],
+                                                          [-122.51, 37.81], [-122.51, 37.71]]]}},
+        _square("17031", -88.0, 41.6)]}
+    sources = "; ".join(f"A long source title number {i} (county portal, 2011-2017)" for i in range(8))
+    fig = maps.choropleth_figure(tiny, FRAME, label="Dismissal rate", unit="share", year=2019, state=None,
+                                 state_name=None, source=sources, built="2026-01-01", demo=False)
+    dots = next(trace for trace in fig.data if trace.name == "small counties")
+    assert len(dots.x) == 1 and dots.x[0] == pytest.approx(maps.albers_usa(-122.435, 37.76, "06075")[0], abs=1e-3)
+    footer = next(a.text for a in fig.layout.annotations if a.text.startswith("Source:"))
+    lines = footer.split("<br>")
+    assert len(lines) > 2 and all(len(line) <= 110 for line in lines)
+    assert " ".join(lines) == f"Source: {sources} | Data built 2026-01-01"
+    assert fig.layout.margin.b >= 150 + 14 * (len(lines) - 1)
+
+
 def test_choropleth_figure_of_one_state_has_only_its_counties() -> None:
     fig = maps.choropleth_figure(GEOMETRY, FRAME, label="Dismissal rate", unit="share", year=2019, state="IL",
                                  state_name="Illinois", source="s", built="b", demo=False)

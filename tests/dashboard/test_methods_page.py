@@ -216,3 +216,24 @@ def test_source_folders_are_credited_and_their_overlap_shown(tmp_path: Path, mon
     expected = rows(out, "SELECT source_id, candidates, reason FROM source_choice")
     assert shown[["counted", "sources", "reason"]].values.tolist() == expected.values.tolist()
     assert shown["reason"].tolist() == ["more cases than s001 (same priority)"]
+
+
+def test_real_sources_say_when_published_and_obtained(real_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dates are the ones declared per source (data/source_dates.csv), never the files' timestamps."""
+    monkeypatch.setenv("PAD_WAREHOUSE", str(real_warehouse))
+    declared = rows(real_warehouse, "SELECT published, obtained, citation FROM source_date "
+                                    "WHERE source_id = 'cook_dispositions'")
+    assert len(declared) == 1
+    at = open_methods(source="cook_dispositions")
+    assert not at.exception
+    page = "\n".join(m.value for m in at.markdown).replace("\\", "")  # markdown escapes undone
+    published, obtained = declared.iloc[0]["published"], declared.iloc[0]["obtained"]
+    assert f"**Published by the owner:** {published} · **Obtained:** {obtained}" in page
+    assert "Retrieved" not in page
+    import tomllib
+
+    from etl.config import SOURCES_TOML
+
+    catalogue = set(tomllib.loads(SOURCES_TOML.read_text(encoding="utf-8"))["sources"])
+    missing = rows(real_warehouse, "SELECT s.source_id FROM source s ANTI JOIN source_date d USING (source_id)")
+    assert not set(missing["source_id"]) & catalogue, "every catalogued source declares its dates (or says why not)"

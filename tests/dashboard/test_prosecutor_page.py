@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from dashboard.charts import trends
@@ -53,14 +52,16 @@ def test_prosecutor_page_shows_terms_comparisons_and_the_office_trend(warehouse:
                                WHERE t.prosecutor_id = ? AND v.metric_id = 'dismissal_rate'
                                  AND v.dimension = 'all' AND NOT v.suppressed""", [pid])[0]
     row = comparison[(comparison["Measure"] == "Dismissal rate")
-                     & (comparison["Against"] == "the state's other offices")].iloc[0]
+                     & comparison["Against"].str.match(r"the \d+ other .+ count(y|ies) with data$")].iloc[0]
     if pooled[1]:
         assert row["Their value"] == trends.format_value(pooled[0] / pooled[1], "share", digits=1)
         assert row["Their n"] == f"{pooled[0]:,.0f} of {pooled[1]:,.0f} cases"
     # every computed difference is the difference of two proportions with a normal-approximation interval
     checked = 0
+    assert not comparison.isna().any().any(), "no empty (None) cell: a missing number is a dash"
+    assert "counts withheld" not in set(comparison["Other n"]), "no privacy wording where there are no data"
     for _, result in comparison.iterrows():
-        if pd.isna(result["Difference"]):
+        if result["Difference"] == "—":
             assert result["Note"], "a missing difference says why"
             continue
         if result["Unit of difference"] != "percentage points":
@@ -69,9 +70,9 @@ def test_prosecutor_page_shows_terms_comparisons_and_the_office_trend(warehouse:
         x2, n2 = (float(v.replace(",", "")) for v in result["Other n"].removesuffix(" cases").split(" of "))
         p1, p2 = x1 / n1, x2 / n2
         se = math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
-        assert result["Difference"] == pytest.approx((p1 - p2) * 100, abs=0.01)
-        assert result["95% interval low"] == pytest.approx((p1 - p2 - 1.96 * se) * 100, abs=0.01)
-        assert result["95% interval high"] == pytest.approx((p1 - p2 + 1.96 * se) * 100, abs=0.01)
+        assert float(result["Difference"]) == pytest.approx((p1 - p2) * 100, abs=0.01)
+        assert float(result["95% interval low"]) == pytest.approx((p1 - p2 - 1.96 * se) * 100, abs=0.01)
+        assert float(result["95% interval high"]) == pytest.approx((p1 - p2 + 1.96 * se) * 100, abs=0.01)
         checked += 1
     assert checked > 0
     chart_titled(at, f"{trends.escape(name)} vs ")
@@ -152,3 +153,15 @@ def test_real_chesa_boudin_skips_the_interim_without_data_and_says_so(real: Path
     comparison = at.dataframe[1].value
     assert "George Gascón" in set(comparison["Against"])
     assert comparison["Note"].str.contains("Suzy Loftus, the immediate predecessor, has no data").any()
+
+
+def test_real_prosecutor_without_any_difference_gets_no_empty_difference_chart(real: Path) -> None:
+    """Larry Krasner: no earlier Philadelphia DA and no other Pennsylvania county has yearly data to set against
+    his, so no difference can be computed: no empty dot chart (nor its downloads), a line that says so, and the
+    table's notes say why for each measure."""
+    at = open_page("prosecutor", id="larry-krasner")
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Difference" in d.value.columns)
+    assert set(table["Difference"]) == {"—"} and table["Note"].str.len().min() > 0
+    assert not any(" vs " in c["layout"]["title"]["text"] for c in charts(at))
+    assert "No difference can be computed for any measure" in texts(at)

@@ -35,20 +35,27 @@ def test_moderate_counts_say_about() -> None:
     text = summary.metric_sentence(headline(60, 200, state=0.30), state_name="Illinois")
     assert text.startswith("Dismissal rate in 2023: about 30%")
     assert "60 of 200 cases" in text and "95% interval" in text
-    assert "close to Illinois's 30%" in text
+    assert "close to the 30% of the 10 other Illinois counties with data measured alike" in text
 
 
 def test_large_counts_state_the_value_and_a_clear_difference() -> None:
     text = summary.metric_sentence(headline(3000, 10000, state=0.20, similar=0.303), state_name="Illinois")
     assert "Dismissal rate in 2023: 30% (3,000 of 10,000 cases" in text
     assert "about" not in text
-    assert "higher than Illinois's 20%" in text
-    assert "close to the 30% of counties of similar size" in text
+    assert "higher than the 20% of the 10 other Illinois counties with data measured alike" in text
+    assert "close to the 30% of counties of similar size measured alike" in text
 
 
-def test_state_with_one_county_is_not_a_comparison() -> None:
-    text = summary.metric_sentence(headline(3000, 10000, state=0.20, state_counties=1))
-    assert "state" not in text
+def test_state_without_other_counties_is_not_a_comparison() -> None:
+    text = summary.metric_sentence(headline(3000, 10000, state=0.20, state_counties=0))
+    assert "state" not in text and "other" not in text and "20%" not in text
+
+
+def test_state_baseline_is_named_for_what_it_is() -> None:
+    """One other county is 'the 1 other Illinois county', never 'Illinois' or 'the state' (it was the county)."""
+    text = summary.metric_sentence(headline(3000, 10000, state=0.20, state_counties=1), state_name="Illinois")
+    assert "higher than the 20% of the 1 other Illinois county with data measured alike" in text
+    assert "Illinois's" not in text and "the state" not in text
 
 
 def test_suppressed_value_says_so() -> None:

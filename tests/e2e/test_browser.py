@@ -80,6 +80,20 @@ def test_open_a_county_from_the_search_box(server: str, page) -> None:
     assert page.locator("[data-testid='stException']").count() == 0
 
 
+def test_embed_hides_the_navigation(server: str, page) -> None:
+    """`?embed=true` (for iframes) shows the page without the app's navigation; without it, the navigation is
+    there. Streamlit keeps `embed` out of st.query_params, so reading it there never hid anything."""
+    page.goto(server + "/county?fips=17031")
+    wait_for_app(page)
+    expect(page.locator("[data-testid='stTopNavLink']").first).to_be_visible()
+    page.goto(server + "/county?fips=17031&embed=true")
+    wait_for_app(page)
+    assert "Cook" in title_text(page)
+    assert page.locator("[data-testid='stTopNavLink']").count() == 0
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert "embed=true" in page.url, "the parameter stays in the address"
+
+
 def test_open_a_county_by_clicking_the_map(server: str, page) -> None:
     # Zoomed to Cook County inside Illinois: only Illinois' counties are clickable in a state view, which
     # keeps deck.gl's picking quick even in this software-rendered (no GPU) headless Chromium.

@@ -43,24 +43,42 @@ scope_counties AS (
     UNION ALL SELECT 'office', office_id, fips FROM office_county
 ),
 population AS (
-    SELECT sc.scope, sc.scope_id, p.race, sum(p.population) AS population
+    SELECT sc.scope, sc.scope_id, p.race, sum(p.population) AS population, max(p.year) AS year,
+           any_value(p.source_id) AS source_id
     FROM scope_counties sc JOIN county_population p USING (fips)
     WHERE p.age_group = 'all'
       AND p.year = (SELECT max(year) FROM county_population q WHERE q.fips = p.fips AND q.age_group = 'all')
     GROUP BY ALL
 ),
+-- Like populations only: a population source may declare (mapping census_race_groups) that a race group is
+-- not defined as case data define it (the ACS counts Hispanic people inside 'white'; case data count them
+-- apart): 'no' withholds the ratio, 'approximately' shows it against the any-ethnicity group, and says so in
+-- `reference`. A population estimate is of a 5-year period ending in its year (ACS 5-year): referral years
+-- outside it get no ratio.
+race_rules AS (
+    SELECT source_id, source_value AS race, value AS comparable
+    FROM code_mapping WHERE mapping = 'census_race_groups' AND field = 'comparable'
+),
 shares AS (
     SELECT r.*, k.total, g.population / a.population AS population_share,
+           coalesce(rr.comparable, 'yes') AS comparable,
            coalesce(CASE WHEN r.hidden THEN 'group cell suppressed: ' || r.cell_reason END,
                     CASE WHEN k.unknown_hidden THEN 'the unknown-race cell is suppressed' END,
-                    suppression_reason(r.n, k.total, $threshold)) AS reason
+                    suppression_reason(r.n, k.total, $threshold),
+                    CASE WHEN rr.comparable = 'no' THEN 'no like population: the census group is not defined as '
+                         || 'the case data define it (they count Hispanic people apart)' END,
+                    CASE WHEN year(r.period_start) NOT BETWEEN g.year - 4 AND g.year
+                         THEN 'no population estimate for this year (the estimate covers ' || (g.year - 4) || '-'
+                              || g.year || ')' END) AS reason
     FROM referrals r
     JOIN known k USING (scope, scope_id, period_start)
     JOIN population g ON g.scope = r.scope AND g.scope_id = r.scope_id AND g.race = r.race
     JOIN population a ON a.scope = r.scope AND a.scope_id = r.scope_id AND a.race = 'all'
+    LEFT JOIN race_rules rr ON rr.source_id = g.source_id AND rr.race = r.race
     WHERE r.race <> 'unknown' AND a.population > 0
 )
-SELECT 'representation_ratio', 'referrals', scope, scope_id, period_start, period_grain, race, 'county_population',
+SELECT 'representation_ratio', 'referrals', scope, scope_id, period_start, period_grain, race,
+       CASE WHEN comparable = 'approximately' THEN 'county_population_any_ethnicity' ELSE 'county_population' END,
        CASE WHEN reason IS NULL AND population_share > 0 THEN (n / total) / population_share END,
        CASE WHEN reason IS NULL AND population_share > 0 THEN wilson_low(n, total) / population_share END,
        CASE WHEN reason IS NULL AND population_share > 0 THEN wilson_high(n, total) / population_share END,
