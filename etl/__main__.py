@@ -1,4 +1,4 @@
-"""`python -m etl {fetch,build,validate,standard,demo}`: the ETL's command line.
+"""`python -m etl {fetch,build,validate,standard,demo,release}`: the ETL's command line.
 
 Exit status: 0 success; 1 build or check failure (nothing published); 2 bad usage or unreadable input;
 3 network unreachable; 4 checksum mismatch.
@@ -33,7 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="raw files -> checked warehouse, published atomically")
     build.add_argument("--source", action="append", dest="sources", metavar="ID")
     build.add_argument("--raw-dir", type=Path, default=RAW_DIR)
-    build.add_argument("--out", type=Path, default=DEFAULT_WAREHOUSE)
+    build.add_argument("--out", type=Path, default=DEFAULT_WAREHOUSE,
+                       help="the public warehouse, the only file the app opens (default %(default)s)")
+    build.add_argument("--private-out", type=Path, default=None,
+                       help="the private working database (default: beside --out, named *.private.duckdb)")
     build.add_argument("--demo", action="store_true", help="build the synthetic demo data set only")
     build.add_argument("--fallback-demo", action="store_true",
                        help="build the demo when no real source files are present")
@@ -61,9 +64,16 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--out-dir", type=Path, default=None)
 
+    release = commands.add_parser("release", help="write every published value as Parquet and CSV with a data "
+                                  "dictionary, from the public warehouse only")
+    release.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE,
+                         help="the public warehouse to release (default %(default)s)")
+    release.add_argument("--out", type=Path, default=None,
+                         help="where release folders go (default: releases/ beside the warehouse)")
+
     args = parser.parse_args(argv)
     handler = {"fetch": _fetch, "build": _build, "validate": _validate, "standard": _standard,
-               "demo": _demo}[args.command]
+               "demo": _demo, "release": _release}[args.command]
     try:
         return handler(args)
     except DefinitionError as error:  # a source folder's source.toml: named, with the key at fault
@@ -101,7 +111,7 @@ def _build(args: argparse.Namespace) -> int:
     try:
         report = build(args.out, raw_dir=args.raw_dir, sources=args.sources, demo=args.demo,
                        fallback_demo=args.fallback_demo, threshold=threshold, progress=not args.no_progress,
-                       replace=args.replace)
+                       replace=args.replace, private_out=args.private_out)
     except BuildError as error:
         print(f"build failed: {error}", file=sys.stderr)
         print(f"the previous warehouse (if any) at {args.out} is untouched.", file=sys.stderr)
@@ -109,6 +119,7 @@ def _build(args: argparse.Namespace) -> int:
     print(f"published {report.out} ({report.mode} data) in {report.seconds:.1f}s: "
           f"{len(report.sources)} sources, {report.rows_read:,} rows read = {report.rows_loaded:,} loaded + "
           f"{report.rows_rejected:,} rejected")
+    print(f"private working database (facts, rejected rows' text; never served or shared): {report.private}")
     if report.overlaps:
         print(f"{len(report.overlaps):,} county-stage-years covered by more than one source, or changing source "
               "(all in the warehouse table source_choice and on /methods):")
@@ -140,6 +151,18 @@ def _standard(args: argparse.Namespace) -> int:
 
     for path in standard.write(args.out_dir or standard.STANDARD_DIR):
         print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _release(args: argparse.Namespace) -> int:
+    from etl import release
+
+    try:
+        folder = release.write(args.warehouse, args.out)
+    except release.ReleaseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"released {folder}")
     return EXIT_OK
 
 

@@ -1,8 +1,10 @@
-"""Raw files -> canonical tables -> data checks -> metrics -> atomic publish.
+"""Raw files -> canonical tables -> data checks -> metrics -> public warehouse -> atomic publish.
 
-The new warehouse is written to a temporary file beside the target and swapped in with one
-`os.replace` only after every check passed, so a failed or killed build leaves the previous warehouse
-untouched and in service (readers that have it open keep their snapshot; new readers see the new one).
+Two files come out: the private working database (facts, rejected rows with their text, intermediates) and
+the public warehouse the app opens, holding only what etl/sql/public/ declares public (etl/public.py). Each
+is written to a temporary file beside its target and swapped in with one `os.replace` only after every check
+passed, so a failed or killed build leaves the previous files untouched and in service (readers that have
+one open keep their snapshot; new readers see the new one).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import duckdb
 import pandas as pd
 from tqdm import tqdm
 
-from etl import checks, election_measures, fetch, metrics, vocab
+from etl import checks, election_measures, fetch, metrics, public, vocab
 from etl.config import (
     PROJECT,
     RAW_DIR,
@@ -62,7 +64,8 @@ class BuildReport:
     unknown_codes: dict[str, dict[str, int]] = field(default_factory=dict)
     overlaps: list[str] = field(default_factory=list)  # which source counts where several cover a cell, and why
     seconds: float = 0.0
-    content_sha256: str = ""
+    content_sha256: str = ""  # of the public warehouse
+    private: Path | None = None
 
 
 def select_sources(
@@ -116,14 +119,16 @@ def build(
     progress: bool = True,
     catalogue: dict[str, SourceConfig] | None = None,
     replace: bool = False,
+    private_out: Path | None = None,
 ) -> BuildReport:
-    """Build and publish the warehouse at `out`.
+    """Build the private database and the public warehouse `out` (the private one beside it by default).
 
     A warehouse of the other kind already at `out` (demo where this build is real, or the reverse) is replaced
     only with `replace=True`: otherwise the build stops before any work and says so, so `make run` (demo) can
     never silently overwrite a real warehouse, nor the reverse.
     """
     started = time.monotonic()
+    public.check_declared()
     catalogue = catalogue or load_sources()
     raw_dir = raw_dir.resolve()
     chosen, skipped, mode = select_sources(catalogue, raw_dir, sources, demo, fallback_demo)
@@ -133,12 +138,19 @@ def build(
                          f"Build into another file (--out), or pass --replace to replace it.")
     if mode == "demo" and not any(c.find_files(raw_dir) for c in chosen if c.demo):
         _generate_demo(raw_dir, catalogue)
-    report = BuildReport(out=out, mode=mode, skipped=skipped)
     out = out.resolve()
+    private = (private_out or public.private_path(out)).resolve()
+    if private == out:
+        raise BuildError(f"the private database and the public warehouse must be two files, not both {out}")
+    report = BuildReport(out=out, mode=mode, skipped=skipped, private=private)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f"{out.name}.building-{os.getpid()}")
+    private.parent.mkdir(parents=True, exist_ok=True)
+    tmp = private.with_name(f"{private.name}.building-{os.getpid()}")
+    public_tmp = out.with_name(f"{out.name}.building-{os.getpid()}")
     _remove_stale(out)
+    _remove_stale(private)
     _remove(tmp)
+    _remove(public_tmp)
     try:
         con = _connect(tmp)
         try:
@@ -163,16 +175,20 @@ def build(
             report.overlaps = _overlaps(con)
             election_measures.materialize(con)
             _stage(progress, "build info")
-            report.content_sha256 = _write_build_info(con, mode, chosen, raw_dir, threshold)
+            _write_build_info(con, mode, chosen, raw_dir, threshold)
             _stage(progress, "checkpoint")
             con.execute("CHECKPOINT")
+            _stage(progress, "public warehouse")
+            report.content_sha256 = public.write(con, public_tmp)
         finally:
             con.close()
             shutil.rmtree(_spill_dir(tmp), ignore_errors=True)
         _stage(progress, "publish")
-        _publish(tmp, out)
+        _publish(tmp, private)
+        _publish(public_tmp, out)
     except (duckdb.Error, OSError) as error:
         _remove(tmp)
+        _remove(public_tmp)
         if isinstance(error, duckdb.OutOfMemoryException):
             raise BuildError(f"the build needed more memory than its limit of {_memory_limit()}: set "
                              f"{MEMORY_LIMIT_ENV} higher (such as 4GB) and build again. Nothing was "
@@ -183,6 +199,7 @@ def build(
                          "full? Nothing was published.") from error
     except BaseException:
         _remove(tmp)
+        _remove(public_tmp)
         raise
     report.seconds = time.monotonic() - started
     return report

@@ -1,5 +1,5 @@
--- What data exist for one county: each stage's source, years and row count, with the source's owner and licence.
-SELECT cv.stage, cv.source_id, cv.first_year, cv.last_year, cv.n, s.title, s.publisher, s.url, s.license,
+-- What data exist for one county: each stage's source and years, with the source's owner and licence.
+SELECT cv.stage, cv.source_id, cv.first_year, cv.last_year, s.title, s.publisher, s.url, s.license,
        s.retrieved_at, s.is_demo
 FROM coverage cv LEFT JOIN source s USING (source_id)
 WHERE cv.fips = $fips

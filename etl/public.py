@@ -1,0 +1,119 @@
+"""The public warehouse: the only file the app opens and the only one that may be handed out.
+
+The build works in a private database (facts at the source's grain, rejected rows with their text, every
+intermediate). What may be shown is declared in one place, `etl/sql/public/`: one `<table>.sql` per public
+table (a SELECT naming every column it publishes) and `private.csv` naming every table or `table.column` of
+`etl/sql/schema.sql` that stays private, with the reason. A table or column declared neither way stops the
+build, so nothing new is published, or silently dropped, by default.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+
+from etl import checks, sqlfiles
+from etl.config import SQL_DIR
+from etl.errors import BuildError
+
+PUBLIC_SQL = SQL_DIR / "public"
+PRIVATE_CSV = PUBLIC_SQL / "private.csv"
+CHECKSUM_KEYS = ("content_sha256", "table_checksums")
+
+
+def private_path(public: Path) -> Path:
+    """Where the private working database of a public warehouse lives by default (beside it)."""
+    return public.with_name(f"{public.stem}.private{public.suffix}")
+
+
+def public_tables() -> dict[str, Path]:
+    """Public table name -> the SELECT that publishes it."""
+    return {path.stem: path for path in sorted(PUBLIC_SQL.glob("*.sql"))}
+
+
+def private_declarations() -> dict[str, str]:
+    """`table` or `table.column` kept private -> why."""
+    with PRIVATE_CSV.open(encoding="utf-8", newline="") as handle:
+        return {row["name"].strip(): row["why"].strip() for row in csv.DictReader(handle)}
+
+
+def schema_columns() -> dict[str, list[str]]:
+    """Every table of etl/sql/schema.sql with its columns, read by DuckDB itself."""
+    with duckdb.connect() as con:
+        con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+        rows = con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                           "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position").fetchall()
+    columns: dict[str, list[str]] = {}
+    for table, column in rows:
+        columns.setdefault(table, []).append(column)
+    return columns
+
+
+def undeclared() -> list[str]:
+    """Tables and columns of schema.sql declared neither public nor private (or both), in plain words."""
+    schema, public, private = schema_columns(), public_tables(), private_declarations()
+    problems = [f"{name} is declared private but is not in etl/sql/schema.sql"
+                for name in private if name.split(".")[0] not in schema]
+    problems += [f"etl/sql/public/{name}.sql publishes a table that is not in etl/sql/schema.sql"
+                 for name in public if name not in schema]
+    with duckdb.connect() as con:
+        con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+        for table, columns in schema.items():
+            if table in private and table in public:
+                problems.append(f"{table} is declared both public and private")
+            if table in private:
+                continue
+            if table not in public:
+                problems.append(f"table {table} is neither public (etl/sql/public/{table}.sql) nor private "
+                                f"(etl/sql/public/private.csv)")
+                continue
+            shown = [d[0] for d in con.execute(_select(public[table])).description]
+            for column in columns:
+                name = f"{table}.{column}"
+                if column in shown and name in private:
+                    problems.append(f"{name} is declared private but etl/sql/public/{table}.sql publishes it")
+                elif column not in shown and name not in private:
+                    problems.append(f"column {name} is neither published by etl/sql/public/{table}.sql nor "
+                                    "declared private in etl/sql/public/private.csv")
+    return problems
+
+
+def check_declared() -> None:
+    """Stop the build before any work when a table or column of schema.sql is declared neither way."""
+    problems = undeclared()
+    if problems:
+        raise BuildError("the public/private declaration in etl/sql/public/ is incomplete; nothing was "
+                         "published:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+def write(con: duckdb.DuckDBPyConnection, public_tmp: Path) -> str:
+    """Write the public warehouse from the finished private one (`con`); returns its content checksum.
+
+    The checksums in its build_info are over its own tables, so they name exactly what is handed out.
+    """
+    con.execute(f"ATTACH '{_quoted(public_tmp)}' AS public_warehouse")
+    try:
+        for table, path in public_tables().items():
+            con.execute(f'CREATE TABLE public_warehouse.main."{table}" AS {_select(path)}')
+    finally:
+        con.execute("DETACH public_warehouse")
+    with duckdb.connect(str(public_tmp)) as public:
+        content = checks.content_checksums(public)
+        overall = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+        public.executemany("INSERT INTO build_info VALUES (?, ?)", [
+            ("content_sha256", overall), ("table_checksums", json.dumps(content, sort_keys=True))])
+        public.execute("CHECKPOINT")
+    return overall
+
+
+def _select(path: Path) -> str:
+    [statement] = sqlfiles.statements(path.read_text(encoding="utf-8"))
+    return statement
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
