@@ -24,7 +24,7 @@ DEMO_FILES := data/raw/demo/people.json
 SERVE = PAD_PUBLIC_DIR=$(PUBLIC) $(PY) -m streamlit run dashboard/server.py --server.port $(PORT) \
 	--server.enableWebsocketCompression true
 
-.PHONY: lock run run-real test test-slow test-all venv dev warehouse public demo real fetch lint bench browser clean
+.PHONY: lock run run-real test test-slow test-all venv dev warehouse public demo real fetch release lint bench browser clean
 
 # The requirements files pin what the project names; requirements.lock pins what those pull in too. To upgrade
 # a package: change its pin, delete requirements.lock, `make venv`, then `make lock`.
@@ -77,6 +77,12 @@ run: $(DEMO_WAREHOUSE) public
 run-real: $(REAL_WAREHOUSE) public
 	PAD_WAREHOUSE=$(REAL_WAREHOUSE) $(SERVE)
 
+# The public data release of the real warehouse when there is one, else the demo's:
+# data/releases/prosecutor-data-<mode>-<checksum>/.
+RELEASE_WAREHOUSE ?= $(if $(wildcard $(REAL_WAREHOUSE)),$(REAL_WAREHOUSE),$(DEMO_WAREHOUSE))
+release: venv
+	$(PY) -m etl release --warehouse $(RELEASE_WAREHOUSE) --out data/releases
+
 # Debian's Chromium for the browser tests (Playwright's own download needs internet access).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -99,4 +105,5 @@ bench: venv browser
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) $(DEMO_WAREHOUSE) $(REAL_WAREHOUSE) $(PUBLIC)
+	rm -rf $(VENV) $(DEMO_WAREHOUSE) $(REAL_WAREHOUSE) $(basename $(DEMO_WAREHOUSE)).private.duckdb \
+	  $(basename $(REAL_WAREHOUSE)).private.duckdb $(PUBLIC)

@@ -25,6 +25,11 @@ PRIVATE_CSV = PUBLIC_SQL / "private.csv"
 CHECKSUM_KEYS = ("content_sha256", "table_checksums")
 
 
+def release_name(mode: str, content_sha256: str) -> str:
+    """The data release's folder name: the data's mode and the start of the public content checksum."""
+    return f"prosecutor-data-{mode}-{content_sha256[:16]}"
+
+
 def private_path(public: Path) -> Path:
     """Where the private working database of a public warehouse lives by default (beside it)."""
     return public.with_name(f"{public.stem}.private{public.suffix}")
@@ -93,7 +98,8 @@ def check_declared() -> None:
 def write(con: duckdb.DuckDBPyConnection, public_tmp: Path) -> str:
     """Write the public warehouse from the finished private one (`con`); returns its content checksum.
 
-    The checksums in its build_info are over its own tables, so they name exactly what is handed out.
+    The checksums in its build_info are over its own tables, so they name exactly what is handed out; so
+    does `release`, the folder name `python -m etl release` writes this data to.
     """
     con.execute(f"ATTACH '{_quoted(public_tmp)}' AS public_warehouse")
     try:
@@ -104,8 +110,10 @@ def write(con: duckdb.DuckDBPyConnection, public_tmp: Path) -> str:
     with duckdb.connect(str(public_tmp)) as public:
         content = checks.content_checksums(public)
         overall = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+        [(mode,)] = public.execute("SELECT value FROM build_info WHERE key = 'mode'").fetchall()
         public.executemany("INSERT INTO build_info VALUES (?, ?)", [
-            ("content_sha256", overall), ("table_checksums", json.dumps(content, sort_keys=True))])
+            ("content_sha256", overall), ("table_checksums", json.dumps(content, sort_keys=True)),
+            ("release", release_name(mode, overall))])
         public.execute("CHECKPOINT")
     return overall
 

@@ -48,11 +48,6 @@ def table_description(table: str) -> str:
     return " ".join(lines)
 
 
-def release_name(info: dict[str, str]) -> str:
-    """The release folder's name: the data's mode and the build's content checksum."""
-    return f"prosecutor-data-{info.get('mode', 'unknown')}-{info['content_sha256'][:16]}"
-
-
 def write(warehouse: Path, out: Path | None = None) -> Path:
     """Write the release of `warehouse` under `out` (default: releases/ beside it); returns its folder.
 
@@ -66,10 +61,10 @@ def write(warehouse: Path, out: Path | None = None) -> Path:
         columns = _columns(con)
         _check_public(warehouse, columns)
         info = dict(con.execute("SELECT key, value FROM build_info").fetchall())
-        if "content_sha256" not in info:
-            raise ReleaseError(f"{warehouse} has no content checksum in build_info: rebuild it")
+        if "release" not in info or "content_sha256" not in info:
+            raise ReleaseError(f"{warehouse} records no release name and checksum in build_info: rebuild it")
         root = (out or warehouse.parent / "releases").resolve()
-        final = root / release_name(info)
+        final = root / info["release"]
         tmp = root / f".{final.name}.partial-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)

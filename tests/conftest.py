@@ -34,7 +34,8 @@ DEMO_TEST_CASES = 40_000
 
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real DuckDB warehouse built by the real pipeline from a small demo data set (once per worker)."""
+    """The public warehouse (what the app opens) built by the real pipeline from a small demo data set (once per
+    worker); its private working database is `demo_private`."""
     from etl import demo
     from etl.build import build
 
@@ -47,9 +48,25 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def real_warehouse(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The warehouse built from every real source in ../shared/data (skipped when it is absent)."""
+    """The public warehouse built from every real source in ../shared/data (skipped when it is absent)."""
     from etl.build import build
 
     out = tmp_path_factory.mktemp("real") / "warehouse.duckdb"
     build(out, raw_dir=shared_data, progress=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def demo_private(demo_warehouse: Path) -> Path:
+    """The demo build's private working database (facts, rejected rows' text): for tests that need facts."""
+    from etl.public import private_path
+
+    return private_path(demo_warehouse)
+
+
+@pytest.fixture(scope="session")
+def real_private(real_warehouse: Path) -> Path:
+    """The real build's private working database (skipped when ../shared is absent)."""
+    from etl.public import private_path
+
+    return private_path(real_warehouse)

@@ -32,6 +32,7 @@ import pandas as pd
 import pytest
 
 from dashboard.charts import maps
+from etl.public import private_path
 from tests.dashboard import map_spec
 from tests.dashboard.apptest_pages import charts, html_text, open_page
 from tests.figures import once_per_run, record
@@ -309,7 +310,7 @@ def walk(path: Path, counties: list[str], name: str) -> Walk:
                 look(page, params, seen, downloads, units, labels)
             mismatched, revealed = _against_the_warehouse(con, seen.rows, k, labels)
             result = Walk(name, len(counties), k, seen, seen.check(k), mismatched, revealed,
-                          _raw_rows_shown(con, seen.texts))
+                          _raw_rows_shown(path, seen.texts))
     finally:
         mp.undo()
     record("privacy_audit", f"walk-{name}", {
@@ -369,10 +370,14 @@ def _against_the_warehouse(con: duckdb.DuckDBPyConnection, rows: list[dict], k: 
     return wrong, small_groups
 
 
-def _raw_rows_shown(con: duckdb.DuckDBPyConnection, texts: list[tuple[str, str]]) -> list[str]:
-    """Rejected source rows are not suppressed (one can be a single case, or a count of 2): never shown."""
-    raws = [r for (r,) in con.execute("SELECT DISTINCT left(raw, 300) FROM rejected_row WHERE length(raw) >= 12")
-            .fetchall()]
+def _raw_rows_shown(path: Path, texts: list[tuple[str, str]]) -> list[str]:
+    """Rejected source rows are not suppressed (one can be a single case, or a count of 2): never shown.
+
+    Their text is only in the build's private database, beside the public warehouse the app opened.
+    """
+    with duckdb.connect(str(private_path(path)), read_only=True) as con:
+        raws = [r for (r,) in con.execute("SELECT DISTINCT left(raw, 300) FROM rejected_row "
+                                          "WHERE length(raw) >= 12").fetchall()]
     shown = "\n".join(t for t, _ in texts)
     return [f"a rejected source row is shown: {raw[:80]!r}" for raw in raws if raw in shown][:20]
 
@@ -660,11 +665,12 @@ def test_the_outcome_algebra_finds_what_subtraction_reveals() -> None:
     assert frozenset({"charged"}) not in alone and frozenset({"charged", "diverted"}) in alone
 
 
-def test_the_audit_finds_a_rejected_row_on_screen() -> None:
-    with duckdb.connect() as con:
+def test_the_audit_finds_a_rejected_row_on_screen(tmp_path: Path) -> None:
+    public = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(private_path(public))) as con:
         con.execute("CREATE TABLE rejected_row (raw VARCHAR)")
         con.execute("INSERT INTO rejected_row VALUES ('2011,,Aggravated Battery,Black,1'), ('short')")
-        shown = [("A sample: 2011,,Aggravated Battery,Black,1 (line 7)", "methods table")]
-        assert _raw_rows_shown(con, shown) == ["a rejected source row is shown: '2011,,Aggravated Battery,Black,1'"]
-        assert _raw_rows_shown(con, [("line 7 of counts.csv", "methods table")]) == []
+    shown = [("A sample: 2011,,Aggravated Battery,Black,1 (line 7)", "methods table")]
+    assert _raw_rows_shown(public, shown) == ["a rejected source row is shown: '2011,,Aggravated Battery,Black,1'"]
+    assert _raw_rows_shown(public, [("line 7 of counts.csv", "methods table")]) == []
 

@@ -1,16 +1,20 @@
 """The warehouse built from every real source in ../shared/data reproduces figures the sources themselves
-state, reconciles every file, and ties the numbers to the prosecutors in office (skipped without the data)."""
+state, reconciles every file, and ties the numbers to the prosecutors in office (skipped without the data).
+
+`con` is the public warehouse the app opens; `facts` the build's private database, for the source-grain counts.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.conftest import shared_file
+from tests.conftest import PROJECT, shared_file
 
 
 @pytest.fixture(scope="module")
@@ -19,16 +23,33 @@ def con(real_warehouse: Path):
         yield connection
 
 
-def test_sf_da_charged_and_discharged_totals_by_year(con, shared_data: Path) -> None:
+@pytest.fixture(scope="module")
+def facts(real_private: Path):
+    with duckdb.connect(str(real_private), read_only=True) as connection:
+        yield connection
+
+
+def sf_stated(shared_data: Path) -> dict[int, tuple[int, int]]:
     path = shared_file(shared_data, "sf-da/DA_Actions_On_Arrests_All_Crimes.csv")
     with path.open(encoding="utf-8") as handle:
-        stated = {int(r["Year"]): (int(r["Charges_Filed"]), int(r["Discharged"]))
-                  for r in csv.DictReader(handle) if r["Year"].isdigit()}
-    loaded = {year: (charged, declined) for year, charged, declined in con.execute(
+        return {int(r["Year"]): (int(r["Charges_Filed"]), int(r["Discharged"]))
+                for r in csv.DictReader(handle) if r["Year"].isdigit()}
+
+
+def test_sf_da_charged_and_discharged_totals_by_year(facts, shared_data: Path) -> None:
+    loaded = {year: (charged, declined) for year, charged, declined in facts.execute(
         "SELECT year(period_start), sum(n) FILTER (outcome = 'charged'), sum(n) FILTER (outcome = 'declined') "
         "FROM case_counts WHERE source_id = 'sf_da_arrests' GROUP BY ALL").fetchall()}
-    assert loaded == stated
+    assert loaded == sf_stated(shared_data)
     assert loaded[2019] == (6470, 3543)
+
+
+def test_the_readme_query_gives_the_sf_totals_from_the_public_warehouse(con, shared_data: Path) -> None:
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    query = re.search(r"```sql\n(.*?)```", readme, re.S).group(1)
+    assert "case_counts" not in query
+    published = {year: (charged, discharged) for year, charged, discharged in con.execute(query).fetchall()}
+    assert published == sf_stated(shared_data)
 
 
 def test_sf_declination_rate_is_the_owners_discharged_share(con) -> None:
@@ -38,19 +59,19 @@ def test_sf_declination_rate_is_the_owners_discharged_share(con) -> None:
     assert num == 3543 and value == pytest.approx(3543 / (6470 + 3543))
 
 
-def test_nyc_release_decisions_total_the_stated_case_count(con, shared_data: Path) -> None:
+def test_nyc_release_decisions_total_the_stated_case_count(facts, shared_data: Path) -> None:
     meta = json.loads(shared_file(shared_data, "nyc-pretrial/metadata.json").read_text())
-    [(total,)] = con.execute("SELECT sum(n) FROM case_counts WHERE source_id = 'nyc_pretrial'").fetchall()
+    [(total,)] = facts.execute("SELECT sum(n) FROM case_counts WHERE source_id = 'nyc_pretrial'").fetchall()
     assert total == meta["total_cases"] == 846_163
 
 
-def test_cook_2016_dispositions_reconcile_with_the_file(con, shared_data: Path) -> None:
+def test_cook_2016_dispositions_reconcile_with_the_file(facts, shared_data: Path) -> None:
     path = shared_file(shared_data, "cook-county-sao/ccsao_disposition_outcomes_by_offense_race_2011_2016.csv")
     with path.open(encoding="utf-8") as handle:
         stated = sum(int(r["DEFENDANT COUNT"]) for r in csv.DictReader(handle) if r["YEAR"] == "2016")
-    [(loaded,)] = con.execute("SELECT sum(n) FROM case_counts WHERE source_id = 'cook_dispositions' "
+    [(loaded,)] = facts.execute("SELECT sum(n) FROM case_counts WHERE source_id = 'cook_dispositions' "
                               "AND year(period_start) = 2016").fetchall()
-    [(excluded_rows,)] = con.execute("SELECT count(*) FROM rejected_row WHERE source_id = 'cook_dispositions'"
+    [(excluded_rows,)] = facts.execute("SELECT count(*) FROM rejected_row WHERE source_id = 'cook_dispositions'"
                                      " AND raw LIKE '2016,%'").fetchall()
     assert loaded <= stated and excluded_rows > 0
     assert loaded == 31_216  # 31,487 defendants = 31,216 counted + 261 not final outcomes + 10 with no disposition

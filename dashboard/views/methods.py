@@ -214,4 +214,18 @@ st.markdown(
     f"- **Small-number threshold:** {_md(threshold)}")
 st.caption("The checksum changes whenever any number in the data changes, so two people quoting the same "
            "checksum are looking at the same data.")
+
+# --- the data release --------------------------------------------------------------------------------------
+release = _text(info.get("release"), "")
+release = release if re.fullmatch(r"[a-z0-9-]+", release) else "prosecutor-data-<mode>-<checksum>"
+st.header("Download the data")
+st.markdown(
+    "Every number this site publishes is available as a data release for journalists and researchers: each "
+    "table as CSV and Parquet, with a data dictionary (`datapackage.json`, and the same as `README.md`) that "
+    "describes every column of every file, every measure's definition and caveat, and every source with its "
+    "licence. Hidden numbers are left out, exactly as on these pages. In a copy of this project "
+    "(see its README), one command writes it from the same data this site shows:")
+st.code("python -m etl release", language="bash")
+st.markdown(f"It writes the folder `data/releases/{release}/` (`--out` chooses another place). The folder's "
+            "name ends with the start of the content checksum above, so it names exactly this data.")
 components.copy_link(view)

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard import components
+from etl.public import private_path
 
 BUILT: list[str] = []
 
@@ -74,7 +75,7 @@ def test_county_content_is_built_once_per_view_and_again_for_a_new_warehouse(
     from dashboard import db
     from dashboard.content import county
 
-    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+    with duckdb.connect(str(private_path(demo_warehouse)), read_only=True) as con:
         busiest = "SELECT fips FROM case_counts GROUP BY fips ORDER BY sum(n) DESC, fips LIMIT 1"
         fips = con.execute(busiest).fetchone()[0]
     monkeypatch.setenv("PAD_WAREHOUSE", str(demo_warehouse))
@@ -101,7 +102,7 @@ def test_prosecutor_content_is_built_once_per_view(demo_warehouse, monkeypatch: 
     from dashboard import db
     from dashboard.content import prosecutor
 
-    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+    with duckdb.connect(str(private_path(demo_warehouse)), read_only=True) as con:
         pid = con.execute("""SELECT t.prosecutor_id FROM term t JOIN office_county oc USING (office_id)
                              JOIN case_counts c ON c.fips = oc.fips
                              GROUP BY t.prosecutor_id ORDER BY sum(c.n) DESC, t.prosecutor_id LIMIT 1""").fetchone()[0]

@@ -2,4 +2,4 @@
 -- etl/public.py, so they describe the file that is handed out.
 SELECT key, value
 FROM build_info
-WHERE key NOT IN ('content_sha256', 'table_checksums')
+WHERE key NOT IN ('content_sha256', 'table_checksums', 'release')
