@@ -46,10 +46,10 @@ def private_declarations() -> dict[str, str]:
         return {row["name"].strip(): row["why"].strip() for row in csv.DictReader(handle)}
 
 
-def schema_columns() -> dict[str, list[str]]:
-    """Every table of etl/sql/schema.sql with its columns, read by DuckDB itself."""
+def schema_columns(schema: str | None = None) -> dict[str, list[str]]:
+    """Every table of etl/sql/schema.sql (or of `schema`, DDL text) with its columns, read by DuckDB itself."""
     with duckdb.connect() as con:
-        con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+        con.execute(schema if schema is not None else _schema_text())
         rows = con.execute("SELECT table_name, column_name FROM information_schema.columns "
                            "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position").fetchall()
     columns: dict[str, list[str]] = {}
@@ -58,16 +58,17 @@ def schema_columns() -> dict[str, list[str]]:
     return columns
 
 
-def undeclared() -> list[str]:
-    """Tables and columns of schema.sql declared neither public nor private (or both), in plain words."""
-    schema, public, private = schema_columns(), public_tables(), private_declarations()
+def undeclared(schema: str | None = None) -> list[str]:
+    """Tables and columns of schema.sql (or of `schema`) declared neither public nor private (or both)."""
+    schema = schema if schema is not None else _schema_text()
+    tables, public, private = schema_columns(schema), public_tables(), private_declarations()
     problems = [f"{name} is declared private but is not in etl/sql/schema.sql"
-                for name in private if name.split(".")[0] not in schema]
+                for name in private if name.split(".")[0] not in tables]
     problems += [f"etl/sql/public/{name}.sql publishes a table that is not in etl/sql/schema.sql"
-                 for name in public if name not in schema]
+                 for name in public if name not in tables]
     with duckdb.connect() as con:
-        con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
-        for table, columns in schema.items():
+        con.execute(schema)
+        for table, columns in tables.items():
             if table in private and table in public:
                 problems.append(f"{table} is declared both public and private")
             if table in private:
@@ -116,6 +117,10 @@ def write(con: duckdb.DuckDBPyConnection, public_tmp: Path) -> str:
             ("release", release_name(mode, overall))])
         public.execute("CHECKPOINT")
     return overall
+
+
+def _schema_text() -> str:
+    return (SQL_DIR / "schema.sql").read_text(encoding="utf-8")
 
 
 def _select(path: Path) -> str:
