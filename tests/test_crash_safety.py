@@ -1,5 +1,6 @@
 """Crash safety of publishing: a build killed at any moment, or stopped by a full disk, leaves the
-published warehouse exactly as it was, still served, and the next build succeeds.
+published warehouse exactly as it was, still served, and the next build succeeds. The same holds for the
+private database beside it: a kill changes it only once it is complete (in the publish stage).
 
 Slow (a few minutes): `make test-all` and CI run it; `make test` leaves it out.
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from etl.public import private_path
 from tests.conftest import PROJECT
 
 pytestmark = pytest.mark.slow
@@ -96,7 +98,9 @@ def app_renders(warehouse: Path) -> None:
 
 def test_sigkill_at_every_stage_leaves_the_published_warehouse_in_service(setup: dict, server: str) -> None:
     published, raw = setup["published"], setup["raw"]
+    private = private_path(published)
     before, rows = sha256(published), queryable(published)
+    private_before = sha256(private)
     stages_hit: dict[str, int] = {}
     completed = 0
     duration = setup["duration"]
@@ -120,7 +124,7 @@ def test_sigkill_at_every_stage_leaves_the_published_warehouse_in_service(setup:
         if finished:  # the build beat the kill: a complete new warehouse was published, as it should be
             completed += 1
             duration = min(duration, took)  # later kills are spread over the build's time now
-            before = sha256(published)
+            before, private_before = sha256(published), sha256(private)
             continue
         stage = _last_stage(log.read_text(errors="replace"))
         stages_hit[stage] = stages_hit.get(stage, 0) + 1
@@ -130,13 +134,17 @@ def test_sigkill_at_every_stage_leaves_the_published_warehouse_in_service(setup:
             # in service, which is what publishing promises. Only the publish stage may end that way.
             assert stage == "publish", f"kill {i} at {delay:.1f}s ({stage}) changed the warehouse"
             before = now
+        if sha256(private) != private_before:
+            assert stage == "publish", f"kill {i} at {delay:.1f}s ({stage}) changed the private database"
+            private_before = sha256(private)
+        assert queryable(private) == rows
         assert queryable(published) == rows
         assert urllib.request.urlopen(f"{server}/_stcore/health", timeout=5).status == 200
     app_renders(published)
     # the next build cleans up what the killed ones left, and publishes
     subprocess.run(build_command(raw, published), check=True, cwd=PROJECT, capture_output=True, timeout=600)
     assert queryable(published) == rows
-    assert not list(published.parent.glob("warehouse.duckdb.building-*"))
+    assert not list(published.parent.glob("warehouse*.building-*"))
     app_renders(published)
     assert len(stages_hit) >= 4, stages_hit
     assert sum(stages_hit.values()) >= 20, f"only {sum(stages_hit.values())} kills landed inside a build"
@@ -146,7 +154,7 @@ def test_sigkill_at_every_stage_leaves_the_published_warehouse_in_service(setup:
 
 def test_full_disk_gives_a_clear_error_and_keeps_the_old_warehouse(setup: dict) -> None:
     published, raw = setup["published"], setup["raw"]
-    before = sha256(published)
+    before, private_before = sha256(published), sha256(private_path(published))
     limit = max(1 << 20, published.stat().st_size // 4)
 
     def small_disk() -> None:
@@ -160,7 +168,8 @@ def test_full_disk_gives_a_clear_error_and_keeps_the_old_warehouse(setup: dict) 
     assert "Traceback" not in done.stderr
     assert sha256(published) == before
     assert queryable(published) > 0
-    assert not list(published.parent.glob("warehouse.duckdb.building-*"))
+    assert sha256(private_path(published)) == private_before
+    assert not list(published.parent.glob("warehouse*.building-*"))
     _record({"full_disk_limit_bytes": limit, "full_disk_exit": done.returncode})
 
 
