@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import PYTHON, WORK_DIR, log, quick, rounded, run_timed, write_result
+from etl.public import private_path
 
 SIZES = (1_000_000, 5_000_000, 20_000_000)
 QUICK_SIZES = (100_000, 300_000, 1_000_000)
@@ -135,6 +136,7 @@ def run() -> dict[str, Any]:
         shutil.rmtree(raw_dir(cases), ignore_errors=True)
         if cases != APP_CASES:
             warehouse(cases).unlink(missing_ok=True)
+            private_path(warehouse(cases)).unlink(missing_ok=True)
         write_result("etl", {"partial": True, "sizes": rows,
                              "growth_exponent": growth_exponent([(r["cases"], r["build"]["seconds"]) for r in rows]),
                              "floor_growth_exponent": None})

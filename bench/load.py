@@ -57,14 +57,17 @@ class Target:
 
 
 def targets(warehouse: Path, count: int = TARGETS) -> list[Target]:
-    """The counties with the most cases that have a prosecutor in office, busiest first."""
+    """The counties with the most published cases that have a prosecutor in office, busiest first (read from the
+    public warehouse the app serves: the sum of the shown yearly denominators, a ranking, not a case count)."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         rows = con.execute("""
             SELECT oc.fips, arg_max(t.prosecutor_id, t.start_date) AS prosecutor_id
             FROM office_county oc
             JOIN term t ON t.office_id = oc.office_id
-            JOIN (SELECT fips, sum(n) AS n FROM case_counts GROUP BY fips) c ON c.fips = oc.fips
+            JOIN (SELECT scope_id AS fips, sum(denominator) AS n FROM metric_value
+                  WHERE scope = 'county' AND period_grain = 'year' AND dimension = 'all' AND NOT suppressed
+                  GROUP BY scope_id) c ON c.fips = oc.fips
             GROUP BY oc.fips, c.n ORDER BY c.n DESC, oc.fips LIMIT ?""", [count]).fetchall()
     finally:
         con.close()
