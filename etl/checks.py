@@ -116,7 +116,7 @@ def content_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     sums = {}
     tables = [t for (t,) in con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE' "
-        "ORDER BY table_name").fetchall() if t != "build_info"]
+        "AND table_catalog = current_database() ORDER BY table_name").fetchall() if t != "build_info"]
     for table in tables:
         exclude = " EXCLUDE (retrieved_at)" if table == "source" else ""
         count, xor, total = con.execute(

@@ -102,20 +102,24 @@ def write(con: duckdb.DuckDBPyConnection, public_tmp: Path) -> str:
     The checksums in its build_info are over its own tables, so they name exactly what is handed out; so
     does `release`, the folder name `python -m etl release` writes this data to.
     """
+    [(home,)] = con.execute("SELECT current_database()").fetchall()
     con.execute(f"ATTACH '{_quoted(public_tmp)}' AS public_warehouse")
     try:
         for table, path in public_tables().items():
             con.execute(f'CREATE TABLE public_warehouse.main."{table}" AS {_select(path)}')
+        con.execute("USE public_warehouse")  # the same connection, so the build's memory limit holds
+        try:
+            content = checks.content_checksums(con)
+            overall = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+            [(mode,)] = con.execute("SELECT value FROM build_info WHERE key = 'mode'").fetchall()
+            con.executemany("INSERT INTO build_info VALUES (?, ?)", [
+                ("content_sha256", overall), ("table_checksums", json.dumps(content, sort_keys=True)),
+                ("release", release_name(mode, overall))])
+        finally:
+            con.execute(f'USE "{home}"')
+        con.execute("CHECKPOINT public_warehouse")
     finally:
         con.execute("DETACH public_warehouse")
-    with duckdb.connect(str(public_tmp)) as public:
-        content = checks.content_checksums(public)
-        overall = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
-        [(mode,)] = public.execute("SELECT value FROM build_info WHERE key = 'mode'").fetchall()
-        public.executemany("INSERT INTO build_info VALUES (?, ?)", [
-            ("content_sha256", overall), ("table_checksums", json.dumps(content, sort_keys=True)),
-            ("release", release_name(mode, overall))])
-        public.execute("CHECKPOINT")
     return overall
 
 
