@@ -22,7 +22,6 @@ from etl.errors import BuildError
 
 PUBLIC_SQL = SQL_DIR / "public"
 PRIVATE_CSV = PUBLIC_SQL / "private.csv"
-CHECKSUM_KEYS = ("content_sha256", "table_checksums")
 
 
 def release_name(mode: str, content_sha256: str) -> str:
