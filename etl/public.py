@@ -34,6 +34,13 @@ def private_path(public: Path) -> Path:
     return public.with_name(f"{public.stem}.private{public.suffix}")
 
 
+def facts_path(warehouse: Path) -> Path:
+    """The file holding the facts of a build: the private database beside a public warehouse, or the path itself
+    (when it is the private database)."""
+    private = private_path(warehouse)
+    return private if private.exists() else warehouse
+
+
 def public_tables() -> dict[str, Path]:
     """Public table name -> the SELECT that publishes it."""
     return {path.stem: path for path in sorted(PUBLIC_SQL.glob("*.sql"))}

@@ -228,7 +228,9 @@ def run(path: Path, *, source: str | None, catalogue: dict[str, SourceConfig], r
         if not warehouse.exists():
             err(f"error: no warehouse at {warehouse}")
             return EXIT_USAGE
-        preview = against(report, warehouse, catalogue)
+        from etl.public import facts_path
+
+        preview = against(report, facts_path(warehouse), catalogue)  # the counts are in the private database
         if preview.empty:
             say(f"against {warehouse}: no yearly case counts to compare")
         else:

@@ -6,6 +6,7 @@ import csv
 import json
 
 from etl import standard, vocab
+from etl.public import private_path
 from etl.sources import canonical
 
 
@@ -65,7 +66,7 @@ def test_a_file_in_the_case_records_layout_builds_through_the_example_folder(tmp
     out = tmp_path / "warehouse.duckdb"
     build(out, raw_dir=tmp_path / "raw", sources=["my_office"], catalogue=load_sources(folders=[folder]),
           progress=False)
-    with duckdb.connect(str(out), read_only=True) as con:
+    with duckdb.connect(str(private_path(out)), read_only=True) as con:
         counted = con.execute("SELECT stage, outcome, period_start::VARCHAR, race, sum(n) FROM case_counts "
                               "GROUP BY ALL ORDER BY ALL").fetchall()
     assert counted == [

@@ -12,6 +12,7 @@ import pytest
 from etl.__main__ import main
 from etl.build import build
 from etl.config import load_sources
+from etl.public import private_path
 
 FILES = Path(__file__).parent / "hostile" / "files" / "validate"
 
@@ -124,7 +125,7 @@ def test_against_a_warehouse_says_which_source_would_count_with_both_rates(capsy
     out_path = tmp_path / "warehouse.duckdb"
     build(out_path, raw_dir=tmp_path / "raw", sources=["my_county"], catalogue=load_sources(folders=[folder]),
           progress=False)
-    with duckdb.connect(str(out_path), read_only=True) as con:
+    with duckdb.connect(str(private_path(out_path)), read_only=True) as con:
         assert con.execute("SELECT sum(n) FROM case_counts WHERE source_id = 'my_county'").fetchone() == (300,)
     mine = tmp_path / "mine.csv"
     mine.write_text("fips,period_start,period_grain,stage,outcome,n\n17031,2016-01-01,year,referral,declined,30\n"
