@@ -1,0 +1,3 @@
+-- county election measure: published as built (see docs/WAREHOUSE.md).
+SELECT metric_id, fips, year, value, source_ids
+FROM county_election_measure
