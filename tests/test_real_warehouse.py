@@ -106,48 +106,48 @@ def test_no_personal_identifiers_anywhere(con) -> None:
     assert identifier_problems(con) == []
 
 
-def test_sf_conviction_rate_is_the_das_own_share_of_resolutions(con, shared_data: Path) -> None:
+def test_sf_conviction_rate_is_the_das_own_share_of_resolutions(facts, shared_data: Path) -> None:
     """Plead_Guilty_Other is a resolution (the DA counts it), not a conviction: it stays in the denominator."""
     path = shared_file(shared_data, "sf-da/Case_Resoultions_All_Crimes.csv")
     with path.open(encoding="utf-8") as handle:
         stated = {int(r["Year"]): (int(r["Conviction"].replace(",", "")), int(r["Total"].replace(",", "")))
                   for r in csv.DictReader(handle) if r["Year"].isdigit()}
-    published = dict(con.execute(
+    published = dict(facts.execute(
         "SELECT year(period_start), value FROM metric_value WHERE metric_id = 'conviction_rate' AND scope = 'county' "
         "AND scope_id = '06075' AND period_grain = 'year' AND dimension = 'all' AND NOT suppressed").fetchall())
     assert published and set(published) <= set(stated)
     for year, value in published.items():
         convictions, total = stated[year]
         assert value == pytest.approx(convictions / total), year
-    [(other,)] = con.execute("SELECT sum(n) FROM case_counts WHERE source_id = 'sf_da_resolutions' "
+    [(other,)] = facts.execute("SELECT sum(n) FROM case_counts WHERE source_id = 'sf_da_resolutions' "
                              "AND source_outcome = 'Plead_Guilty_Other' AND outcome = 'pleaded_other_case'").fetchall()
     assert other > 0
 
 
-def test_okaloosa_adjudication_withheld_is_not_a_conviction(con) -> None:
+def test_okaloosa_adjudication_withheld_is_not_a_conviction(facts) -> None:
     """Florida's adjudication withheld is its own outcome and metric, never in the conviction rate."""
-    rows = con.execute("SELECT outcome, sum(n) FROM case_counts WHERE source_id = 'okaloosa_clerk' "
+    rows = facts.execute("SELECT outcome, sum(n) FROM case_counts WHERE source_id = 'okaloosa_clerk' "
                        "AND stage = 'disposition' AND (source_outcome ILIKE '%W/H%' OR source_outcome ILIKE '%ADJ W%')"
                        " GROUP BY ALL").fetchall()
     assert dict(rows).keys() == {"adjudication_withheld"}
     for metric, outcomes in (("conviction_rate", "('plea', 'trial_conviction', 'conviction')"),
                              ("adjudication_withheld_rate", "('adjudication_withheld')")):
-        [(shown, counted)] = con.execute(f"""
+        [(shown, counted)] = facts.execute(f"""
             SELECT sum(v.numerator),
                    (SELECT sum(n) FROM case_counts c WHERE c.fips = '12091' AND c.stage = 'disposition'
                     AND c.outcome IN {outcomes} AND year(c.period_start) = 2015)
             FROM metric_value v WHERE v.metric_id = '{metric}' AND v.scope = 'county' AND v.scope_id = '12091'
             AND v.period_start = DATE '2015-01-01' AND v.dimension = 'all'""").fetchall()
         assert shown == counted and shown > 0, metric
-    [(caveat,)] = con.execute("SELECT caveat FROM metric_definition WHERE metric_id = 'conviction_rate'").fetchall()
+    [(caveat,)] = facts.execute("SELECT caveat FROM metric_definition WHERE metric_id = 'conviction_rate'").fetchall()
     assert "Adjudication withheld" in caveat
 
 
-def test_cook_no_probable_cause_is_not_a_dismissal(con) -> None:
+def test_cook_no_probable_cause_is_not_a_dismissal(facts) -> None:
     """FNPC is a judge's finding: its own outcome, in the resolved denominator, not the dismissal numerator."""
-    assert dict(con.execute("SELECT outcome, sum(n) FROM case_counts WHERE source_outcome = 'FNPC' "
+    assert dict(facts.execute("SELECT outcome, sum(n) FROM case_counts WHERE source_outcome = 'FNPC' "
                             "GROUP BY ALL").fetchall()).keys() == {"no_probable_cause"}
-    [(dismissed, fnpc, resolved, num, den)] = con.execute("""
+    [(dismissed, fnpc, resolved, num, den)] = facts.execute("""
         SELECT sum(n) FILTER (outcome = 'dismissed'), sum(n) FILTER (outcome = 'no_probable_cause'),
                sum(n) FILTER (outcome <> 'other'),
                (SELECT numerator FROM metric_value WHERE metric_id = 'dismissal_rate' AND scope = 'county'
@@ -158,15 +158,15 @@ def test_cook_no_probable_cause_is_not_a_dismissal(con) -> None:
     assert fnpc > 0 and num == dismissed and den == resolved
 
 
-def test_okaloosa_years_start_with_its_first_case(con) -> None:
+def test_okaloosa_years_start_with_its_first_case(facts) -> None:
     """No disposition is dated before its case opened: the county's years (and sliders) start in 2010, not 2007."""
-    [(first_referral, first_disposition)] = con.execute(
+    [(first_referral, first_disposition)] = facts.execute(
         "SELECT min(period_start) FILTER (stage = 'referral'), min(period_start) FILTER (stage = 'disposition') "
         "FROM case_counts WHERE source_id = 'okaloosa_clerk'").fetchall()
     assert first_disposition >= first_referral
-    [(first_year,)] = con.execute("SELECT min(first_year) FROM coverage WHERE fips = '12091'").fetchall()
+    [(first_year,)] = facts.execute("SELECT min(first_year) FROM coverage WHERE fips = '12091'").fetchall()
     assert first_year == first_referral.year
-    [(notes,)] = con.execute("SELECT notes FROM source WHERE source_id = 'okaloosa_clerk'").fetchall()
+    [(notes,)] = facts.execute("SELECT notes FROM source WHERE source_id = 'okaloosa_clerk'").fetchall()
     assert "dated before their case was opened not counted" in notes
 
 
