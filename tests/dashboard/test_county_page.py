@@ -10,6 +10,7 @@ import pytest
 
 from dashboard.charts import trends
 from dashboard.summary import place_name
+from etl.public import private_path
 from tests.dashboard.apptest_pages import (
     HOSTILE,
     assert_no_raw_html,
@@ -268,8 +269,9 @@ def test_real_san_francisco_funnel_counts_every_referral(real: Path) -> None:
     steps = dict(zip(funnel["data"][0]["y"], funnel["data"][0]["x"], strict=True))
     span = funnel["data"][0]["text"][0].split(" cases in ")[1].split("<")[0]  # e.g. "2015–2022"
     years = [int(y) for y in span.split("–")]
-    presented = sql(real, """SELECT sum(n) FROM case_counts WHERE source_id = 'sf_da_arrests' AND stage = 'referral'
-                             AND year(period_start) BETWEEN ? AND ?""", [years[0], years[-1]])[0][0]
+    presented = sql(private_path(real), """SELECT sum(n) FROM case_counts
+                                           WHERE source_id = 'sf_da_arrests' AND stage = 'referral'
+                                           AND year(period_start) BETWEEN ? AND ?""", [years[0], years[-1]])[0][0]
     assert steps["Referred by police"] == presented
     assert steps["Referred by police"] > steps["Charged"]
 
