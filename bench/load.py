@@ -57,14 +57,16 @@ class Target:
 
 
 def targets(warehouse: Path, count: int = TARGETS) -> list[Target]:
-    """The counties with the most published cases that have a prosecutor in office, busiest first (read from the
-    public warehouse the app serves: the sum of the shown yearly denominators, a ranking, not a case count)."""
+    """The counties with the most published cases, busiest first, each with its latest prosecutor whose term has
+    published values (a prosecutor page without any shows no measure to change). Read from the public warehouse the
+    app serves: the sum of the shown yearly denominators, a ranking, not a case count."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         rows = con.execute("""
             SELECT oc.fips, arg_max(t.prosecutor_id, t.start_date) AS prosecutor_id
             FROM office_county oc
             JOIN term t ON t.office_id = oc.office_id
+             AND t.term_id IN (SELECT scope_id FROM metric_value WHERE scope = 'term' AND NOT suppressed)
             JOIN (SELECT scope_id AS fips, sum(denominator) AS n FROM metric_value
                   WHERE scope = 'county' AND period_grain = 'year' AND dimension = 'all' AND NOT suppressed
                   GROUP BY scope_id) c ON c.fips = oc.fips
