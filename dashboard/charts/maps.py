@@ -80,8 +80,16 @@ EXPORT_COLUMNS = ["fips", "county", "state", "year", "measure", "value", "ci_low
                   "denominator", "suppressed", "suppression_reason", "prosecutor_in_office", "covered", "source"]
 
 
-def period_caption(partial_counties: int, year: int) -> str:
-    """What the map's numbers cover: the whole year, or (some counties) only part of it, never claimed whole."""
+ELECTION_UNITS = ("yes_no", "years")
+
+
+def period_caption(partial_counties: int, year: int, unit: str = "share") -> str:
+    """What the map's numbers cover: the whole year, or (some counties) only part of it, never claimed whole.
+
+    An election measure is a fact as of the year's end, not a count over the year."""
+    if unit in ELECTION_UNITS:
+        return (f"Each value is as of 31 December {year}: the county's last general election for prosecutor on or "
+                "before that day.")
     if partial_counties:
         which = "1 county's number covers" if partial_counties == 1 else f"{partial_counties:,} counties' numbers cover"
         return (f"In {year}, {which} only part of the year (the hover and the table say which months); the other "

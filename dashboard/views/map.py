@@ -32,8 +32,8 @@ def _pick(key: str, options: list, default: object) -> None:
 view = components.page_start("map")
 st.title("What do prosecutors do in your county?")
 st.markdown("Each county is coloured by one measure of what its prosecutor's office does. "
-            "Point at a county (or tap it on a phone) to see the number, how many cases it rests on and where it "
-            "comes from; click or tap it, or search for it below, to open its page.")
+            "Point at a county (or tap it on a phone) to see the value, what it rests on (how many cases, or which "
+            "election) and where it comes from; click or tap it, or search for it below, to open its page.")
 
 version = db.current_version()
 choices = map_choices(version)
@@ -113,7 +113,7 @@ for layer_id, picked_objects in (selection.get("objects") or {}).items():
         if fips in labels:
             st.switch_page(navigation.page("county"), query_params={"fips": fips})
 
-st.caption(f"{measure.explained} {maps.period_caption(years.counties_partial.get(year, 0), year)}")
+st.caption(f"{measure.explained} {maps.period_caption(years.counties_partial.get(year, 0), year, measure.unit)}")
 if highlight and highlight in labels:
     st.page_link(navigation.page("county"), label=f"Open the page of {md_escape(labels[highlight])}",
                  icon=":material/location_city:", query_params={"fips": highlight})

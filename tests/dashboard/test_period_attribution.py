@@ -79,6 +79,12 @@ def test_the_map_caption_claims_whole_years_only_when_true() -> None:
     assert "covers the whole year" not in caption and "5 counties' numbers cover only part of the year" in caption
 
 
+def test_an_election_measure_is_captioned_as_of_the_years_end_not_as_a_count_over_it() -> None:
+    for unit in ("yes_no", "years"):
+        caption = maps.period_caption(0, 2025, unit)
+        assert "31 December 2025" in caption and "whole year" not in caption and "in office for most" not in caption
+
+
 def test_trend_rings_and_labels_a_part_year() -> None:
     series = pd.DataFrame({
         "series": "All cases", "year": [2021, 2022, 2023], "value": [0.2, 0.22, 0.25], "ci_low": [0.19, 0.21, 0.24],
