@@ -279,7 +279,7 @@ def term_data_sentence(name: str, since: date | None, years: pd.DataFrame, until
         return (text + f", for {_and_list(measures, 'and')} only; the latest data on the other measures are from "
                 f"{_labelled_year(latest)}, under {who}.")
     if not whole:
-        text += ": no whole year of theirs is published yet, and the whole-year figures after theirs are from before"
+        text += ": no whole year of theirs is published yet, so the whole-year figures below are from before"
         text += " their term"
     return text + "."
 
