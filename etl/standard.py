@@ -35,12 +35,18 @@ OUTCOME_DEFINITIONS: dict[str, dict[str, str]] = {
         "other": "another pretrial decision (held on another case or a probation violation, unclear)",
     },
     "disposition": {
-        "plea": "convicted by a guilty (or no-contest) plea, including adjudication withheld after a plea",
+        "plea": "convicted by a guilty (or no-contest) plea (a plea with adjudication withheld is "
+                "`adjudication_withheld`)",
         "trial_conviction": "convicted at a bench or jury trial",
         "conviction": "convicted, the source not saying whether by plea or trial",
         "trial_acquittal": "acquitted at trial",
         "dismissed": "dismissed or dropped after charging (nolle prosequi, dismissal by the court, no true bill)",
         "diverted": "resolved by diversion or deferred judgement after charging, whether or not completed",
+        "adjudication_withheld": "guilt found (usually by a plea) but no conviction entered, as Florida allows; "
+                                 "resolved, but not a conviction",
+        "no_probable_cause": "a judge found no probable cause at the preliminary hearing (Cook County's FNPC): "
+                             "the court's decision, not the prosecutor's dismissal",
+        "pleaded_other_case": "closed because the person pleaded guilty in another case",
         "other": "another final outcome (transferred, died, found incompetent)",
     },
     "sentence": {
