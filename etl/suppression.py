@@ -32,6 +32,7 @@ SUPPRESSION_SQL = SQL_DIR / "suppression"
 MAX_PASSES = 200
 POPULATION_OUTCOMES = frozenset({"adult_population"})  # census figures, not counts of anyone
 STAGE_REASON = "hidden so that a suppressed count cannot be worked out from this cell's other measures"
+SIBLING_REASON = "hidden with the measures that share its denominator, which is suppressed in one of them"
 STAGE_BATCH_ROWS = 1_000_000  # stage cells per numpy batch (_stage_violations)
 BUCKETS = 4096  # batches are unions of these hash buckets of places
 PLACE = 1 << 39  # cell_id = measure * PLACE + place (etl/sql/suppression/10_cells.sql)
@@ -46,6 +47,17 @@ class Stage:
     codes: tuple[int, ...]  # metric_definition.sort_order, ascending: the measure's bits in a cell key
     numerators: tuple[frozenset[str], ...]
     denominators: tuple[frozenset[str], ...]
+    unavailable: tuple[frozenset[str], ...] = ()  # metric_definition.unavailable_if
+
+    def zeros(self, present: tuple[int, ...]) -> frozenset[str]:
+        """Outcomes a reader knows to be zero in a cell from which measures it has: a measure's `unavailable_if`
+        outcomes when it is there; a missing measure's numerator outcomes when nothing there rules it out (the
+        source reports none of them, or the cell's denominator for it is zero)."""
+        ruled_out = set().union(*(self.unavailable[m] for m in present)) if self.unavailable else set()
+        for m in range(len(self.metrics)):
+            if m not in present and self.unavailable and self.unavailable[m] <= ruled_out:
+                ruled_out |= self.numerators[m]
+        return frozenset(ruled_out & set(self.outcomes))
 
     @property
     def outcomes(self) -> tuple[str, ...]:
@@ -60,6 +72,7 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
     """
     sqlfiles.run_folder(con, SUPPRESSION_SQL, threshold, pattern="[12]*.sql")
     stages = _stages(con)
+    _families(con, stages)
     # As with the groups (20_groups.sql): only a place with a shown measure can reveal anything, and hiding only
     # grows, so the cells the stage check reads in every pass are those of places with one now: listed once here
     # (a few percent of the cells at 1 million cases), not found again in every cell by every pass.
@@ -74,16 +87,26 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
     con.execute("CREATE OR REPLACE TEMP TABLE complement_hidden (cell_id BIGINT, reason VARCHAR)")
     counts = {"primary": con.execute("SELECT count(*) FROM metric_cell WHERE hidden").fetchone()[0],
               "groups": 0, "stages": 0}
+    # A family's measures (one denominator) are hidden together in a cell: found by one grouping of every cell.
+    con.execute("""INSERT INTO complement_hidden
+                   SELECT c.cell_id, $reason FROM metric_cell c JOIN metric_family f USING (metric_code)
+                   SEMI JOIN (SELECT m.cell_id % $place AS place, f.family FROM metric_cell m
+                              JOIN metric_family f USING (metric_code)
+                              GROUP BY ALL HAVING bool_or(m.hidden) AND NOT bool_and(m.hidden)) g
+                     ON g.place = c.cell_id % $place AND g.family = f.family
+                   WHERE NOT c.hidden""", {"place": PLACE, "reason": SIBLING_REASON})
+    counts["stages"] += con.execute("SELECT count(*) FROM complement_hidden").fetchone()[0]
     # The groups a pass reads (30_group_violations.sql): at first every group with a hidden cell, then those with
     # a cell the pass before hid (`touched`).
     con.execute("CREATE OR REPLACE TEMP TABLE candidate AS SELECT DISTINCT group_id FROM suppression_member "
-                "WHERE hidden")
+                "WHERE hidden OR cell_id IN (SELECT cell_id FROM complement_hidden)")
     everything = True
     for passes in range(1, MAX_PASSES + 1):
         # The hides stay in DuckDB (millions of reasons in the first pass at 20 million cases, too many for pandas).
         sqlfiles.run_file(con, SUPPRESSION_SQL / "30_group_violations.sql", threshold)
         by_stage = _stage_violations(con, stages, threshold, everything=everything)
         everything = False
+        by_stage = np.concatenate([by_stage, _joint_group_violations(con, stages, threshold)])
         con.register("stage_hide_frame", pd.DataFrame({"cell_id": by_stage}))
         con.execute("""CREATE OR REPLACE TEMP TABLE touched AS
                        SELECT cell_id, reason FROM group_hide
@@ -91,11 +114,14 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
                        SELECT DISTINCT cell_id::BIGINT, $reason FROM stage_hide_frame
                        WHERE cell_id NOT IN (SELECT cell_id FROM group_hide)""", {"reason": STAGE_REASON})
         con.unregister("stage_hide_frame")
+        _siblings(con, "touched")
+        con.execute("INSERT INTO touched SELECT cell_id, reason FROM sibling")
         by_group, hides = con.execute("SELECT (SELECT count(*) FROM group_hide), count(*) FROM touched").fetchone()
         if hides == 0:
             counts["passes"] = passes
             sqlfiles.run_file(con, SUPPRESSION_SQL / "40_published_cell.sql", threshold)
             con.execute("DROP TABLE stage_base")
+            con.execute("DROP TABLE IF EXISTS sibling")
             return counts
         counts["groups"] += by_group
         counts["stages"] += hides - by_group
@@ -107,14 +133,40 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
 
 
 def _stages(con: duckdb.DuckDBPyConnection) -> dict[str, Stage]:
-    rows = con.execute("""SELECT stage, metric_id, sort_order, numerator_outcomes, denominator_outcomes
+    rows = con.execute("""SELECT stage, metric_id, sort_order, numerator_outcomes, denominator_outcomes,
+                                 unavailable_if
                           FROM metric_definition ORDER BY stage, sort_order""").fetchall()
     out = {}
     for stage, group in itertools.groupby(rows, key=lambda r: r[0]):
         items = list(group)
         out[stage] = Stage(stage, tuple(r[1] for r in items), tuple(r[2] for r in items),
-                           tuple(frozenset(r[3]) for r in items), tuple(frozenset(r[4]) for r in items))
+                           tuple(frozenset(r[3]) for r in items), tuple(frozenset(r[4]) for r in items),
+                           tuple(frozenset(r[5]) for r in items))
     return out
+
+
+def _families(con: duckdb.DuckDBPyConnection, stages: dict[str, Stage]) -> None:
+    """`metric_family`: measures of one stage with one denominator are one family, hidden together in a cell (a
+    denominator shown by one measure would otherwise give away the same count hidden in another)."""
+    rows = [(code, f"{stage.name}:{'|'.join(sorted(den))}")
+            for stage in stages.values() for code, den in zip(stage.codes, stage.denominators, strict=True)]
+    con.execute("CREATE OR REPLACE TEMP TABLE metric_family (metric_code INTEGER, family INTEGER)")
+    names = {name: i for i, name in enumerate(dict.fromkeys(name for _, name in rows))}
+    if rows:
+        con.executemany("INSERT INTO metric_family VALUES (?, ?)", [(code, names[name]) for code, name in rows])
+
+
+def _siblings(con: duckdb.DuckDBPyConnection, hidden: str) -> None:
+    """`sibling`: the shown cells of the families (one place) of the cells in table `hidden`, with their reason."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE sibling AS
+        WITH h AS (SELECT DISTINCT t.cell_id % $place AS place, f.family
+                   FROM {hidden} t JOIN metric_family f ON f.metric_code = t.cell_id // $place),
+        candidate AS (SELECT f.metric_code::BIGINT * $place + h.place AS cell_id
+                      FROM h JOIN metric_family f USING (family))
+        SELECT c.cell_id, $reason AS reason FROM metric_cell c SEMI JOIN candidate USING (cell_id)
+        WHERE NOT c.hidden AND c.cell_id NOT IN (SELECT cell_id FROM complement_hidden)
+          AND c.cell_id NOT IN (SELECT cell_id FROM {hidden})""", {"place": PLACE, "reason": SIBLING_REASON})
 
 
 # --- measures of one stage in one cell -----------------------------------------------------------------------------
@@ -154,8 +206,49 @@ def _stage_violations(con: duckdb.DuckDBPyConnection, stages: dict[str, Stage], 
     return np.concatenate(found).astype(np.int64) if found else np.zeros(0, dtype=np.int64)
 
 
-def _violations_in(stage: Stage, arrays: dict[str, np.ndarray], threshold: int) -> np.ndarray:
-    """One stage's cells as arrays (a row per place, a column per measure); one hide per unsafe place."""
+def _joint_group_violations(con: duckdb.DuckDBPyConnection, stages: dict[str, Stage], threshold: int) -> np.ndarray:
+    """Groups tied by addition, read across the measures of a stage together: what is hidden in a group (its total
+    minus its shown parts) for each measure is a cell of its own, to which the stage algebra applies (the hidden
+    groups' trial acquittals = their trials minus their trial convictions, from the trial rate and the plea share).
+    One hide per unsafe group: its shown part with the fewest cases, `unknown` and `other` groups first."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE joint_cell AS
+        WITH member AS (
+            SELECT s.*, s.hidden OR h.cell_id IS NOT NULL AS now_hidden,
+                   (s.group_id - (s.kind::BIGINT << 45)) // $place AS metric_code
+            FROM suppression_member s LEFT JOIN complement_hidden h USING (cell_id)
+            WHERE s.unit <> 'per_100k'
+        ),
+        placed AS (SELECT *, group_id - metric_code * $place AS vplace FROM member),
+        wanted AS (SELECT DISTINCT vplace FROM placed SEMI JOIN candidate USING (group_id))
+        SELECT vplace AS place, any_value(metric_code) AS metric_code,
+               bool_or(is_total AND now_hidden) AS hidden,
+               any_value(x) FILTER (WHERE is_total)
+                   - coalesce(sum(x) FILTER (WHERE NOT is_total AND NOT now_hidden), 0) AS numerator,
+               any_value(n) FILTER (WHERE is_total)
+                   - coalesce(sum(n) FILTER (WHERE NOT is_total AND NOT now_hidden), 0) AS denominator,
+               coalesce(arg_min(cell_id, (cell_id % 64 NOT IN (SELECT code FROM value_code
+                                                              WHERE dimension_value IN ('unknown', 'other')),
+                                          n, cell_id)) FILTER (WHERE NOT is_total AND NOT now_hidden),
+                        any_value(cell_id) FILTER (WHERE is_total)) AS cell_id
+        FROM placed SEMI JOIN wanted USING (vplace)
+        GROUP BY vplace, group_id""", {"place": PLACE})
+    found = []
+    for stage in stages.values():
+        if len(stage.metrics) < 2:
+            continue
+        arrays = con.execute("SELECT place, metric_code, cell_id, hidden, numerator, denominator FROM joint_cell "
+                             "WHERE list_contains($codes, metric_code)", {"codes": list(stage.codes)}).fetchnumpy()
+        if len(arrays["cell_id"]):
+            found.append(_violations_in(stage, arrays, threshold, reveal=False))
+    con.execute("DROP TABLE joint_cell")
+    return np.concatenate(found).astype(np.int64) if found else np.zeros(0, dtype=np.int64)
+
+
+def _violations_in(stage: Stage, arrays: dict[str, np.ndarray], threshold: int, *, reveal: bool = True) -> np.ndarray:
+    """One stage's cells as arrays (a row per place, a column per measure); one hide per unsafe place. `reveal`:
+    a hidden measure whose numerator follows from the others is unsafe too (for a cell; not for a group's
+    hidden remainder, which is no published cell)."""
     places, row = np.unique(arrays["place"], return_inverse=True)
     col = np.searchsorted(np.array(stage.codes), arrays["metric_code"])
     shape = (len(places), len(stage.metrics))
@@ -167,18 +260,21 @@ def _violations_in(stage: Stage, arrays: dict[str, np.ndarray], threshold: int) 
     den[row, col] = np.asarray(arrays["denominator"], dtype=float)
     cell[row, col] = np.asarray(arrays["cell_id"], dtype=np.int64)
     shown = present & ~hidden
-    masks = (shown * (1 << np.arange(len(stage.metrics)))).sum(axis=1)
+    bits = 1 << np.arange(len(stage.metrics))
+    masks = (shown * bits).sum(axis=1) | ((present * bits).sum(axis=1) << len(stage.metrics))
     hides: list[int] = []
-    for mask in np.unique(masks):
-        rows = np.flatnonzero(masks == mask)
-        plan = _plan(stage, int(mask))
+    for key in np.unique(masks):
+        rows = np.flatnonzero(masks == key)
+        plan = _plan(stage, int(key) & ((1 << len(stage.metrics)) - 1), int(key) >> len(stage.metrics))
         if not plan.sets:
             continue
-        values = np.stack([num[rows, m] if part == "num" else den[rows, m] for m, part in plan.values], axis=1)
+        values = np.stack([num[rows, m] if part == "num" else den[rows, m] if part == "den" else np.zeros(len(rows))
+                           for m, part in plan.values], axis=1)
         derived = np.round(values @ plan.weights.T, 6)  # rows x derivable sets
         unsafe = (derived >= 0.5) & (derived < threshold - 0.5)
         for i, measures in enumerate(plan.hidden_revealed):  # a hidden measure's numerator follows from the others
-            unsafe[:, i] |= np.any(hidden[rows][:, measures], axis=1)
+            if reveal:
+                unsafe[:, i] |= np.any(hidden[rows][:, measures], axis=1)
         bad = np.flatnonzero(unsafe.any(axis=1))
         if bad.size == 0:
             continue
@@ -203,9 +299,12 @@ class Plan:
 
 
 @cache
-def _plan(stage: Stage, mask: int) -> Plan:
+def _plan(stage: Stage, mask: int, present: int) -> Plan:
+    """`mask`: the measures shown; `present`: the measures the cell has at all (shown or hidden), which tell a
+    reader which outcomes are zero (Stage.zeros)."""
     shown = tuple(i for i in range(len(stage.metrics)) if mask >> i & 1)
-    values, vectors = _shown_vectors(stage, shown)
+    zeros = stage.zeros(tuple(i for i in range(len(stage.metrics)) if present >> i & 1))
+    values, vectors = _shown_vectors(stage, shown, zeros)
     outcomes = stage.outcomes
     sets, weights, revealed, breakers = [], [], [], []
     for size in range(1, len(outcomes) + 1):
@@ -222,19 +321,27 @@ def _plan(stage: Stage, mask: int) -> Plan:
             weights.append(w if not target & POPULATION_OUTCOMES else np.zeros_like(w))
             revealed.append(numerator_of)
             breakers.append(tuple(m for m in shown
-                                  if _solve(_shown_vectors(stage, tuple(x for x in shown if x != m))[1], stage,
-                                            target) is None))
+                                  if _solve(_shown_vectors(stage, tuple(x for x in shown if x != m), zeros)[1],
+                                            stage, target) is None))
     return Plan(shown, tuple(values), tuple(sets),
                 np.array(weights).reshape(len(sets), len(values)), tuple(revealed), tuple(breakers))
 
 
-def _shown_vectors(stage: Stage, shown: tuple[int, ...]) -> tuple[list[tuple[int, str]], list[frozenset[str]]]:
+def _shown_vectors(stage: Stage, shown: tuple[int, ...],
+                   zeros: frozenset[str] = frozenset()) -> tuple[list[tuple[int, str]], list[frozenset[str]]]:
+    """The shown numbers as outcome sets, and each outcome known to be zero as a set of one (value 0)."""
     values, vectors = [], []
     for m in shown:
         for part, outcomes in (("num", stage.numerators[m]), ("den", stage.denominators[m])):
             if outcomes not in vectors:
                 values.append((m, part))
                 vectors.append(outcomes)
+    if not vectors:
+        return values, vectors
+    for outcome in sorted(zeros):
+        if frozenset({outcome}) not in vectors:
+            values.append((-1, "zero"))
+            vectors.append(frozenset({outcome}))
     return values, vectors
 
 

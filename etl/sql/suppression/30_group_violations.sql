@@ -38,11 +38,13 @@ unsafe AS (
 choice AS (
     SELECT u.group_id, u.kind,
            arg_min(c.cell_id, (
-               -- a part that adds to each small gap first, then the fewest cases, then a stable order
+               -- a part that adds to each small gap first, then an `unknown` or `other` group, then the fewest
+               -- cases, then a stable order
                CASE WHEN c.is_total THEN 2
                     WHEN (is_small(u.gap_x, $threshold) AND c.x = 0)
                       OR (u.unit <> 'per_100k' AND is_small(u.gap_rest, $threshold) AND c.n - c.x = 0) THEN 1
                     ELSE 0 END,
+               c.cell_id % 64 NOT IN (SELECT code FROM value_code WHERE dimension_value IN ('unknown', 'other')),
                c.n, c.cell_id)) AS cell_id
     FROM unsafe u JOIN cells c ON c.group_id = u.group_id AND NOT c.hidden
     GROUP BY u.group_id, u.kind
