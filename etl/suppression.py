@@ -1,18 +1,23 @@
 """Complementary suppression: hide more cells until no hidden count can be worked out from what is shown.
 
-Hiding each small cell on its own is not enough. A reader can subtract: a breakdown's total minus the groups
-shown, a state minus its counties shown, a term minus its years shown, or, in one county and year, the
-referrals minus the declined and the diverted (two measures with one denominator) to get the charged. The
-loop below alternates two checks until neither hides anything more:
+Cell suppression as statistical agencies do it (docs/PRIVACY.md): hiding each small cell on its own is not
+enough, as a reader can subtract and combine: a breakdown's total minus the groups shown, a state minus its
+counties shown, a term minus its years shown, or, in one county and year, the referrals minus the declined and
+the diverted (two measures with one denominator) to get the charged. So:
 
-- groups tied by addition (etl/sql/suppression/): no group may have exactly one hidden cell, and what is
-  hidden in a group, summed, may not be a small count;
-- measures of one stage in one cell (this module): any total of outcomes that follows from the shown
-  numerators and denominators by linear algebra may not be a small count, and a hidden measure's numerator
-  may not follow from the others.
+- measures of one stage with one denominator are a family, hidden together in a cell (`metric_family`): a
+  denominator shown by one of them would give away the same count hidden in another;
+- the loop below alternates checks until none hides anything more:
+  - groups tied by addition (etl/sql/suppression/): no group may have exactly one hidden cell, and what is
+    hidden in a group, summed, may not be a small count;
+  - measures of one stage in one cell (this module): any total of outcomes that follows from the shown
+    numerators and denominators, and the outcomes a reader knows to be zero, by linear algebra may not be a
+    small count, and a hidden measure's numerator may not follow from the others;
+  - groups across the measures of a stage: what a group hides in each measure is read as a cell of its own, to
+    which the same algebra applies.
 
-Each unsafe case hides one more cell, the one that closes the gap with the fewest cases. Hiding only ever
-grows, so the loop ends; the statistical agencies' cell-suppression practice does the same, greedily.
+Each unsafe case hides one more cell, the one that closes the gap (an `unknown` or `other` group first, then the
+fewest cases). Hiding only ever grows, so the loop ends.
 """
 
 from __future__ import annotations

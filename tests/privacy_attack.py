@@ -270,8 +270,12 @@ def _structural_zeros(system: System, county: pd.DataFrame, definitions: pd.Data
         zero_of[tuple(map(str, place))] = frozenset(index[o] for o in ruled_out)
     place, outcome = np.divmod(used - system.o_base, k)
     where = system.o_places.iloc[place]
-    keys = zip(where["scope_id"], where["year"], where["stage"], strict=True)
-    mask = np.array([o in zero_of.get(key, ()) for key, o in zip(keys, outcome, strict=True)], dtype=bool)
+    zeros = pd.DataFrame([(*key, o) for key, outcomes in zero_of.items() for o in outcomes],
+                         columns=["scope_id", "year", "stage", "outcome"])
+    found = pd.DataFrame({"scope_id": where["scope_id"].to_numpy(), "year": where["year"].to_numpy(),
+                          "stage": where["stage"].to_numpy(), "outcome": outcome}).merge(
+        zeros, how="left", indicator=True)
+    mask = (found["_merge"] == "both").to_numpy()
     return used[mask] if len(used) else used
 
 
@@ -385,13 +389,18 @@ def _exact(system: System, eq: np.ndarray, var: np.ndarray, coef: np.ndarray, rh
     e, v, c = eq[unknown], var[unknown], coef[unknown]
     if len(e) == 0:
         return []
-    # connected parts: label propagation over the bipartite graph of equations and unknowns
+    # connected parts: minimum labels spread over the bipartite graph of equations and unknowns
+    by_eq, by_var = np.argsort(e, kind="stable"), np.argsort(v, kind="stable")
+    eq_starts = np.flatnonzero(np.r_[True, np.diff(e[by_eq]) != 0])
+    var_starts = np.flatnonzero(np.r_[True, np.diff(v[by_var]) != 0])
+    eq_rows, var_rows = e[by_eq][eq_starts], v[by_var][var_starts]
     label = np.arange(len(values))
     while True:
         low = np.full(m, len(values))
-        np.minimum.at(low, e, label[v])
+        low[eq_rows] = np.minimum.reduceat(label[v[by_eq]], eq_starts)
         new = label.copy()
-        np.minimum.at(new, v, low[e])
+        new[var_rows] = np.minimum(label[var_rows], np.minimum.reduceat(low[e[by_var]], var_starts))
+        new = new[new]  # jump along the labels found so far
         if np.array_equal(new, label):
             break
         label = new
