@@ -37,7 +37,9 @@ SUPPRESSION_SQL = SQL_DIR / "suppression"
 MAX_PASSES = 200
 POPULATION_OUTCOMES = frozenset({"adult_population"})  # census figures, not counts of anyone
 STAGE_REASON = "hidden so that a suppressed count cannot be worked out from this cell's other measures"
-SIBLING_REASON = "hidden with the measures that share its denominator, which is suppressed in one of them"
+SIBLING_REASON = "hidden with the measures that share its denominator, hidden so that a suppressed count cannot be " \
+                 "worked out from the totals"
+JOINT_REASON = "hidden so that a suppressed count cannot be worked out from totals across this stage's measures"
 STAGE_BATCH_ROWS = 1_000_000  # stage cells per numpy batch (_stage_violations)
 BUCKETS = 4096  # batches are unions of these hash buckets of places
 PLACE = 1 << 39  # cell_id = measure * PLACE + place (etl/sql/suppression/10_cells.sql)
@@ -90,37 +92,39 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
                 {"place": PLACE, "buckets": BUCKETS,
                  "stages": [s.name for s in stages.values() if len(s.metrics) >= 2]})
     con.execute("CREATE OR REPLACE TEMP TABLE complement_hidden (cell_id BIGINT, reason VARCHAR)")
+    sqlfiles.run_file(con, SUPPRESSION_SQL / "family_shown.sql", threshold)
     counts = {"primary": con.execute("SELECT count(*) FROM metric_cell WHERE hidden").fetchone()[0],
               "groups": 0, "stages": 0}
-    # A family's measures (one denominator) are hidden together in a cell: found by one grouping of every cell.
-    con.execute("""INSERT INTO complement_hidden
-                   SELECT c.cell_id, $reason FROM metric_cell c JOIN metric_family f USING (metric_code)
-                   SEMI JOIN (SELECT m.cell_id % $place AS place, f.family FROM metric_cell m
-                              JOIN metric_family f USING (metric_code)
-                              GROUP BY ALL HAVING bool_or(m.hidden) AND NOT bool_and(m.hidden)) g
-                     ON g.place = c.cell_id % $place AND g.family = f.family
-                   WHERE NOT c.hidden""", {"place": PLACE, "reason": SIBLING_REASON})
-    counts["stages"] += con.execute("SELECT count(*) FROM complement_hidden").fetchone()[0]
     # The groups a pass reads (30_group_violations.sql): at first every group with a hidden cell, then those with
     # a cell the pass before hid (`touched`).
     con.execute("CREATE OR REPLACE TEMP TABLE candidate AS SELECT DISTINCT group_id FROM suppression_member "
-                "WHERE hidden OR cell_id IN (SELECT cell_id FROM complement_hidden)")
+                "WHERE hidden")
     everything = True
     for passes in range(1, MAX_PASSES + 1):
         # The hides stay in DuckDB (millions of reasons in the first pass at 20 million cases, too many for pandas).
         sqlfiles.run_file(con, SUPPRESSION_SQL / "30_group_violations.sql", threshold)
         by_stage = _stage_violations(con, stages, threshold, everything=everything)
         everything = False
-        by_stage = np.concatenate([by_stage, _joint_group_violations(con, stages, threshold)])
+        by_joint = _joint_group_violations(con, stages, threshold)
         con.register("stage_hide_frame", pd.DataFrame({"cell_id": by_stage}))
+        con.register("joint_hide_frame", pd.DataFrame({"cell_id": by_joint}))
+        # A hide in a group closes a gap in the denominators too: the measures sharing the denominator go with it.
+        con.execute("""CREATE OR REPLACE TEMP TABLE group_hide AS
+                       SELECT cell_id, reason FROM group_hide
+                       UNION ALL
+                       SELECT DISTINCT cell_id::BIGINT, $reason FROM joint_hide_frame
+                       WHERE cell_id NOT IN (SELECT cell_id FROM group_hide)""", {"reason": JOINT_REASON})
+        _siblings(con, "group_hide")
         con.execute("""CREATE OR REPLACE TEMP TABLE touched AS
                        SELECT cell_id, reason FROM group_hide
                        UNION ALL
+                       SELECT cell_id, reason FROM sibling
+                       UNION ALL
                        SELECT DISTINCT cell_id::BIGINT, $reason FROM stage_hide_frame
-                       WHERE cell_id NOT IN (SELECT cell_id FROM group_hide)""", {"reason": STAGE_REASON})
+                       WHERE cell_id NOT IN (SELECT cell_id FROM group_hide)
+                         AND cell_id NOT IN (SELECT cell_id FROM sibling)""", {"reason": STAGE_REASON})
         con.unregister("stage_hide_frame")
-        _siblings(con, "touched")
-        con.execute("INSERT INTO touched SELECT cell_id, reason FROM sibling")
+        con.unregister("joint_hide_frame")
         by_group, hides = con.execute("SELECT (SELECT count(*) FROM group_hide), count(*) FROM touched").fetchone()
         if hides == 0:
             counts["passes"] = passes
@@ -216,28 +220,7 @@ def _joint_group_violations(con: duckdb.DuckDBPyConnection, stages: dict[str, St
     minus its shown parts) for each measure is a cell of its own, to which the stage algebra applies (the hidden
     groups' trial acquittals = their trials minus their trial convictions, from the trial rate and the plea share).
     One hide per unsafe group: its shown part with the fewest cases, `unknown` and `other` groups first."""
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE joint_cell AS
-        WITH member AS (
-            SELECT s.*, s.hidden OR h.cell_id IS NOT NULL AS now_hidden,
-                   (s.group_id - (s.kind::BIGINT << 45)) // $place AS metric_code
-            FROM suppression_member s LEFT JOIN complement_hidden h USING (cell_id)
-            WHERE s.unit <> 'per_100k'
-        ),
-        placed AS (SELECT *, group_id - metric_code * $place AS vplace FROM member),
-        wanted AS (SELECT DISTINCT vplace FROM placed SEMI JOIN candidate USING (group_id))
-        SELECT vplace AS place, any_value(metric_code) AS metric_code,
-               bool_or(is_total AND now_hidden) AS hidden,
-               any_value(x) FILTER (WHERE is_total)
-                   - coalesce(sum(x) FILTER (WHERE NOT is_total AND NOT now_hidden), 0) AS numerator,
-               any_value(n) FILTER (WHERE is_total)
-                   - coalesce(sum(n) FILTER (WHERE NOT is_total AND NOT now_hidden), 0) AS denominator,
-               coalesce(arg_min(cell_id, (cell_id % 64 NOT IN (SELECT code FROM value_code
-                                                              WHERE dimension_value IN ('unknown', 'other')),
-                                          n, cell_id)) FILTER (WHERE NOT is_total AND NOT now_hidden),
-                        any_value(cell_id) FILTER (WHERE is_total)) AS cell_id
-        FROM placed SEMI JOIN wanted USING (vplace)
-        GROUP BY vplace, group_id""", {"place": PLACE})
+    sqlfiles.run_file(con, SUPPRESSION_SQL / "35_joint_cells.sql", threshold, {"place": PLACE})
     found = []
     for stage in stages.values():
         if len(stage.metrics) < 2:
