@@ -5,8 +5,9 @@ enough, as a reader can subtract and combine: a breakdown's total minus the grou
 counties shown, a term minus its years shown, or, in one county and year, the referrals minus the declined and
 the diverted (two measures with one denominator) to get the charged. So:
 
-- measures of one stage with one denominator are a family, hidden together in a cell (`metric_family`): a
-  denominator shown by one of them would give away the same count hidden in another;
+- measures of one stage with one denominator are a family (`metric_family`): a hidden cell's denominator counts
+  as shown while a measure of its family shows it in the place (the checks add denominators up that way), and a
+  group's hide takes the cell's family with it, so that its denominator really goes;
 - the loop below alternates checks until none hides anything more:
   - groups tied by addition (etl/sql/suppression/): no group may have exactly one hidden cell, and what is
     hidden in a group, summed, may not be a small count;
@@ -155,8 +156,8 @@ def _stages(con: duckdb.DuckDBPyConnection) -> dict[str, Stage]:
 
 
 def _families(con: duckdb.DuckDBPyConnection, stages: dict[str, Stage]) -> None:
-    """`metric_family`: measures of one stage with one denominator are one family, hidden together in a cell (a
-    denominator shown by one measure would otherwise give away the same count hidden in another)."""
+    """`metric_family`: measures of one stage with one denominator are one family (a denominator shown by one
+    measure is shown, whatever another measure of the family hides)."""
     rows = [(code, f"{stage.name}:{'|'.join(sorted(den))}")
             for stage in stages.values() for code, den in zip(stage.codes, stage.denominators, strict=True)]
     con.execute("CREATE OR REPLACE TEMP TABLE metric_family (metric_code INTEGER, family INTEGER)")

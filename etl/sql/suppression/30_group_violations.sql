@@ -14,8 +14,8 @@ SELECT m.group_id, m.kind, m.is_total, m.cell_id, m.hidden OR h.cell_id IS NOT N
 FROM suppression_member m SEMI JOIN candidate USING (group_id)
 LEFT JOIN complement_hidden h ON h.cell_id = m.cell_id;
 
--- A hidden cell whose denominator another measure of its family shows (family_shown.sql): its numerator is hidden, its
--- denominator is not (`den_hidden` false).
+-- A hidden cell whose denominator another measure of its family shows (family_shown.sql): its numerator is
+-- hidden, its denominator is not (`den_hidden` false).
 CREATE OR REPLACE TEMP TABLE family_probe AS SELECT DISTINCT cell_id FROM pass_member WHERE hidden;
 
 CREATE OR REPLACE TEMP TABLE pass_cell AS
