@@ -167,14 +167,15 @@ def _families(con: duckdb.DuckDBPyConnection, stages: dict[str, Stage]) -> None:
 
 
 def _siblings(con: duckdb.DuckDBPyConnection, hidden: str) -> None:
-    """`sibling`: the shown cells of the families (one place) of the cells in table `hidden`, with their reason."""
+    """`sibling`: the shown cells of the families (one place) of the cells in table `hidden`, with their reason (a
+    shown cell lies in a place with a shown measure: in `stage_base`)."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE sibling AS
         WITH h AS (SELECT DISTINCT t.cell_id % $place AS place, f.family
                    FROM {hidden} t JOIN metric_family f ON f.metric_code = t.cell_id // $place),
         candidate AS (SELECT f.metric_code::BIGINT * $place + h.place AS cell_id
                       FROM h JOIN metric_family f USING (family))
-        SELECT c.cell_id, $reason AS reason FROM metric_cell c SEMI JOIN candidate USING (cell_id)
+        SELECT c.cell_id, $reason AS reason FROM stage_base c SEMI JOIN candidate USING (cell_id)
         WHERE NOT c.hidden AND c.cell_id NOT IN (SELECT cell_id FROM complement_hidden)
           AND c.cell_id NOT IN (SELECT cell_id FROM {hidden})""", {"place": PLACE, "reason": SIBLING_REASON})
 

@@ -3,7 +3,8 @@ CREATE OR REPLACE TEMP TABLE family_probe (cell_id BIGINT);
 -- one denominator: metric_family, etl/suppression.py) is shown in their place. A hidden cell's denominator counts
 -- as hidden only when no such measure shows it. 549755813888 is 2^39: a cell key's measure bits sit above it
 -- (10_cells.sql).
--- Made once the tables it reads exist (etl/suppression.py); `family_probe` is filled before each use.
+-- A sibling that is shown lies in a place with a shown measure, so `stage_base` (etl/suppression.py) holds it: read
+-- instead of every cell. Made once the tables it reads exist; `family_probe` is filled before each use.
 CREATE OR REPLACE TEMP MACRO family_shown() AS TABLE
 WITH probe AS (
     SELECT DISTINCT p.cell_id, p.cell_id % 549755813888 AS place, f.family
@@ -14,6 +15,6 @@ sibling AS (
     FROM probe JOIN metric_family g USING (family)
 )
 SELECT s.cell_id, bool_or(NOT c.hidden AND h.cell_id IS NULL) AS shown
-FROM sibling s JOIN metric_cell c ON c.cell_id = s.sibling_id
+FROM sibling s JOIN stage_base c ON c.cell_id = s.sibling_id
 LEFT JOIN complement_hidden h ON h.cell_id = s.sibling_id
 GROUP BY s.cell_id;
