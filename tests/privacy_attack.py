@@ -115,13 +115,24 @@ def _outcome_terms(cells: pd.DataFrame, sets: dict, index: dict[str, int], place
         columns=["cell_var", "ovar", "outcome", "part"])
 
 
-def build_system(con: duckdb.DuckDBPyConnection) -> tuple[System, np.ndarray, np.ndarray]:
-    """The equations, and the unknowns known from the start (mask, values)."""
+def build_system(con: duckdb.DuckDBPyConnection,
+                 states: list[str] | None = None) -> tuple[System, np.ndarray, np.ndarray]:
+    """The equations, and the unknowns known from the start (mask, values). `states`: only these states' cells
+    and their counties', offices' and terms' (a state's equations never reach another's)."""
     definitions = con.execute("""SELECT metric_id, stage, numerator_outcomes, denominator_outcomes, unavailable_if,
                                         unit FROM metric_definition""").df().set_index("metric_id")
     cells = con.execute("""SELECT metric_id, scope, scope_id, period_start, period_grain, dimension, dimension_value,
                                   numerator, denominator, suppressed
                            FROM metric_value""").df()
+    if states is not None:
+        places = con.execute("""
+            SELECT 'state' AS scope, state_abbr AS scope_id FROM county WHERE list_contains($s, state_abbr)
+            UNION SELECT 'county', fips FROM county WHERE list_contains($s, state_abbr)
+            UNION SELECT 'office', oc.office_id FROM office_county oc JOIN county c USING (fips)
+                  WHERE list_contains($s, c.state_abbr)
+            UNION SELECT 'term', t.term_id FROM term t JOIN office_county oc USING (office_id)
+                  JOIN county c USING (fips) WHERE list_contains($s, c.state_abbr)""", {"s": states}).df()
+        cells = cells.merge(places, on=["scope", "scope_id"]).reset_index(drop=True)
     for column in ("metric_id", "scope", "scope_id", "period_grain", "dimension", "dimension_value"):
         cells[column] = cells[column].astype("category")
     cells["stage"] = cells["metric_id"].map(definitions["stage"]).astype("category")
@@ -334,9 +345,9 @@ def _small(v: np.ndarray | float, k: int) -> np.ndarray | bool:
     return (v >= 0.5) & (v < k - 0.5)
 
 
-def attack(con: duckdb.DuckDBPyConnection, k: int) -> list[Leak]:
-    """Every small count worked out from the published tables."""
-    system, known, values = build_system(con)
+def attack(con: duckdb.DuckDBPyConnection, k: int, states: list[str] | None = None) -> list[Leak]:
+    """Every small count worked out from the published tables (of `states` only, when given)."""
+    system, known, values = build_system(con, states)
     cells = system.cells
     eq, var, coef, rhs = system.arrays()
     initially = known.copy()
