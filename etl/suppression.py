@@ -255,7 +255,9 @@ def _violations_in(stage: Stage, arrays: dict[str, np.ndarray], threshold: int, 
     hides: list[int] = []
     for key in np.unique(masks):
         rows = np.flatnonzero(masks == key)
-        plan = _plan(stage, int(key) & ((1 << len(stage.metrics)) - 1), int(key) >> len(stage.metrics))
+        # a group's remainder has no measure missing for want of a source: only a cell's tell of zeros
+        plan = _plan(stage, int(key) & ((1 << len(stage.metrics)) - 1),
+                     int(key) >> len(stage.metrics) if reveal else -1)
         if not plan.sets:
             continue
         values = np.stack([num[rows, m] if part == "num" else den[rows, m] if part == "den" else np.zeros(len(rows))
@@ -291,9 +293,10 @@ class Plan:
 @cache
 def _plan(stage: Stage, mask: int, present: int) -> Plan:
     """`mask`: the measures shown; `present`: the measures the cell has at all (shown or hidden), which tell a
-    reader which outcomes are zero (Stage.zeros)."""
+    reader which outcomes are zero (Stage.zeros); -1: no zeros are inferred."""
     shown = tuple(i for i in range(len(stage.metrics)) if mask >> i & 1)
-    zeros = stage.zeros(tuple(i for i in range(len(stage.metrics)) if present >> i & 1))
+    zeros = stage.zeros(tuple(i for i in range(len(stage.metrics)) if present >> i & 1)) if present >= 0 \
+        else frozenset()
     values, vectors = _shown_vectors(stage, shown, zeros)
     outcomes = stage.outcomes
     sets, weights, revealed, breakers = [], [], [], []
