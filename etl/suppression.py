@@ -1,18 +1,24 @@
 """Complementary suppression: hide more cells until no hidden count can be worked out from what is shown.
 
-Hiding each small cell on its own is not enough. A reader can subtract: a breakdown's total minus the groups
-shown, a state minus its counties shown, a term minus its years shown, or, in one county and year, the
-referrals minus the declined and the diverted (two measures with one denominator) to get the charged. The
-loop below alternates two checks until neither hides anything more:
+Cell suppression as statistical agencies do it (docs/PRIVACY.md): hiding each small cell on its own is not
+enough, as a reader can subtract and combine: a breakdown's total minus the groups shown, a state minus its
+counties shown, a term minus its years shown, or, in one county and year, the referrals minus the declined and
+the diverted (two measures with one denominator) to get the charged. So:
 
-- groups tied by addition (etl/sql/suppression/): no group may have exactly one hidden cell, and what is
-  hidden in a group, summed, may not be a small count;
-- measures of one stage in one cell (this module): any total of outcomes that follows from the shown
-  numerators and denominators by linear algebra may not be a small count, and a hidden measure's numerator
-  may not follow from the others.
+- measures of one stage with one denominator are a family (`metric_family`): a hidden cell's denominator counts
+  as shown while a measure of its family shows it in the place (the checks add denominators up that way), and a
+  group's hide takes the cell's family with it, so that its denominator really goes;
+- the loop below alternates checks until none hides anything more:
+  - groups tied by addition (etl/sql/suppression/): no group may have exactly one hidden cell, and what is
+    hidden in a group, summed, may not be a small count;
+  - measures of one stage in one cell (this module): any total of outcomes that follows from the shown
+    numerators and denominators, and the outcomes a reader knows to be zero, by linear algebra may not be a
+    small count, and a hidden measure's numerator may not follow from the others;
+  - groups across the measures of a stage: what a group hides in each measure is read as a cell of its own, to
+    which the same algebra applies.
 
-Each unsafe case hides one more cell, the one that closes the gap with the fewest cases. Hiding only ever
-grows, so the loop ends; the statistical agencies' cell-suppression practice does the same, greedily.
+Each unsafe case hides one more cell, the one that closes the gap (an `unknown` or `other` group first, then the
+fewest cases). Hiding only ever grows, so the loop ends.
 """
 
 from __future__ import annotations
@@ -32,6 +38,9 @@ SUPPRESSION_SQL = SQL_DIR / "suppression"
 MAX_PASSES = 200
 POPULATION_OUTCOMES = frozenset({"adult_population"})  # census figures, not counts of anyone
 STAGE_REASON = "hidden so that a suppressed count cannot be worked out from this cell's other measures"
+SIBLING_REASON = "hidden with the measures that share its denominator, hidden so that a suppressed count cannot be " \
+                 "worked out from the totals"
+JOINT_REASON = "hidden so that a suppressed count cannot be worked out from totals across this stage's measures"
 STAGE_BATCH_ROWS = 1_000_000  # stage cells per numpy batch (_stage_violations)
 BUCKETS = 4096  # batches are unions of these hash buckets of places
 PLACE = 1 << 39  # cell_id = measure * PLACE + place (etl/sql/suppression/10_cells.sql)
@@ -46,6 +55,17 @@ class Stage:
     codes: tuple[int, ...]  # metric_definition.sort_order, ascending: the measure's bits in a cell key
     numerators: tuple[frozenset[str], ...]
     denominators: tuple[frozenset[str], ...]
+    unavailable: tuple[frozenset[str], ...] = ()  # metric_definition.unavailable_if
+
+    def zeros(self, present: tuple[int, ...]) -> frozenset[str]:
+        """Outcomes a reader knows to be zero in a cell from which measures it has: a measure's `unavailable_if`
+        outcomes when it is there; a missing measure's numerator outcomes when nothing there rules it out (the
+        source reports none of them, or the cell's denominator for it is zero)."""
+        ruled_out = set().union(*(self.unavailable[m] for m in present)) if self.unavailable else set()
+        for m in range(len(self.metrics)):
+            if m not in present and self.unavailable and self.unavailable[m] <= ruled_out:
+                ruled_out |= self.numerators[m]
+        return frozenset(ruled_out & set(self.outcomes))
 
     @property
     def outcomes(self) -> tuple[str, ...]:
@@ -60,6 +80,7 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
     """
     sqlfiles.run_folder(con, SUPPRESSION_SQL, threshold, pattern="[12]*.sql")
     stages = _stages(con)
+    _families(con, stages)
     # As with the groups (20_groups.sql): only a place with a shown measure can reveal anything, and hiding only
     # grows, so the cells the stage check reads in every pass are those of places with one now: listed once here
     # (a few percent of the cells at 1 million cases), not found again in every cell by every pass.
@@ -72,6 +93,7 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
                 {"place": PLACE, "buckets": BUCKETS,
                  "stages": [s.name for s in stages.values() if len(s.metrics) >= 2]})
     con.execute("CREATE OR REPLACE TEMP TABLE complement_hidden (cell_id BIGINT, reason VARCHAR)")
+    sqlfiles.run_file(con, SUPPRESSION_SQL / "family_shown.sql", threshold)
     counts = {"primary": con.execute("SELECT count(*) FROM metric_cell WHERE hidden").fetchone()[0],
               "groups": 0, "stages": 0}
     # The groups a pass reads (30_group_violations.sql): at first every group with a hidden cell, then those with
@@ -84,18 +106,32 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
         sqlfiles.run_file(con, SUPPRESSION_SQL / "30_group_violations.sql", threshold)
         by_stage = _stage_violations(con, stages, threshold, everything=everything)
         everything = False
+        by_joint = _joint_group_violations(con, stages, threshold)
         con.register("stage_hide_frame", pd.DataFrame({"cell_id": by_stage}))
+        con.register("joint_hide_frame", pd.DataFrame({"cell_id": by_joint}))
+        # A hide in a group closes a gap in the denominators too: the measures sharing the denominator go with it.
+        con.execute("""CREATE OR REPLACE TEMP TABLE group_hide AS
+                       SELECT cell_id, reason FROM group_hide
+                       UNION ALL
+                       SELECT DISTINCT cell_id::BIGINT, $reason FROM joint_hide_frame
+                       WHERE cell_id NOT IN (SELECT cell_id FROM group_hide)""", {"reason": JOINT_REASON})
+        _siblings(con, "group_hide")
         con.execute("""CREATE OR REPLACE TEMP TABLE touched AS
                        SELECT cell_id, reason FROM group_hide
                        UNION ALL
+                       SELECT cell_id, reason FROM sibling
+                       UNION ALL
                        SELECT DISTINCT cell_id::BIGINT, $reason FROM stage_hide_frame
-                       WHERE cell_id NOT IN (SELECT cell_id FROM group_hide)""", {"reason": STAGE_REASON})
+                       WHERE cell_id NOT IN (SELECT cell_id FROM group_hide)
+                         AND cell_id NOT IN (SELECT cell_id FROM sibling)""", {"reason": STAGE_REASON})
         con.unregister("stage_hide_frame")
+        con.unregister("joint_hide_frame")
         by_group, hides = con.execute("SELECT (SELECT count(*) FROM group_hide), count(*) FROM touched").fetchone()
         if hides == 0:
             counts["passes"] = passes
             sqlfiles.run_file(con, SUPPRESSION_SQL / "40_published_cell.sql", threshold)
             con.execute("DROP TABLE stage_base")
+            con.execute("DROP TABLE IF EXISTS sibling")
             return counts
         counts["groups"] += by_group
         counts["stages"] += hides - by_group
@@ -107,14 +143,41 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
 
 
 def _stages(con: duckdb.DuckDBPyConnection) -> dict[str, Stage]:
-    rows = con.execute("""SELECT stage, metric_id, sort_order, numerator_outcomes, denominator_outcomes
+    rows = con.execute("""SELECT stage, metric_id, sort_order, numerator_outcomes, denominator_outcomes,
+                                 unavailable_if
                           FROM metric_definition ORDER BY stage, sort_order""").fetchall()
     out = {}
     for stage, group in itertools.groupby(rows, key=lambda r: r[0]):
         items = list(group)
         out[stage] = Stage(stage, tuple(r[1] for r in items), tuple(r[2] for r in items),
-                           tuple(frozenset(r[3]) for r in items), tuple(frozenset(r[4]) for r in items))
+                           tuple(frozenset(r[3]) for r in items), tuple(frozenset(r[4]) for r in items),
+                           tuple(frozenset(r[5]) for r in items))
     return out
+
+
+def _families(con: duckdb.DuckDBPyConnection, stages: dict[str, Stage]) -> None:
+    """`metric_family`: measures of one stage with one denominator are one family (a denominator shown by one
+    measure is shown, whatever another measure of the family hides)."""
+    rows = [(code, f"{stage.name}:{'|'.join(sorted(den))}")
+            for stage in stages.values() for code, den in zip(stage.codes, stage.denominators, strict=True)]
+    con.execute("CREATE OR REPLACE TEMP TABLE metric_family (metric_code INTEGER, family INTEGER)")
+    names = {name: i for i, name in enumerate(dict.fromkeys(name for _, name in rows))}
+    if rows:
+        con.executemany("INSERT INTO metric_family VALUES (?, ?)", [(code, names[name]) for code, name in rows])
+
+
+def _siblings(con: duckdb.DuckDBPyConnection, hidden: str) -> None:
+    """`sibling`: the shown cells of the families (one place) of the cells in table `hidden`, with their reason (a
+    shown cell lies in a place with a shown measure: in `stage_base`)."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE sibling AS
+        WITH h AS (SELECT DISTINCT t.cell_id % $place AS place, f.family
+                   FROM {hidden} t JOIN metric_family f ON f.metric_code = t.cell_id // $place),
+        candidate AS (SELECT f.metric_code::BIGINT * $place + h.place AS cell_id
+                      FROM h JOIN metric_family f USING (family))
+        SELECT c.cell_id, $reason AS reason FROM stage_base c SEMI JOIN candidate USING (cell_id)
+        WHERE NOT c.hidden AND c.cell_id NOT IN (SELECT cell_id FROM complement_hidden)
+          AND c.cell_id NOT IN (SELECT cell_id FROM {hidden})""", {"place": PLACE, "reason": SIBLING_REASON})
 
 
 # --- measures of one stage in one cell -----------------------------------------------------------------------------
@@ -154,8 +217,28 @@ def _stage_violations(con: duckdb.DuckDBPyConnection, stages: dict[str, Stage], 
     return np.concatenate(found).astype(np.int64) if found else np.zeros(0, dtype=np.int64)
 
 
-def _violations_in(stage: Stage, arrays: dict[str, np.ndarray], threshold: int) -> np.ndarray:
-    """One stage's cells as arrays (a row per place, a column per measure); one hide per unsafe place."""
+def _joint_group_violations(con: duckdb.DuckDBPyConnection, stages: dict[str, Stage], threshold: int) -> np.ndarray:
+    """Groups tied by addition, read across the measures of a stage together: what is hidden in a group (its total
+    minus its shown parts) for each measure is a cell of its own, to which the stage algebra applies (the hidden
+    groups' trial acquittals = their trials minus their trial convictions, from the trial rate and the plea share).
+    One hide per unsafe group: its shown part with the fewest cases, `unknown` and `other` groups first."""
+    sqlfiles.run_file(con, SUPPRESSION_SQL / "35_joint_cells.sql", threshold, {"place": PLACE})
+    found = []
+    for stage in stages.values():
+        if len(stage.metrics) < 2:
+            continue
+        arrays = con.execute("SELECT place, metric_code, cell_id, hidden, numerator, denominator FROM joint_cell "
+                             "WHERE list_contains($codes, metric_code)", {"codes": list(stage.codes)}).fetchnumpy()
+        if len(arrays["cell_id"]):
+            found.append(_violations_in(stage, arrays, threshold, reveal=False))
+    con.execute("DROP TABLE joint_cell")
+    return np.concatenate(found).astype(np.int64) if found else np.zeros(0, dtype=np.int64)
+
+
+def _violations_in(stage: Stage, arrays: dict[str, np.ndarray], threshold: int, *, reveal: bool = True) -> np.ndarray:
+    """One stage's cells as arrays (a row per place, a column per measure); one hide per unsafe place. `reveal`:
+    a hidden measure whose numerator follows from the others is unsafe too (for a cell; not for a group's
+    hidden remainder, which is no published cell)."""
     places, row = np.unique(arrays["place"], return_inverse=True)
     col = np.searchsorted(np.array(stage.codes), arrays["metric_code"])
     shape = (len(places), len(stage.metrics))
@@ -167,18 +250,23 @@ def _violations_in(stage: Stage, arrays: dict[str, np.ndarray], threshold: int) 
     den[row, col] = np.asarray(arrays["denominator"], dtype=float)
     cell[row, col] = np.asarray(arrays["cell_id"], dtype=np.int64)
     shown = present & ~hidden
-    masks = (shown * (1 << np.arange(len(stage.metrics)))).sum(axis=1)
+    bits = 1 << np.arange(len(stage.metrics))
+    masks = (shown * bits).sum(axis=1) | ((present * bits).sum(axis=1) << len(stage.metrics))
     hides: list[int] = []
-    for mask in np.unique(masks):
-        rows = np.flatnonzero(masks == mask)
-        plan = _plan(stage, int(mask))
+    for key in np.unique(masks):
+        rows = np.flatnonzero(masks == key)
+        # a group's remainder has no measure missing for want of a source: only a cell's tell of zeros
+        plan = _plan(stage, int(key) & ((1 << len(stage.metrics)) - 1),
+                     int(key) >> len(stage.metrics) if reveal else -1)
         if not plan.sets:
             continue
-        values = np.stack([num[rows, m] if part == "num" else den[rows, m] for m, part in plan.values], axis=1)
+        values = np.stack([num[rows, m] if part == "num" else den[rows, m] if part == "den" else np.zeros(len(rows))
+                           for m, part in plan.values], axis=1)
         derived = np.round(values @ plan.weights.T, 6)  # rows x derivable sets
         unsafe = (derived >= 0.5) & (derived < threshold - 0.5)
         for i, measures in enumerate(plan.hidden_revealed):  # a hidden measure's numerator follows from the others
-            unsafe[:, i] |= np.any(hidden[rows][:, measures], axis=1)
+            if reveal:
+                unsafe[:, i] |= np.any(hidden[rows][:, measures], axis=1)
         bad = np.flatnonzero(unsafe.any(axis=1))
         if bad.size == 0:
             continue
@@ -203,9 +291,13 @@ class Plan:
 
 
 @cache
-def _plan(stage: Stage, mask: int) -> Plan:
+def _plan(stage: Stage, mask: int, present: int) -> Plan:
+    """`mask`: the measures shown; `present`: the measures the cell has at all (shown or hidden), which tell a
+    reader which outcomes are zero (Stage.zeros); -1: no zeros are inferred."""
     shown = tuple(i for i in range(len(stage.metrics)) if mask >> i & 1)
-    values, vectors = _shown_vectors(stage, shown)
+    zeros = stage.zeros(tuple(i for i in range(len(stage.metrics)) if present >> i & 1)) if present >= 0 \
+        else frozenset()
+    values, vectors = _shown_vectors(stage, shown, zeros)
     outcomes = stage.outcomes
     sets, weights, revealed, breakers = [], [], [], []
     for size in range(1, len(outcomes) + 1):
@@ -222,19 +314,27 @@ def _plan(stage: Stage, mask: int) -> Plan:
             weights.append(w if not target & POPULATION_OUTCOMES else np.zeros_like(w))
             revealed.append(numerator_of)
             breakers.append(tuple(m for m in shown
-                                  if _solve(_shown_vectors(stage, tuple(x for x in shown if x != m))[1], stage,
-                                            target) is None))
+                                  if _solve(_shown_vectors(stage, tuple(x for x in shown if x != m), zeros)[1],
+                                            stage, target) is None))
     return Plan(shown, tuple(values), tuple(sets),
                 np.array(weights).reshape(len(sets), len(values)), tuple(revealed), tuple(breakers))
 
 
-def _shown_vectors(stage: Stage, shown: tuple[int, ...]) -> tuple[list[tuple[int, str]], list[frozenset[str]]]:
+def _shown_vectors(stage: Stage, shown: tuple[int, ...],
+                   zeros: frozenset[str] = frozenset()) -> tuple[list[tuple[int, str]], list[frozenset[str]]]:
+    """The shown numbers as outcome sets, and each outcome known to be zero as a set of one (value 0)."""
     values, vectors = [], []
     for m in shown:
         for part, outcomes in (("num", stage.numerators[m]), ("den", stage.denominators[m])):
             if outcomes not in vectors:
                 values.append((m, part))
                 vectors.append(outcomes)
+    if not vectors:
+        return values, vectors
+    for outcome in sorted(zeros):
+        if frozenset({outcome}) not in vectors:
+            values.append((-1, "zero"))
+            vectors.append(frozenset({outcome}))
     return values, vectors
 
 

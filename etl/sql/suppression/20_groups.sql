@@ -62,3 +62,4 @@ SELECT * FROM shown_member SEMI JOIN (
 DROP TABLE shown_member;
 DROP TABLE shown_group;
 DROP VIEW every_member;
+
