@@ -211,10 +211,8 @@ class Server:
                 if f"Port {self.port} is not available" in self.log_path.read_text(errors="replace"):
                     raise PortTaken(f"port {self.port} was taken before streamlit could listen on it")
                 raise RuntimeError(f"streamlit exited with {self.proc.returncode}; see {self.log_path}")
-            with contextlib.suppress(OSError), \
-                    urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return self
+            if healthy(self.url):
+                return self
             time.sleep(0.3)
         self.stop()
         raise RuntimeError(f"streamlit did not answer on {self.url} within {timeout}s; see {self.log_path}")
@@ -223,22 +221,36 @@ class Server:
         return tree_rss(self.proc.pid) if self.proc else 0
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGTERM)  # its own session: only what this Popen started
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=5)
+        if self.proc is not None:
+            stop_group(self.proc, timeout=15)
 
     def __enter__(self) -> Server:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def healthy(url: str) -> bool:
+    """Whether the Streamlit health endpoint at `url` (the app itself or a proxy in front of it) answers 200."""
+    with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+        return response.status == 200
+    return False
+
+
+def stop_group(proc: subprocess.Popen, *, timeout: float) -> None:
+    """End a process started in its own session, and only what it started: SIGTERM to its process group, SIGKILL
+    if it has not exited within `timeout` seconds. Nothing to do if it already exited."""
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
 
 
 @contextlib.contextmanager

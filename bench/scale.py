@@ -16,10 +16,8 @@ nginx is installed with apt-get when missing and we are root; otherwise this par
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
 import subprocess
 import time
 import urllib.request
@@ -29,7 +27,20 @@ from typing import Any
 
 import psutil
 
-from bench.common import APP, PYTHON, WORK_DIR, Server, free_port, log, quick, rounded, tree_cpu_seconds, write_result
+from bench.common import (
+    APP,
+    PYTHON,
+    WORK_DIR,
+    Server,
+    free_port,
+    healthy,
+    log,
+    quick,
+    rounded,
+    stop_group,
+    tree_cpu_seconds,
+    write_result,
+)
 from bench.load import SERVER_ENV, SERVER_OPTIONS, Target, run_level, targets
 from bench.protocol import Session
 
@@ -176,24 +187,15 @@ class Nginx:
                                      stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), \
-                    urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return self
+            if healthy(self.url):
+                return self
             time.sleep(0.2)
         self.stop()
         raise RuntimeError("nginx did not answer in 30 s")
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=5)
+        if self.proc:
+            stop_group(self.proc, timeout=10)
 
     def __enter__(self) -> Nginx:
         return self.start()

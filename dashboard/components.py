@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import db, navigation, permalinks
+from dashboard.charts import trends
 from dashboard.charts.common import download_config, safe_filename
 from dashboard.charts.tables import md_escape
 
@@ -210,3 +211,26 @@ def pick_entity(view: permalinks.View, *, title: str, label: str, labels: Mappin
         return
     permalinks.write(view.with_(**{field: (chosen,)}))
     st.rerun()
+
+
+def view_controls(view: permalinks.View, with_data: list[str], label_of: Mapping[str, str], *,
+                  years: tuple[int, int], chosen: tuple[int, int], years_label: str, key_prefix: str,
+                  ident: str) -> tuple[str | None, str, int, int]:
+    """The measure, breakdown and year-range pickers the county and prosecutor pages share, opening on the link's
+    choices: (metric, by, first year, last year). No year slider when the data cover one year."""
+    first_year, last_year = years
+    default_metric = view.metric if view.metric in with_data else (with_data[0] if with_data else None)
+    st.subheader("Choose what to show")
+    left, right = st.columns(2)
+    with left:
+        metric = st.selectbox("Measure", options=with_data, format_func=label_of.get, key=f"{key_prefix}metric-{ident}",
+                              index=with_data.index(default_metric) if default_metric else None)
+    with right:
+        by = st.selectbox("Break down by", options=list(permalinks.DIMENSIONS),
+                          index=list(permalinks.DIMENSIONS).index(view.by), format_func=trends.DIMENSION_LABELS.get,
+                          key=f"{key_prefix}by-{ident}")
+    y0, y1 = chosen
+    if first_year < last_year:
+        y0, y1 = st.select_slider(years_label, options=list(range(first_year, last_year + 1)), value=chosen,
+                                  key=f"{key_prefix}years-{ident}")
+    return metric, by, y0, y1

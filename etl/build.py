@@ -313,14 +313,6 @@ def _publish(tmp: Path, out: Path) -> None:
         os.close(directory)
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _retrieved_at(config: SourceConfig, files: list[Path], raw_dir: Path) -> datetime | None:
     """When the files were retrieved: as the source folder states, else as `etl fetch` recorded, else their
     modification time."""
@@ -367,7 +359,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, config: SourceConfig, raw_dir: 
     if unknown:
         report.unknown_codes[config.source_id] = unknown
         notes.append("unknown codes rejected: " + "; ".join(f"{k} ({v})" for k, v in sorted(unknown.items())))
-    combined = hashlib.sha256("".join(_file_sha256(p) for p in files).encode()).hexdigest()
+    combined = hashlib.sha256("".join(fetch.sha256_file(p) for p in files).encode()).hexdigest()
     con.execute(
         "INSERT INTO source VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [config.source_id, config.title, config.publisher, config.url, config.license,
@@ -430,7 +422,7 @@ def _insert_result(con: duckdb.DuckDBPyConnection, config: SourceConfig, path: P
             con.unregister("incoming")
     excluded = sum(1 for r in result.rejections if r.kind == "excluded")
     con.execute("INSERT INTO source_file VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [config.source_id, result.file, _file_sha256(path), path.stat().st_size, result.rows_read,
+                [config.source_id, result.file, fetch.sha256_file(path), path.stat().st_size, result.rows_read,
                  result.rows_loaded, result.rows_rejected, excluded])
 
 

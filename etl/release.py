@@ -10,7 +10,6 @@ every file, every metric's definition and caveat, and every source with its lice
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import shutil
@@ -20,6 +19,7 @@ from typing import Any
 import duckdb
 
 from etl import public
+from etl.fetch import sha256_file
 
 COLUMNS_CSV = public.PUBLIC_SQL / "columns.csv"
 # Hidden cells carry no number: the release leaves them out instead of shipping rows of empty values.
@@ -125,11 +125,11 @@ def _write_table(con: duckdb.DuckDBPyConnection, folder: Path, table: str,
     about = table_description(table) + (" Hidden cells are left out of this file." if where else "")
     return [
         {"name": f"{table}-csv", "path": text.name, "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-         "description": about, "rows": rows, "bytes": text.stat().st_size, "hash": f"sha256:{_sha256(text)}",
+         "description": about, "rows": rows, "bytes": text.stat().st_size, "hash": f"sha256:{sha256_file(text)}",
          "schema": {"fields": text_fields}},
         {"name": f"{table}-parquet", "path": parquet.name, "format": "parquet",
          "mediatype": "application/vnd.apache.parquet", "description": about, "rows": rows,
-         "bytes": parquet.stat().st_size, "hash": f"sha256:{_sha256(parquet)}", "schema": {"fields": fields}},
+         "bytes": parquet.stat().st_size, "hash": f"sha256:{sha256_file(parquet)}", "schema": {"fields": fields}},
     ]
 
 
@@ -197,14 +197,6 @@ def _markdown(package: dict[str, Any]) -> str:
 
 def _cell(value: object) -> str:
     return "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _quoted(path: Path) -> str:

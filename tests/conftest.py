@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 from pathlib import Path
 
@@ -27,6 +28,14 @@ def shared_file(shared: Path, relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent from the shared data folder")
     return path
+
+
+def gzip_with_column_renamed(fixture: Path, out: Path, column: str, new_name: str) -> str:
+    """Write a copy of a gzipped CSV fixture to `out` with one header column renamed, so a reader meets a file
+    missing `column`; returns the copy's text."""
+    text = gzip.decompress(fixture.read_bytes()).decode("utf-8").replace(column, new_name, 1)
+    out.write_bytes(gzip.compress(text.encode("utf-8")))
+    return text
 
 
 DEMO_TEST_CASES = 40_000

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import time
 from datetime import date
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 from etl.sources.base import FileResult, SourceError
 from etl.sources.okaloosa import OkaloosaClerk, _charge_outcome
 from etl.vocab import load_mapping
-from tests.conftest import FIXTURES, shared_file
+from tests.conftest import FIXTURES, gzip_with_column_renamed, shared_file
 
 FIXTURE = FIXTURES / "okaloosa_clerk" / "okaloosa_clerk_criminal_2015_2019_synthetic.csv.gz"
 
@@ -107,9 +106,8 @@ def test_charge_rules(prosecutor: str, court: str, expected: tuple[str, str]) ->
 
 
 def test_missing_column_is_a_whole_file_error(tmp_path: Path) -> None:
-    text = gzip.decompress(FIXTURE.read_bytes()).decode("utf-8").replace("Court Action", "Court Result", 1)
     path = tmp_path / "okaloosa_clerk_criminal_renamed.csv.gz"
-    path.write_bytes(gzip.compress(text.encode("utf-8")))
+    gzip_with_column_renamed(FIXTURE, path, "Court Action", "Court Result")
     with pytest.raises(SourceError) as error:
         OkaloosaClerk().read([path])
     assert error.value.column == "Court Action"

@@ -13,7 +13,7 @@ import pytest
 
 from etl.sources.base import FileResult, SourceError
 from etl.sources.phl_filings import PhiladelphiaFilings
-from tests.conftest import FIXTURES, shared_file
+from tests.conftest import FIXTURES, gzip_with_column_renamed, shared_file
 
 FIXTURE = FIXTURES / "phl_filings" / "phl_new_criminal_filings_2022-01_2022-03.csv.gz"
 
@@ -81,9 +81,8 @@ def test_fixture_outcomes_dimensions_and_latest_version(fixture_result: FileResu
 
 
 def test_missing_column_and_fake_gzip_are_whole_file_errors(tmp_path: Path) -> None:
-    text = gzip.decompress(FIXTURE.read_bytes()).decode("utf-8").replace("bail_type", "bail_kind", 1)
     renamed = tmp_path / "phl_new_criminal_filings_renamed.csv.gz"
-    renamed.write_bytes(gzip.compress(text.encode("utf-8")))
+    text = gzip_with_column_renamed(FIXTURE, renamed, "bail_type", "bail_kind")
     with pytest.raises(SourceError) as error:
         PhiladelphiaFilings().read([renamed])
     assert error.value.column == "bail_type"

@@ -12,7 +12,6 @@ from datetime import date
 import streamlit as st
 
 from dashboard import components, db, navigation, permalinks
-from dashboard.charts import trends
 from dashboard.content import Block, county, md
 
 
@@ -49,24 +48,14 @@ def main() -> None:
     with_data, label_of = list(base.with_data), base.label_of
     first_year, last_year = base.first_year, base.last_year
     view, notes = _clamp_years(view, first_year, last_year)
-    st.subheader("Choose what to show")
-    left, right = st.columns(2)
-    with left:
-        default_metric = view.metric if view.metric in with_data else (with_data[0] if with_data else None)
-        if view.metric and view.metric not in with_data:
-            notes.append(f"This county has no published values of {label_of.get(view.metric, view.metric)}; "
-                         "showing another measure.")
-        metric = st.selectbox("Measure", options=with_data, format_func=label_of.get, key=f"metric-{fips}",
-                              index=with_data.index(default_metric) if default_metric else None)
-    with right:
-        by = st.selectbox("Break down by", options=list(permalinks.DIMENSIONS),
-                          index=list(permalinks.DIMENSIONS).index(view.by), format_func=trends.DIMENSION_LABELS.get,
-                          key=f"by-{fips}")
-    if first_year < last_year:
-        y0, y1 = st.select_slider("Years", options=list(range(first_year, last_year + 1)),
-                                  value=(view.year_from or first_year, view.year_to or last_year), key=f"years-{fips}")
-    else:
-        y0 = y1 = first_year
+    if view.metric and view.metric not in with_data:
+        notes.append(f"This county has no published values of {label_of.get(view.metric, view.metric)}; "
+                     "showing another measure.")
+    metric, by, y0, y1 = components.view_controls(
+        view, with_data, label_of, years=(first_year, last_year),
+        chosen=(view.year_from or first_year, view.year_to or last_year), years_label="Years", key_prefix="",
+        ident=fips)
+    if first_year == last_year:
         st.caption(f"Data cover {first_year} only.")
     ranged = (y0, y1) != (first_year, last_year)
     view = view.with_(metric=metric if with_data and metric != with_data[0] else None,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import components, db, navigation, permalinks
-from dashboard.charts import trends
 from dashboard.content import Block, md, prosecutor
 
 
@@ -62,19 +61,9 @@ def main() -> None:
     if view.metric and view.metric not in with_data:
         notes.append(f"There are no published values of {label_of.get(view.metric, view.metric)} for this office; "
                      "showing another measure.")
-    default_metric = view.metric if view.metric in with_data else (with_data[0] if with_data else None)
-    st.subheader("Choose what to show")
-    left, right = st.columns(2)
-    with left:
-        metric = st.selectbox("Measure", options=with_data, format_func=label_of.get, key=f"p-metric-{pid}",
-                              index=with_data.index(default_metric) if default_metric else None)
-    with right:
-        by = st.selectbox("Break down by", options=list(permalinks.DIMENSIONS),
-                          index=list(permalinks.DIMENSIONS).index(view.by), format_func=trends.DIMENSION_LABELS.get,
-                          key=f"p-by-{pid}")
-    if first_year < last_year:
-        y0, y1 = st.select_slider("Years (for the trend)", options=list(range(first_year, last_year + 1)),
-                                  value=(y0, y1), key=f"p-years-{pid}")
+    metric, by, y0, y1 = components.view_controls(
+        view, with_data, label_of, years=(first_year, last_year), chosen=(y0, y1),
+        years_label="Years (for the trend)", key_prefix="p-", ident=pid)
     ranged = (y0, y1) != (first_year, last_year)
     view = view.with_(metric=metric if with_data and metric != with_data[0] else None, by=by,
                       year_from=y0 if ranged else None, year_to=y1 if ranged else None,

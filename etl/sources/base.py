@@ -220,6 +220,15 @@ class FileResult:
             kind=kind,
         ))
 
+    def reject_repeat(self, record: Record, seen: dict[Any, int], key: Any, what: str, *, column: str) -> bool:
+        """True, with the row rejected as a duplicate, when `key` is already in `seen` (key -> first line);
+        else records this line. A repeated row is never merged or overwritten, so the first one stands."""
+        if key in seen:
+            self.reject(record, f"{what} repeated (first on line {seen[key]})", column=column, kind="duplicate")
+            return True
+        seen[key] = record.line
+        return False
+
     def unknown(self, record: Record, column: str, value: str) -> None:
         """An unknown code: rejected, and counted so the build can report every unknown value."""
         self.unknown_codes[(column, _limit(scrub(value), REASON_LIMIT))] += 1

@@ -97,11 +97,8 @@ class CensusPopulation(Adapter):
             if problem:
                 result.reject(record, problem[1], column=problem[0])
                 continue
-            if fips in seen:
-                result.reject(record, f"FIPS {fips} repeated (first on line {seen[fips]})", column="fips",
-                              kind="duplicate")
+            if result.reject_repeat(record, seen, fips, f"FIPS {fips}", column="fips"):
                 continue
-            seen[fips] = record.line
             rows = {"all": total, "black": black}
             rows.update({race: sum(counts[c] for c in columns) for race, columns in RACE_SUMS.items()})
             for race, population in rows.items():

@@ -87,11 +87,8 @@ class CountyGeography(Adapter):
                 column, reason = problem
                 result.reject(record, reason, column=column)
                 continue
-            if fips in seen:
-                result.reject(record, f"FIPS {fips} repeated (first on line {seen[fips]})", column="fips",
-                              kind="duplicate")
+            if result.reject_repeat(record, seen, fips, f"FIPS {fips}", column="fips"):
                 continue
-            seen[fips] = record.line
             result.emit("county", {**values, "lat": float(values["lat"]), "lon": float(values["lon"])})
             result.accept()
 

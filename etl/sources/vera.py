@@ -106,11 +106,9 @@ class VeraIncarcerationTrends(Adapter):
                 result.reject(record, bad[1], column=bad[0])
                 continue
             key = (fips, *period)
-            if key in seen:
-                result.reject(record, f"county {fips} {period[1]} {period[0].isoformat()} repeated "
-                              f"(first on line {seen[key]})", column="fips", kind="duplicate")
+            if result.reject_repeat(record, seen, key, f"county {fips} {period[1]} {period[0].isoformat()}",
+                                    column="fips"):
                 continue
-            seen[key] = record.line
             if not values:
                 empty += 1
             for measure, race, number in values:

@@ -22,11 +22,7 @@ HOSTILE = [
 ]
 
 
-@pytest.fixture
-def warehouse(demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PAD_WAREHOUSE", str(demo_warehouse))
-    monkeypatch.setattr("dashboard.components.image_export_available", lambda: False)
-    return demo_warehouse
+pytestmark = pytest.mark.usefixtures("no_image_export")
 
 
 def lines(chart: dict) -> set[str]:
@@ -104,9 +100,7 @@ def test_bad_and_hostile_parameters(warehouse: Path, params: dict, expected: str
         assert len(at.multiselect(key="compare-fips").value) == 4
 
 
-def test_real_foxx_and_boudin(real_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PAD_WAREHOUSE", str(real_warehouse))
-    monkeypatch.setattr("dashboard.components.image_export_available", lambda: False)
+def test_real_foxx_and_boudin(real: Path) -> None:
     at = open_page("compare", id="kim-foxx,chesa-boudin", metric="declination_rate")
     assert not at.exception
     table = at.dataframe[0].value

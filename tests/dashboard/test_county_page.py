@@ -27,12 +27,7 @@ from tests.dashboard.apptest_pages import (
 COOK = "17031"
 
 
-@pytest.fixture
-def warehouse(demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PAD_WAREHOUSE", str(demo_warehouse))
-    # Server-side PNG/SVG rendering takes seconds per chart; the map page's tests cover it once.
-    monkeypatch.setattr("dashboard.components.image_export_available", lambda: False)
-    return demo_warehouse
+pytestmark = pytest.mark.usefixtures("no_image_export")
 
 
 def office_people(path: Path, fips: str) -> list[tuple[str, str]]:
@@ -187,13 +182,6 @@ def test_years_in_the_wrong_order_or_outside_the_data(warehouse: Path) -> None:
 
 
 # --- the real warehouse: the sources' own figures ---------------------------------------------------------------
-
-
-@pytest.fixture
-def real(real_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PAD_WAREHOUSE", str(real_warehouse))
-    monkeypatch.setattr("dashboard.components.image_export_available", lambda: False)
-    return real_warehouse
 
 
 @pytest.mark.parametrize("metric", ["dismissal_rate", "conviction_rate"])

@@ -7,19 +7,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from dashboard.content.elections import share_text
 from tests.dashboard.apptest_pages import messages, open_page, sql, texts
 
 PHILADELPHIA = "42101"
-
-
-@pytest.fixture
-def real(real_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PAD_WAREHOUSE", str(real_warehouse))
-    monkeypatch.setattr("dashboard.components.image_export_available", lambda: False)
-    return real_warehouse
 
 
 def test_philadelphia_says_krasner_won_2025_with_his_share_and_the_next_election(real: Path) -> None:

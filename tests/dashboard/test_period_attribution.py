@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.charts import maps, trends
@@ -99,13 +98,6 @@ def test_trend_rings_and_labels_a_part_year() -> None:
 
 
 # --- the real warehouse, as a voter sees it ------------------------------------------------------------------
-
-
-@pytest.fixture
-def real(real_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PAD_WAREHOUSE", str(real_warehouse))
-    monkeypatch.setattr("dashboard.components.image_export_available", lambda: False)
-    return real_warehouse
 
 
 def _summary(fips: str) -> str:

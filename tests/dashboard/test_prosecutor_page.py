@@ -22,11 +22,7 @@ HOSTILE = [
 ]
 
 
-@pytest.fixture
-def warehouse(demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PAD_WAREHOUSE", str(demo_warehouse))
-    monkeypatch.setattr("dashboard.components.image_export_available", lambda: False)
-    return demo_warehouse
+pytestmark = pytest.mark.usefixtures("no_image_export")
 
 
 def current_cook(path: Path) -> tuple[str, str]:
@@ -127,13 +123,6 @@ def test_bad_and_hostile_parameters(warehouse: Path, params: dict, expected: str
 
 
 # --- the real warehouse -----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def real(real_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PAD_WAREHOUSE", str(real_warehouse))
-    monkeypatch.setattr("dashboard.components.image_export_available", lambda: False)
-    return real_warehouse
 
 
 def test_real_kim_foxx_against_anita_alvarez(real: Path) -> None:
