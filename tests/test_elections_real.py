@@ -147,3 +147,17 @@ def test_contested_map_measures_cover_the_country(con) -> None:
     assert rows["years_since_contested"] >= 500
     states = con.execute("SELECT count(DISTINCT left(fips, 2)) FROM county_election_measure").fetchone()[0]
     assert states >= 30
+
+
+def test_ballot_tallies_are_never_candidates_nor_a_county_office(con) -> None:
+    """New York's returns list ballots by kind ('Public Counter', 'Emergency', 'Affidavit') beside the candidates:
+    counted as candidates they made a derived 'Public Counter' the Bronx's prosecutor, ahead of Darcel Clark."""
+    tallies = con.execute("""
+        SELECT DISTINCT candidate_name FROM election
+        WHERE regexp_matches(upper(candidate_name), 'PUBLIC COUNTER|^EMERGENCY$|^AFFIDAVIT$|^ABSENTEE|^FEDERAL$')
+    """).fetchall()
+    assert tallies == []
+    bronx = con.execute("""SELECT prosecutor FROM value_period
+                           WHERE scope = 'county' AND scope_id = '36005' AND year(period_start) = 2024
+                             AND metric_id = 'ror_rate'""").fetchall()
+    assert bronx == [("Darcel Clark",)]

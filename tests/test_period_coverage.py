@@ -46,7 +46,7 @@ def test_every_reported_period_is_attributed_at_its_own_grain_and_by_year(facts)
         )
         SELECT w.* FROM wanted w
         WHERE EXISTS (SELECT 1 FROM term t WHERE t.office_id = w.office_id
-                        AND t.start_date <= w.period_start + INTERVAL 1 YEAR
+                        AND t.start_date < w.period_start + INTERVAL 1 YEAR
                         AND coalesce(t.end_date, DATE '9999-12-31') >= w.period_start)
           AND NOT EXISTS (SELECT 1 FROM term_attribution ta WHERE ta.office_id = w.office_id
                             AND ta.period_start = w.period_start AND ta.period_grain = w.period_grain)

@@ -41,9 +41,11 @@ chosen AS (
 SELECT e.* FROM election e JOIN chosen USING (office_id, election_date, round, source_id);
 
 -- Each county's prosecuting office for felony cases: solicitors (misdemeanour-only offices) yield to
--- the district attorney; ties resolve to the lowest office id so the build is deterministic.
+-- the district attorney, and an office known only from election returns yields to one with a cited source;
+-- ties resolve to the lowest office id so the build is deterministic.
 CREATE TEMP TABLE county_office AS
-SELECT fips, arg_min(office_id, (o.kind LIKE 'solicitor%')::INT || office_id) AS office_id
+SELECT fips, arg_min(office_id, (o.kind LIKE 'solicitor%')::INT || (o.source_id = 'election_returns')::INT
+                                || office_id) AS office_id
 FROM office_county oc JOIN office o USING (office_id)
 GROUP BY fips;
 
