@@ -222,8 +222,11 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
 
 
 def jail_population(series_all: pd.DataFrame, y0: int, y1: int) -> pd.DataFrame:
+    """The average daily jail population of each whole year: the halving arithmetic never sets a part-year's
+    average against whole years."""
+    partial = series_all["partial"].fillna(False).astype(bool) if "partial" in series_all else False
     rows = series_all[(series_all["metric_id"] == "jail_rate_per_100k") & ~series_all["suppressed"].astype(bool)
-                      & series_all["year"].between(y0, y1)]
+                      & series_all["year"].between(y0, y1) & ~partial]
     return pd.DataFrame({"year": rows["year"].astype(int), "population": rows["numerator"]}).reset_index(drop=True)
 
 

@@ -202,3 +202,12 @@ def test_san_francisco_leads_with_jenkins_part_year_never_set_against_whole_year
 def test_a_part_year_is_never_called_a_first_full_year() -> None:
     years = _years((2017, "Kim Foxx", True, "Jan–May"))
     assert period_words(years, 2017, 2017, TERMS) == ("under Kim Foxx; Jan–May only", True)
+
+
+def test_the_jail_halving_arithmetic_uses_whole_years_only() -> None:
+    """Cook's jail data end in August 2026: its part-year average was set against 2018's whole year."""
+    from dashboard.content.county import jail_population
+
+    series = pd.DataFrame({"metric_id": "jail_rate_per_100k", "year": [2018, 2025, 2026], "suppressed": False,
+                           "numerator": [6066.0, 5500.0, 5846.0], "partial": [False, False, True]})
+    assert list(jail_population(series, 2018, 2026)["year"]) == [2018, 2025]
