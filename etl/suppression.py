@@ -198,7 +198,7 @@ def _stage_violations(con: duckdb.DuckDBPyConnection, stages: dict[str, Stage], 
         params = {"stage": stage.name, **({} if everything else {"place": PLACE, "codes": list(stage.codes)})}
         # Places are independent, so they are read in batches of whole places (by a hash of the place, kept as
         # `bucket` so each batch's scan does no hashing): the arrays below, several copies of every row, stay small
-        # whatever the data's size. Read whole, one stage added ~1 GB at 20 million cases, over the 2 GB goal.
+        # whatever the data's size (read whole, one stage's arrays grow with the data).
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE stage_cell AS
             SELECT * FROM (SELECT b.metric_code, b.place, b.cell_id, b.hidden OR h.cell_id IS NOT NULL AS hidden,
