@@ -38,7 +38,7 @@ def gzip_with_column_renamed(fixture: Path, out: Path, column: str, new_name: st
     return text
 
 
-DEMO_TEST_CASES = 40_000
+DEMO_TEST_CASES = 100_000
 
 
 @pytest.fixture(scope="session")

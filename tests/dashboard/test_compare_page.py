@@ -30,14 +30,14 @@ def lines(chart: dict) -> set[str]:
 
 
 def test_two_counties_side_by_side(warehouse: Path) -> None:
-    at = open_page("compare", fips="17031,48201", metric="conviction_rate")
+    at = open_page("compare", fips="17031,48201", metric="incarceration_sentence_rate")
     assert not at.exception
     assert at.multiselect(key="compare-fips").value == ["17031", "48201"]
-    assert at.selectbox(key="compare-metric").value == "conviction_rate"
-    chart = chart_titled(at, "Conviction rate")
+    assert at.selectbox(key="compare-metric").value == "incarceration_sentence_rate"
+    chart = chart_titled(at, "Incarceration sentence rate")
     with_data = sql(warehouse, """SELECT DISTINCT c.county_name || ', ' || c.state_abbr FROM metric_value v
                                   JOIN county c ON c.fips = v.scope_id WHERE v.scope = 'county'
-                                  AND v.scope_id IN ('17031', '48201') AND v.metric_id = 'conviction_rate'
+                                  AND v.scope_id IN ('17031', '48201') AND v.metric_id = 'incarceration_sentence_rate'
                                   AND v.dimension = 'all' AND NOT v.suppressed""")
     assert lines(chart) == {name for (name,) in with_data}
     assert any(t.get("fill") == "toself" for t in chart["data"]), "interval bands"
@@ -46,12 +46,12 @@ def test_two_counties_side_by_side(warehouse: Path) -> None:
     assert set(table["Measured alike"]) <= {"yes", "one value only"}, "the demo measures every county alike"
     assert not [w for w in at.warning if "Not like with like" in w.value]
     pooled = sql(warehouse, """SELECT sum(numerator), sum(denominator) FROM metric_value WHERE scope = 'county'
-                               AND scope_id = '17031' AND metric_id = 'conviction_rate' AND dimension = 'all'
+                               AND scope_id = '17031' AND metric_id = 'incarceration_sentence_rate' AND dimension = 'all'
                                AND period_grain = 'year' AND NOT suppressed""")[0]
-    cell = table.loc[table["Measure"] == "Conviction rate", "Cook, IL"].iloc[0]
+    cell = table.loc[table["Measure"] == "Incarceration sentence rate", "Cook, IL"].iloc[0]
     assert cell.startswith(trends.format_value(pooled[0] / pooled[1], "share", digits=1))
     assert f"{pooled[0]:,.0f} of {pooled[1]:,.0f} cases" in cell
-    assert dict(at.query_params) == {"fips": "17031,48201", "metric": "conviction_rate"}
+    assert dict(at.query_params) == {"fips": "17031,48201", "metric": "incarceration_sentence_rate"}
 
 
 def test_prosecutors_side_by_side(warehouse: Path) -> None:
