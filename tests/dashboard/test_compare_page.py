@@ -46,7 +46,8 @@ def test_two_counties_side_by_side(warehouse: Path) -> None:
     assert set(table["Measured alike"]) <= {"yes", "one value only"}, "the demo measures every county alike"
     assert not [w for w in at.warning if "Not like with like" in w.value]
     pooled = sql(warehouse, """SELECT sum(numerator), sum(denominator) FROM metric_value WHERE scope = 'county'
-                               AND scope_id = '17031' AND metric_id = 'incarceration_sentence_rate' AND dimension = 'all'
+                               AND scope_id = '17031' AND metric_id = 'incarceration_sentence_rate'
+                               AND dimension = 'all'
                                AND period_grain = 'year' AND NOT suppressed""")[0]
     cell = table.loc[table["Measure"] == "Incarceration sentence rate", "Cook, IL"].iloc[0]
     assert cell.startswith(trends.format_value(pooled[0] / pooled[1], "share", digits=1))
