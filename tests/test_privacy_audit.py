@@ -341,7 +341,11 @@ def _against_the_warehouse(con: duckdb.DuckDBPyConnection, rows: list[dict], k: 
             FROM shown_cells s LEFT JOIN metric_value v ON v.metric_id = s.metric_id AND v.scope = s.scope
              AND v.scope_id = s.scope_id AND v.period_grain = 'year' AND year(v.period_start) = s.year
              AND v.dimension = s.dimension AND v.dimension_value = s.dimension_value
-            WHERE s.scope_id IS NOT NULL AND (v.metric_id IS NULL OR v.suppressed <> s.suppressed
+            WHERE s.scope_id IS NOT NULL
+              -- a row of no measure in metric_value showing no counts (the map's election measures: a contest's
+              -- facts, not counts of people) has nothing to check
+              AND NOT (s.metric_id IS NULL AND s.numerator IS NULL AND s.denominator IS NULL)
+              AND (v.metric_id IS NULL OR v.suppressed <> s.suppressed
                OR coalesce(v.numerator, -1) <> coalesce(s.numerator, -1)
                OR coalesce(v.denominator, -1) <> coalesce(s.denominator, -1))""").fetchall()
         revealed = con.execute("""
