@@ -20,8 +20,8 @@ from tests.e2e.streamlit_server import streamlit_server
 from tests.figures import once_per_run, record
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xfail(strict=False, reason=(
-    "known broken since the county page's controls were shared with the prosecutor page: the scenario's click on "
-    "the Measure box opens no option list (IndexError / timeout in change_measure); to be repaired"))]
+    "known broken: the scenario's mouse click on the county page's Measure box, now below the fold under 'Who "
+    "prosecutes here', opens no option list (the keyboard does); change_measure needs repairing"))]
 
 FIPS = "17031"
 SESSIONS = 3
