@@ -1,8 +1,9 @@
 """The open data standard's two input forms, written from the vocabulary so code and documents cannot drift.
 
-`python -m etl standard` writes into docs/standard/: a Frictionless Table Schema (JSON) and a CSV template
-for each form, and VALUES.md defining every allowed value. tests/test_standard.py checks the committed
-files are what this module writes now.
+`python -m etl standard` writes into docs/standard/: a Frictionless Table Schema (JSON), a CSV template and
+an XLSX template (drop-down lists of the allowed values, a sheet defining each) for each form, and VALUES.md
+defining every allowed value. tests/test_standard.py checks the committed files are what this module writes
+now (the workbooks by their cells and lists, since a saved workbook carries its save time).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +171,90 @@ def _template(schema: dict[str, Any]) -> str:
     return out.getvalue()
 
 
+# One filled-in row per form, shown in the XLSX templates under the header (and read back by the tests).
+EXAMPLE_ROWS: dict[str, dict[str, Any]] = {
+    "aggregate-counts": {"fips": "17031", "period_start": date(2019, 1, 1), "period_grain": "year",
+                         "stage": "referral", "outcome": "declined", "n": 40, "source_outcome": "Rejected",
+                         "offense_category": "drug", "offense_level": "felony", "race": "black", "sex": "male",
+                         "age_band": "25_34", "offense_detail": "Possession of a controlled substance"},
+    "case-records": {"row_number": 1, "fips": "17031", "referral_date": date(2019, 1, 5),
+                     "referral_decision": "charged", "pretrial_date": date(2019, 1, 6),
+                     "pretrial_decision": "bail_set", "disposition_date": date(2019, 6, 1),
+                     "disposition_decision": "plea", "sentence_date": date(2019, 7, 1), "sentence_decision": "jail",
+                     "bail_requested_amount": 1000, "bail_set_amount": 500, "offense": "theft",
+                     "offense_category": "theft_property", "offense_level": "felony", "race": "black",
+                     "sex": "male", "age": 30},
+}
+DATA_SHEET, VALUES_SHEET = "data", "values"
+
+
+def value_meanings(name: str) -> list[tuple[str, str]]:
+    """(value, meaning) for every allowed value of an enum field, as VALUES.md defines them."""
+    if name == "stage":
+        return [(s, STAGE_DEFINITIONS[s]) for s in vocab.STAGES]
+    if name == "period_grain":
+        return [(g, GRAIN_DEFINITIONS[g]) for g in vocab.PERIOD_GRAINS]
+    if name == "outcome":
+        meanings: dict[str, list[str]] = {}
+        for stage, outcomes in OUTCOME_DEFINITIONS.items():
+            for outcome, meaning in outcomes.items():
+                meanings.setdefault(outcome, []).append(f"{stage}: {meaning}")
+        return [(o, "; ".join(meanings[o])) for o in sorted(meanings)]
+    return [(v, "the publisher did not say" if v == "unknown" else "") for v in vocab.FIELD_VOCAB[name]]
+
+
+def workbook(schema: dict[str, Any]) -> Any:
+    """The XLSX template of a form: sheet `data` (the header, one example row, each enum column limited to its
+    values by a drop-down list, text columns stored as text so a FIPS keeps its zero) and sheet `values`
+    (every allowed value with its meaning)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    data = book.active
+    data.title = DATA_SHEET
+    values = book.create_sheet(VALUES_SHEET)
+    values.append(["field", "value", "meaning"])
+    example = EXAMPLE_ROWS[schema["name"]]
+    fields = schema["fields"]
+    data.append([f["name"] for f in fields])
+    data.append([example.get(f["name"]) for f in fields])
+    for cell in (*data[1], *values[1]):
+        cell.font = Font(bold=True)
+    data.freeze_panes = "A2"
+    for index, spec in enumerate(fields, start=1):
+        letter = get_column_letter(index)
+        data.column_dimensions[letter].width = max(12, len(spec["name"]) + 2)
+        example_cell = data.cell(row=2, column=index)
+        if spec["type"] == "string":
+            example_cell.number_format = "@"
+            data.column_dimensions[letter].number_format = "@"
+        elif spec["type"] == "date":
+            example_cell.number_format = "yyyy-mm-dd"
+        enum = spec.get("constraints", {}).get("enum")
+        if not enum:
+            continue
+        first = values.max_row + 1
+        for value, meaning in value_meanings(spec["name"]):
+            values.append([spec["name"], value, meaning])
+        check = DataValidation(type="list", formula1=f"={VALUES_SHEET}!$B${first}:$B${values.max_row}",
+                               allow_blank=not spec["constraints"].get("required", False), showErrorMessage=True,
+                               errorTitle=f"{spec['name']}: not an allowed value",
+                               error=f"See the '{VALUES_SHEET}' sheet for the values of {spec['name']}.")
+        check.add(f"{letter}2:{letter}1048576")
+        data.add_data_validation(check)
+    values.column_dimensions["A"].width, values.column_dimensions["B"].width = 18, 24
+    values.column_dimensions["C"].width = 100
+    return book
+
+
+def workbooks() -> dict[str, Any]:
+    """Every XLSX template of docs/standard/, by name."""
+    return {f"{schema['name']}.template.xlsx": workbook(schema) for schema in (aggregate_schema(), records_schema())}
+
+
 def values_markdown() -> str:
     """Every allowed value with its meaning, for people who do not read the schemas."""
     lines = ["# Allowed values", "",
@@ -255,4 +341,7 @@ def write(out_dir: Path = STANDARD_DIR) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)
+    for name, book in workbooks().items():
+        book.save(out_dir / name)
+        written.append(out_dir / name)
     return written

@@ -2,7 +2,7 @@
 
 For someone bringing their county's data: all missing columns (each with the closest column the file has),
 columns the source does not read (a misspelled `offense_categroy` would silently lose its breakdown),
-refused values grouped with their allowed values, a spreadsheet told to be saved as CSV, and with
+refused values grouped with their allowed values, a workbook's cells named by sheet, row and column letter, and with
 `--against WAREHOUSE` which source would count per county, stage and year, with both totals and rates.
 """
 
@@ -21,10 +21,9 @@ from etl.config import SourceConfig, declared_config
 from etl.sources import canonical
 from etl.sources.base import FileResult, SourceError, open_text
 from etl.sources.declared import DEFINITION, DefinitionError, load_definition
+from etl.sources.xlsx import OTHER_SPREADSHEETS, Sheet, column_letter, header_names, is_workbook
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
-ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx (a zip archive), whatever its name says
 
 
 @dataclass
@@ -71,16 +70,23 @@ def expected_columns(config: SourceConfig) -> tuple[list[str], list[str]] | None
 def check_file(config: SourceConfig, path: Path, report: Report) -> None:
     """Check one file: its kind, its header against the declared columns, then every row through the adapter."""
     name = path.name
-    with path.open("rb") as handle:
-        magic = handle.read(4)
-    if path.suffix.lower() in SPREADSHEET_SUFFIXES or magic == ZIP_MAGIC:
-        report.problems.append(
-            f"{name}: this is a spreadsheet, not a CSV file. Open it, choose File > Save As > 'CSV UTF-8 "
-            "(comma delimited)', and validate the .csv (one sheet per file; the header must be the first row)")
+    if path.suffix.lower() in OTHER_SPREADSHEETS:
+        report.problems.append(f"{name}: a {path.suffix} spreadsheet cannot be read: open it and save it as .xlsx "
+                               "(Excel workbook), or choose File > Save As > 'CSV UTF-8 (comma delimited)'")
         return
     columns = expected_columns(config)
-    if columns is not None and not _check_header(config, path, columns, report):
+    workbook = is_workbook(path)
+    if workbook and columns is None:
+        report.problems.append(
+            f"{name}: this is a spreadsheet, and source {config.source_id} reads CSV files only. Open it, choose "
+            "File > Save As > 'CSV UTF-8 (comma delimited)', and validate the .csv (one sheet per file; the "
+            "header must be the first row)")
         return
+    if columns is not None:
+        sheet = load_definition(Path(config.definition)).meta.get("sheet") if config.definition else None
+        header = _workbook_header(config, path, sheet, report) if workbook else _csv_header(config, path, report)
+        if header is None or not _check_header(config, path, header, columns, report):
+            return
     adapter = config.load_adapter()
     try:
         report.results.extend(adapter.read([path]))
@@ -88,20 +94,48 @@ def check_file(config: SourceConfig, path: Path, report: Report) -> None:
         report.problems.append(str(error))
 
 
-def _check_header(config: SourceConfig, path: Path, columns: tuple[list[str], list[str]], report: Report) -> bool:
-    required, optional = columns
+def _csv_header(config: SourceConfig, path: Path, report: Report) -> tuple[list[str], dict[str, str]] | None:
+    """(the first line's names, {}) or None with the problem reported."""
     try:
         with open_text(path, config.source_id) as text:
             header = next(csv.reader(text), [])
     except (SourceError, OSError, UnicodeError) as error:
         report.problems.append(f"{path.name}: cannot read the header ({error})")
-        return False
+        return None
     header = [h.replace("\ufeff", "").strip() for h in header]
-    if not header:
-        report.problems.append(f"{path.name}: the file is empty: the first line must name the columns")
-        return False
     if any(undecodable(h) for h in header):
         report.problems.append(f"{path.name}: the header is not UTF-8 text: save the file as 'CSV UTF-8'")
+        return None
+    return header, {}
+
+
+def _workbook_header(config: SourceConfig, path: Path, sheet: str | None, report: Report
+                     ) -> tuple[list[str], dict[str, str]] | None:
+    """(row 1's names, name -> column letter) of the sheet read, or None with the problem reported."""
+    try:
+        book = Sheet(path, config.source_id, path.name, sheet)
+    except SourceError as error:
+        report.problems.append(str(error))
+        return None
+    try:
+        first = next(book.rows(), None)
+        if first is None:
+            return [], {}
+        header = header_names(first[1], book, first_row=first[0])
+    except SourceError as error:
+        report.problems.append(str(error))
+        return None
+    finally:
+        book.close()
+    return header, {h: column_letter(i) for i, h in enumerate(header)}
+
+
+def _check_header(config: SourceConfig, path: Path, found: tuple[list[str], dict[str, str]],
+                  columns: tuple[list[str], list[str]], report: Report) -> bool:
+    required, optional = columns
+    header, letters = found
+    if not header:
+        report.problems.append(f"{path.name}: the file is empty: the first line must name the columns")
         return False
     missing = [c for c in required if c not in header]
     known = set(required) | set(optional)
@@ -113,9 +147,14 @@ def _check_header(config: SourceConfig, path: Path, columns: tuple[list[str], li
     for column in header:
         if column and column not in known and column not in ignored:
             hint = vocab.did_you_mean(column, absent)
-            report.warnings.append(f"{path.name}: column {column!r} is not read by this source"
+            report.warnings.append(f"{path.name}: column {_label(column, letters)} is not read by this source"
                                    + (f"{hint}: as spelled, its values are lost" if hint else ""))
     return not missing
+
+
+def _label(column: str, letters: dict[str, str]) -> str:
+    """A column as the file's reader finds it: `'race'` in a CSV, `C 'race'` in a workbook."""
+    return f"{letters[column]} {column!r}" if column in letters else repr(column)
 
 
 def undecodable(text: str) -> bool:
@@ -131,7 +170,8 @@ def print_report(report: Report, say: Callable[[str], None], show: int, err: Cal
     for result in report.results:
         rejected = sum(r.kind == "rejected" for r in result.rejections)
         excluded = result.rows_rejected - rejected
-        say(f"{result.file}: {result.rows_read:,} rows read = {result.rows_loaded:,} would load + "
+        shown = f"{result.file} (sheet {result.sheet!r})" if result.sheet else result.file
+        say(f"{shown}: {result.rows_read:,} rows read = {result.rows_loaded:,} would load + "
             f"{result.rows_rejected:,} rejected ({excluded:,} of them excluded on purpose)")
         for table in sorted(result.tables()):
             say(f"  {table}: {len(result.frame(table)):,} rows")
@@ -140,7 +180,9 @@ def print_report(report: Report, say: Callable[[str], None], show: int, err: Cal
             grouped.setdefault((rejection.column, rejection.kind, rejection.reason), []).append(rejection.line)
         for (column, kind, reason), lines in sorted(grouped.items(), key=lambda kv: -len(kv[1])):
             listed = ", ".join(str(n) for n in lines[:show]) + (" ..." if len(lines) > show else "")
-            where = f"line{'s' if len(lines) > 1 else ''} {listed}" + (f", column {column!r}" if column else "")
+            unit = "row" if result.sheet else "line"  # a workbook's rows are numbered as the spreadsheet shows them
+            where = f"{unit}{'s' if len(lines) > 1 else ''} {listed}" + (
+                f", column {_label(column, result.column_letters)}" if column else "")
             say(f"  {kind} {where}: {reason}" + (f" ({len(lines):,} rows)" if len(lines) > 1 else ""))
         if rejected:
             say(f"  {rejected:,} of {result.rows_read:,} rows would be rejected"

@@ -61,13 +61,78 @@ def test_rejected_rows_exit_zero_unless_strict(capsys) -> None:
     assert status == 1
 
 
-def test_a_spreadsheet_is_told_to_be_saved_as_csv(capsys, tmp_path: Path) -> None:
-    status, _, err = run(capsys, str(FILES / "counts.xlsx"))
-    assert status == 2 and "this is a spreadsheet, not a CSV file" in err and "CSV UTF-8" in err
-    disguised = tmp_path / "counts.csv"  # a workbook renamed to .csv is still a workbook
-    shutil.copy(FILES / "counts.xlsx", disguised)
-    status, _, err = run(capsys, str(disguised))
-    assert status == 2 and "this is a spreadsheet" in err
+def _workbook(path: Path, rows: list[list], *, title: str = "Counts", merge: str | None = None,
+              before: str | None = None) -> Path:
+    """A workbook as a spreadsheet program saves one: typed cells, optionally merged header cells and a sheet
+    before the data's."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    if before:
+        sheet.title = before
+        sheet.append(["notes on this release"])
+        sheet = book.create_sheet(title)
+    else:
+        sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    if merge:
+        sheet.merge_cells(merge)
+    book.save(path)
+    return path
+
+
+HEADER = ["fips", "period_start", "period_grain", "stage", "outcome", "n"]
+
+
+def test_a_hostile_workbook_is_read_with_each_cell_named(capsys, tmp_path: Path) -> None:
+    """A date typed as a date loads; a FIPS typed as the number 6075 gets the zero-padding hint at its sheet,
+    row and column letter; formatted empty rows at the end are not rows."""
+    import datetime
+
+    path = _workbook(tmp_path / "counts.xlsx", [
+        [*HEADER, "offense_categroy"],
+        [6075, datetime.datetime(2018, 1, 1), "year", "referral", "declined", 40, "drug"],
+        ["06075", datetime.date(2018, 1, 1), "year", "referral", "charged", 160.0, None],
+        [None] * 7, [None, None, "", None],
+    ])
+    status, out, _ = run(capsys, str(path))
+    assert status == 0
+    assert "counts.xlsx (sheet 'Counts'): 2 rows read = 1 would load + 1 rejected" in out
+    assert ("rejected row 2, column A 'fips': FIPS '6075' has four digits: a spreadsheet dropped the leading zero; "
+            "write it zero-padded as '06075'") in out
+    assert "column G 'offense_categroy' is not read by this source (did you mean 'offense_category'?)" in out
+    assert run(capsys, str(path), "--strict")[0] == 1
+
+
+def test_merged_header_cells_are_named_by_sheet_and_cell(capsys, tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "merged.xlsx", [
+        ["fips", "period", None, "stage", "outcome", "n"],
+        ["06075", "2018-01-01", "year", "referral", "declined", 40],
+    ], merge="B1:C1")
+    status, _, err = run(capsys, str(path))
+    assert status == 2
+    assert ("merged.xlsx, sheet 'Counts', row 1: header cell(s) C1 are empty: merged header cells, or a title above "
+            "the header?") in err
+
+
+def test_a_workbook_renamed_csv_is_read_as_a_workbook_and_a_broken_one_is_named(capsys, tmp_path: Path) -> None:
+    disguised = _workbook(tmp_path / "counts.csv", [HEADER, ["06075", "2018-01-01", "year", "referral", "charged", 9]])
+    status, out, _ = run(capsys, str(disguised))
+    assert status == 0 and "counts.csv (sheet 'Counts'): 1 rows read = 1 would load" in out
+    status, _, err = run(capsys, str(FILES / "counts.xlsx"))  # zip magic, then garbage
+    assert status == 2 and "not a readable .xlsx workbook" in err and "CSV UTF-8" in err
+    ods = tmp_path / "counts.ods"
+    ods.write_bytes(b"not read")
+    status, _, err = run(capsys, str(ods))
+    assert status == 2 and "a .ods spreadsheet cannot be read: open it and save it as .xlsx" in err
+
+
+def test_a_source_adapter_in_python_is_given_a_workbook(capsys, tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "dispositions.xlsx", [["YEAR", "DISPOSITION"]])
+    status, _, err = run(capsys, str(path), "--source", "cook_dispositions")
+    assert status == 2 and "source cook_dispositions reads CSV files only" in err and "CSV UTF-8" in err
 
 
 def _folder(root: Path, *, extra: str = "", header: str = "fips,year,declined,referrals,race") -> Path:
@@ -115,6 +180,24 @@ def test_a_source_folder_with_an_unknown_key_is_refused_by_name(capsys, tmp_path
     folder = _folder(tmp_path, extra='licence = "typo"')
     status, _, err = run(capsys, str(folder))
     assert status == 2 and "unknown key(s) licence in source.toml" in err
+
+
+def test_a_source_folder_reads_its_named_sheet(capsys, tmp_path: Path) -> None:
+    folder = _folder(tmp_path, extra='sheet = "Counts"')
+    (folder / "counts.csv").unlink()
+    toml = folder / "source.toml"
+    toml.write_text(toml.read_text().replace('files = ["*.csv"]', 'files = ["*.xlsx"]'))
+    _workbook(folder / "counts.xlsx", [["fips", "year", "declined", "referrals", "race"], ["17031", 2016, 40, 200, "B"],
+                                       ["17031", 2016.0, 50, 100, "Q"]], before="About")
+    status, out, _ = run(capsys, str(folder))
+    assert status == 0 and "counts.xlsx (sheet 'Counts'): 2 rows read = 1 would load + 1 rejected" in out
+    assert "rejected row 3, column E 'race': unknown code 'Q' in column 'race'" in out
+    toml.write_text(toml.read_text().replace('sheet = "Counts"', 'sheet = "Data"'))
+    from etl.sources.declared import load_definition
+
+    load_definition.cache_clear()
+    status, _, err = run(capsys, str(folder))
+    assert status == 2 and "no sheet named 'Data' (the workbook has: 'About', 'Counts')" in err
 
 
 def test_against_a_warehouse_says_which_source_would_count_with_both_rates(capsys, tmp_path: Path) -> None:

@@ -176,6 +176,8 @@ class FileResult:
     queries: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     unknown_codes: Counter[tuple[str, str]] = field(default_factory=Counter)
+    sheet: str | None = None  # a workbook's sheet that was read (lines are then its row numbers)
+    column_letters: dict[str, str] = field(default_factory=dict)  # a workbook's header name -> column letter
 
     def emit(self, table: str, row: dict[str, Any]) -> None:
         """Add one canonical row (case_counts defaults filled) to a warehouse table."""

@@ -11,7 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from etl import vocab
-from etl.sources.base import Adapter, FileResult, parse_count, read_csv
+from etl.sources.base import Adapter, FileResult, parse_count
+from etl.sources.xlsx import read_table
 
 COLUMNS = ("fips", "period_start", "period_grain", "stage", "outcome", "n")
 OPTIONAL = ("source_outcome", "offense_category", "offense_level", "offense_detail", "race", "sex", "age_band")
@@ -20,8 +21,9 @@ OPTIONAL = ("source_outcome", "offense_category", "offense_level", "offense_deta
 class CanonicalCounts(Adapter):
     source_id = "canonical_counts"
 
-    def read_file(self, path: Path, result: FileResult) -> None:
-        for record in read_csv(path, result, required=COLUMNS):
+    def read_file(self, path: Path, result: FileResult, *, sheet: str | None = None) -> None:
+        """A CSV, or an .xlsx (its first sheet, or `sheet`)."""
+        for record in read_table(path, result, required=COLUMNS, sheet=sheet):
             try:
                 row = self._row(record.values)
             except ValueError as error:

@@ -26,8 +26,9 @@ from typing import Any
 
 from etl import vocab
 from etl.sources import canonical
-from etl.sources.base import Adapter, FileResult, Record, SourceError, parse_count, read_csv
+from etl.sources.base import Adapter, FileResult, Record, parse_count
 from etl.sources.canonical import CanonicalCounts
+from etl.sources.xlsx import read_table
 
 DEFINITION = "source.toml"
 FORMS = ("records", "counts", "canonical", "detention")
@@ -39,7 +40,7 @@ BREAKDOWNS = ("race", "sex", "age_band", "offense_category", "offense_level")
 # Keys each table of source.toml may hold: anything else is a typo the build names instead of ignoring.
 SOURCE_KEYS = {"id", "title", "publisher", "url", "license", "retrieved", "notes", "kind", "form", "unit",
                "folder", "files", "priority", "replaces", "redistributable", "place", "period", "decision",
-               "count", "measure", "breakdown", "filter", "encoding", "delimiter", "ignore"}
+               "count", "measure", "breakdown", "filter", "encoding", "delimiter", "ignore", "sheet"}
 
 
 class DefinitionError(ValueError):
@@ -195,15 +196,12 @@ class DeclaredSource(Adapter):
     def read_file(self, path: Path, result: FileResult) -> None:
         definition = self.definition
         required, optional = definition.columns()
-        if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
-            raise SourceError(result.source_id, result.file, "a spreadsheet cannot be read here: open it and "
-                              "save it as CSV (UTF-8), then run again", line=1)
         meta = definition.meta
         if definition.form == "canonical":
-            CanonicalCounts().read_file(path, result)
+            CanonicalCounts().read_file(path, result, sheet=meta.get("sheet"))
             return
-        records = read_csv(path, result, required=required, encoding=meta.get("encoding", "utf-8"),
-                           delimiter=meta.get("delimiter", ","), redact=())
+        records = read_table(path, result, required=required, sheet=meta.get("sheet"),
+                             encoding=meta.get("encoding", "utf-8"), delimiter=meta.get("delimiter", ","), redact=())
         counted: Counter[tuple] = Counter()
         for record in records:
             try:
