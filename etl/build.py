@@ -37,6 +37,7 @@ from etl.config import (
     load_source_dates,
     load_sources,
     load_stage_definitions,
+    split_per_file,
 )
 from etl.errors import BuildError
 from etl.sources.base import TABLE_COLUMNS, FileResult, SourceError
@@ -131,6 +132,12 @@ def build(
     public.check_declared()
     catalogue = catalogue or load_sources()
     raw_dir = raw_dir.resolve()
+    try:
+        catalogue, split = split_per_file(catalogue, raw_dir)  # each file of transcribed counts: its own source
+    except ValueError as error:
+        raise BuildError(str(error)) from error
+    if sources is not None:
+        sources = [part for s in sources for part in split.get(s, [s])]
     chosen, skipped, mode = select_sources(catalogue, raw_dir, sources, demo, fallback_demo)
     existing = existing_mode(out)
     if existing is not None and existing != mode and not replace:

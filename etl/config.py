@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import importlib
+import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from etl.sources.base import Adapter
@@ -52,6 +53,8 @@ class SourceConfig:
     retrieved: str = ""  # when the publisher's file was retrieved, as the source folder states it
     unit: str = ""  # what one counted row is: case, charge, arraignment, person
     replaces: tuple[dict[str, str], ...] = ()  # sources this one replaces, each with a period range
+    per_file: bool = False  # each file (or sub-folder) of `folder` is a source of its own: see split_per_file
+    parent: str = ""  # the per_file source this one was split from
 
     def folder_path(self, raw_dir: Path) -> Path:
         return PROJECT / self.folder if self.location == "project" else raw_dir / self.folder
@@ -93,6 +96,85 @@ def load_sources(path: Path = SOURCES_TOML, folders: Iterable[Path] | None = Non
             raise ValueError(f"source folder {folder}: id {config.source_id!r} is already in the catalogue")
         sources[config.source_id] = config
     return sources
+
+
+# What a credit file beside a per-file source's file may say (anything else is a typo, named).
+CREDIT_KEYS = ("title", "publisher", "url", "license", "retrieved", "notes", "unit", "priority", "replaces")
+
+
+def split_per_file(catalogue: dict[str, SourceConfig], raw_dir: Path
+                   ) -> tuple[dict[str, SourceConfig], dict[str, list[str]]]:
+    """The catalogue with each `per_file` source split into one source per file, or per sub-folder, of its
+    folder, and {split source: the ids it became}.
+
+    Each file of hand-transcribed counts comes from its own publisher: `canonical/da_report.csv` becomes the
+    source `canonical_counts_da_report`, credited by `canonical/da_report.toml` beside it (CREDIT_KEYS) and
+    otherwise by the catalogue's own credit, its title naming the file. A sub-folder `canonical/pa/` is one
+    source of all its files, credited by `canonical/pa.toml`. Separate sources are never added together: where
+    two cover one county, stage and year, the build chooses one and says so (source_choice). A per_file source
+    with no files stays as it is, so the build lists it as not built.
+    """
+    out: dict[str, SourceConfig] = {}
+    split: dict[str, list[str]] = {}
+    for source_id, config in catalogue.items():
+        folder = config.folder_path(raw_dir)
+        parts = _per_file_parts(config, folder) if config.per_file and folder.is_dir() else []
+        if not parts:
+            out[source_id] = config
+            continue
+        for name, files, credit_path in parts:
+            child_id = f"{source_id}_{name}"
+            if child_id in out or child_id in catalogue:
+                raise ValueError(f"{folder}: two files or folders both give the source id {child_id!r}; rename one")
+            credit = _read_credit(credit_path) if credit_path.exists() else {
+                "title": f"{config.title}: {'/'.join(files)}"}
+            out[child_id] = replace(config, source_id=child_id, files=files, per_file=False, parent=source_id,
+                                    **credit)
+            split.setdefault(source_id, []).append(child_id)
+    return out, split
+
+
+def _per_file_parts(config: SourceConfig, folder: Path) -> list[tuple[str, tuple[str, ...], Path]]:
+    """(id suffix, file patterns under the folder, credit file) per file or sub-folder holding files."""
+    parts = []
+    for path in sorted(folder.iterdir()):
+        if path.is_dir():
+            files = tuple(f"{path.name}/{pattern}" for pattern in config.files)
+            if not any(p.is_file() for pattern in config.files for p in path.glob(pattern)):
+                continue
+            name = path.name
+        elif path.is_file() and any(path.match(pattern) for pattern in config.files) \
+                and not path.name.endswith(".part"):
+            files, name = (path.name,), path.stem
+        else:
+            continue
+        parts.append((re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_"), files, folder / f"{name}.toml"))
+    return parts
+
+
+def _read_credit(path: Path) -> dict[str, object]:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ValueError(f"credit file {path}: cannot read it ({error})") from error
+    unknown = sorted(set(data) - set(CREDIT_KEYS))
+    if unknown:
+        raise ValueError(f"credit file {path}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(CREDIT_KEYS)})")
+    missing = [k for k in ("title", "publisher", "url", "license") if not str(data.get(k, "")).strip()]
+    if missing:
+        raise ValueError(f"credit file {path}: no {', '.join(missing)} (each source names who published it)")
+    for entry in data.get("replaces", ()):
+        if not isinstance(entry, dict) or set(entry) != {"source", "from", "to"} or entry["from"] > entry["to"]:
+            raise ValueError(f"credit file {path}: replaces entry {entry!r}: write {{ source = \"id\", from = 2016, "
+                             "to = 2018 }")
+    if not isinstance(data.get("priority", 0), int):
+        raise ValueError(f"credit file {path}: priority must be a whole number")
+    credit: dict[str, object] = {k: v for k, v in data.items() if k != "replaces"}
+    credit["retrieved"] = str(data.get("retrieved", ""))
+    credit["notes"] = str(data.get("notes", "")).strip()
+    credit["replaces"] = tuple(data.get("replaces", ()))
+    return credit
 
 
 def declared_config(folder: Path) -> SourceConfig:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl import vocab
-from etl.config import SourceConfig, declared_config
+from etl.config import SourceConfig, declared_config, split_per_file
 from etl.sources import canonical
 from etl.sources.base import FileResult, SourceError, open_text
 from etl.sources.declared import DEFINITION, DefinitionError, load_definition
@@ -54,6 +54,10 @@ def target(path: Path, source: str | None, catalogue: dict[str, SourceConfig], r
         return catalogue[source], [path]
     if (path.parent / DEFINITION).exists():
         return declared_config(path.parent), [path]
+    split, _ = split_per_file(catalogue, raw_dir)
+    for config in split.values():  # a file of transcribed counts in the raw folder is checked as its own source
+        if config.parent and path.resolve() in {p.resolve() for p in config.find_files(raw_dir)}:
+            return config, [path]
     return catalogue["canonical_counts"], [path]
 
 

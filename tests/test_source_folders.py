@@ -297,3 +297,78 @@ column = "people"
     with duckdb.connect(str(out), read_only=True) as con:
         assert con.execute("SELECT stage, year, source_id, candidates, reason FROM source_choice").fetchall() == [
             ("detention", 2019, "jail1", "jail0,jail1", "higher priority")]
+
+
+def test_each_canonical_file_is_its_own_credited_source_and_their_overlap_is_chosen_not_spliced(
+        tmp_path: Path) -> None:
+    """Two files of transcribed counts (one credited by a .toml beside it, one by a sub-folder's) are two sources;
+    where both cover a county, stage and year the build counts one and says which; a file with no credit keeps
+    the editors' credit, named by its file."""
+    raw = tmp_path / "raw" / "canonical"
+    (raw / "state_report").mkdir(parents=True)
+    header = "fips,period_start,period_grain,stage,outcome,n\n"
+    (raw / "da_annual_report.csv").write_text(header + "17031,2019-01-01,year,referral,declined,30\n"
+                                              "17031,2019-01-01,year,referral,charged,70\n", encoding="utf-8")
+    (raw / "da_annual_report.toml").write_text('''title = "Annual report 2019, table 3"
+publisher = "Cook County State's Attorney"
+url = "https://example.org/annual-report-2019.pdf"
+license = "Public record"
+retrieved = "2025-02-01"
+notes = "Transcribed from the printed table."
+''', encoding="utf-8")
+    (raw / "state_report" / "cook.csv").write_text(header + "17031,2019-01-01,year,referral,declined,100\n"
+                                                   "17031,2019-01-01,year,referral,charged,300\n", encoding="utf-8")
+    (raw / "state_report.toml").write_text('''title = "State statistical report 2019"
+publisher = "Illinois Criminal Justice Information Authority"
+url = "https://example.org/icjia"
+license = "Public record"
+''', encoding="utf-8")
+    (raw / "scratch.csv").write_text(header + "17043,2019-01-01,year,referral,declined,20\n"
+                                     "17043,2019-01-01,year,referral,charged,20\n", encoding="utf-8")
+    real = load_sources()
+    catalogue = {s: real[s] for s in ("us_atlas", "prosecutor_rules", "canonical_counts")}
+    out = tmp_path / "warehouse.duckdb"
+    report = build(out, raw_dir=tmp_path / "raw", sources=["canonical_counts"], catalogue=catalogue, progress=False)
+    ids = ["canonical_counts_da_annual_report", "canonical_counts_scratch", "canonical_counts_state_report"]
+    assert sorted(s for s in report.sources if s.startswith("canonical")) == ids
+    assert report.overlaps == [
+        "17031 referral 2019: counted canonical_counts_state_report (more cases than "
+        "canonical_counts_da_annual_report (same priority))"]
+    with duckdb.connect(str(out), read_only=True) as con:
+        credits = {r[0]: r[1:] for r in con.execute(
+            "SELECT source_id, title, publisher, retrieved_at::DATE::VARCHAR, notes FROM source "
+            "WHERE source_id LIKE 'canonical%'").fetchall()}
+        [(value, names)] = con.execute(
+            "SELECT value, source_ids FROM metric_value WHERE metric_id = 'declination_rate' AND scope = 'county' "
+            "AND scope_id = '17031' AND dimension = 'all'").fetchall()
+        [(candidates,)] = con.execute("SELECT candidates FROM source_choice WHERE fips = '17031'").fetchall()
+    assert credits["canonical_counts_da_annual_report"] == (
+        "Annual report 2019, table 3", "Cook County State's Attorney", "2025-02-01",
+        "Transcribed from the printed table.")
+    assert credits["canonical_counts_state_report"][:2] == (
+        "State statistical report 2019", "Illinois Criminal Justice Information Authority")
+    assert credits["canonical_counts_scratch"][0].endswith(": scratch.csv")
+    assert "Editors of this project" in credits["canonical_counts_scratch"][1]
+    assert candidates == "canonical_counts_da_annual_report,canonical_counts_state_report"
+    assert (value, names) == (pytest.approx(100 / 400), "canonical_counts_state_report")  # not (30+100)/(100+400)
+
+    from etl import validate
+
+    said: list[str] = []
+    status = validate.run(raw / "da_annual_report.csv", source=None, catalogue=catalogue, raw_dir=tmp_path / "raw",
+                          strict=True, warehouse=out, show=5, say=said.append, err=said.append)
+    preview = [line.split() for line in "\n".join(said).splitlines() if line.strip().startswith("17031")]
+    assert status == 0 and "as source canonical_counts_da_annual_report (Annual report 2019, table 3)" in said[0]
+    assert [(row[3], row[4]) for row in preview] == [("canonical_counts_state_report", "400"),
+                                                     ("canonical_counts_da_annual_report", "100")]
+
+
+def test_a_canonical_files_credit_with_a_typo_stops_the_build_by_name(tmp_path: Path) -> None:
+    from etl.errors import BuildError
+
+    raw = tmp_path / "raw" / "canonical"
+    raw.mkdir(parents=True)
+    (raw / "report.csv").write_text("fips,period_start,period_grain,stage,outcome,n\n", encoding="utf-8")
+    (raw / "report.toml").write_text('title = "T"\npublisher = "P"\nurl = "u"\nlicence = "typo"\n', encoding="utf-8")
+    with pytest.raises(BuildError, match=r"report.toml: unknown key\(s\) licence"):
+        build(tmp_path / "w.duckdb", raw_dir=tmp_path / "raw", sources=["canonical_counts"], progress=False)
