@@ -20,10 +20,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from etl.config import load_sources
 from etl.sources.base import FileResult, SourceError
 from etl.sources.cook_case_level import CookDispositions, CookInitiation, CookIntake, CookSentencing
 from etl.sources.cook_common import parse_cook_date, parse_flag
-from etl.sources.cook_dispositions import CookDispositionOutcomes
 from etl.sources.cook_felony_review import CookFelonyReview
 from etl.vocab import MAPPINGS_DIR, STAGE_OUTCOMES, load_mapping, normalize_key
 from tests.conftest import FIXTURES, shared_file
@@ -31,6 +31,11 @@ from tests.conftest import FIXTURES, shared_file
 COOK = FIXTURES / "cook_county"
 SAO = "cook-county-sao"
 SYNTHETIC_SECRETS = ("900000000", "800000000", "700000000", "600000000", "Judge Alpha Example", "Judge Beta")
+
+
+def CookDispositionOutcomes():  # noqa: N802 (named as the Python adapter it replaced)
+    """The yearly outcomes file's reader: its source folder (data/sources/cook_dispositions/), no Python."""
+    return load_sources()["cook_dispositions"].load_adapter()
 
 
 def _read(adapter, *paths: Path) -> list[FileResult]:
@@ -92,7 +97,7 @@ def test_disposition_outcomes_fixture_rows_and_reasons():
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (16, 6, 10)
     rejected = _rejections(result)
     assert rejected[6][0] == "excluded" and "BFW" in rejected[6][2]
-    assert rejected[7] == ("rejected", "DISPOSITION", "disposition missing")
+    assert rejected[7] == ("rejected", "DISPOSITION", "no value in column 'DISPOSITION'")
     assert rejected[8][:2] == ("rejected", "DISPOSITION") and "unknown code 'Zapped'" in rejected[8][2]
     assert "negative" in rejected[9][2] and "non-numeric" in rejected[10][2]
     assert "misaligned" in rejected[11][2]
@@ -119,8 +124,8 @@ def test_disposition_outcomes_fixture_rows_and_reasons():
     assert len(frame) == 5
     # defendants reconcile per year (rows whose year or count is unreadable cannot be tallied)
     assert result.notes == [
-        "2015: 177 defendants read = 162 loaded + 9 excluded (not final outcomes) + 6 rejected",
-        "2016: 11 defendants read = 3 loaded + 6 excluded (not final outcomes) + 2 rejected",
+        "2015: 177 defendants read = 162 loaded + 9 excluded on purpose + 6 rejected",
+        "2016: 11 defendants read = 3 loaded + 6 excluded on purpose + 2 rejected",
     ]
 
 

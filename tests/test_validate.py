@@ -130,9 +130,9 @@ def test_a_workbook_renamed_csv_is_read_as_a_workbook_and_a_broken_one_is_named(
 
 
 def test_a_source_adapter_in_python_is_given_a_workbook(capsys, tmp_path: Path) -> None:
-    path = _workbook(tmp_path / "dispositions.xlsx", [["YEAR", "DISPOSITION"]])
-    status, _, err = run(capsys, str(path), "--source", "cook_dispositions")
-    assert status == 2 and "source cook_dispositions reads CSV files only" in err and "CSV UTF-8" in err
+    path = _workbook(tmp_path / "arrests.xlsx", [["Year", "Total"]])
+    status, _, err = run(capsys, str(path), "--source", "sf_da_arrests")
+    assert status == 2 and "source sf_da_arrests reads CSV files only" in err and "CSV UTF-8" in err
 
 
 def _folder(root: Path, *, extra: str = "", header: str = "fips,year,declined,referrals,race") -> Path:

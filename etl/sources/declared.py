@@ -35,12 +35,13 @@ FORMS = ("records", "counts", "canonical", "detention")
 PROJECT = Path(__file__).resolve().parents[2]
 COUNTIES_CSV = PROJECT / "data" / "geo" / "counties.csv"
 _AMOUNT = re.compile(r"\$?\s*([0-9][0-9,]*(?:\.[0-9]*)?)")
-BREAKDOWNS = ("race", "sex", "age_band", "offense_category", "offense_level")
+BREAKDOWNS = ("race", "sex", "age_band", "offense_category", "offense_level", "offense_detail")
+FREE_TEXT = ("offense_detail",)  # kept as the publisher writes it (spaces tidied), not mapped
 
 # Keys each table of source.toml may hold: anything else is a typo the build names instead of ignoring.
 SOURCE_KEYS = {"id", "title", "publisher", "url", "license", "retrieved", "notes", "kind", "form", "unit",
                "folder", "files", "priority", "replaces", "redistributable", "place", "period", "decision",
-               "count", "measure", "breakdown", "filter", "encoding", "delimiter", "ignore", "sheet"}
+               "count", "measure", "breakdown", "filter", "encoding", "delimiter", "ignore", "sheet", "weight"}
 
 
 class DefinitionError(ValueError):
@@ -86,6 +87,7 @@ class Definition:
         required += [c["total"] for c in self.counts if "total" in c]
         required += [m["column"] for m in self.measures]
         required += [f["column"] for f in self.filters]
+        required += [self.meta["weight"]] if "weight" in self.meta else []
         optional = [b["column"] for b in self.breakdowns.values() if "column" in b]
         if self.form == "canonical":
             required, optional = list(canonical.COLUMNS), list(canonical.OPTIONAL)
@@ -134,12 +136,14 @@ def load_definition(folder: Path) -> Definition:
     for name, spec in breakdowns.items():
         if name not in BREAKDOWNS:
             raise _fail(folder, f"breakdown {name!r} is not one of {', '.join(BREAKDOWNS)}")
-        if "value" in spec and spec["value"] not in vocab.FIELD_VOCAB[name]:
+        if "value" in spec and name in vocab.FIELD_VOCAB and spec["value"] not in vocab.FIELD_VOCAB[name]:
             raise _fail(folder, f"breakdown {name} value {spec['value']!r} is not in the vocabulary")
     for entry in data.get("replaces", ()):
         if not isinstance(entry, dict) or set(entry) != {"source", "from", "to"} or entry["from"] > entry["to"]:
             raise _fail(folder, f"replaces entry {entry!r}: write {{ source = \"id\", from = 2016, to = 2018 }} "
                         "(the years this source is counted instead of that one)")
+    if "weight" in data and form != "records":
+        raise _fail(folder, "weight (a column saying how many each row counts) is for form = \"records\" only")
     grain = data.get("period", {}).get("grain", "year")
     if grain not in vocab.PERIOD_GRAINS:
         raise _fail(folder, f"period grain {grain!r} is not one of {', '.join(vocab.PERIOD_GRAINS)}")
@@ -203,21 +207,33 @@ class DeclaredSource(Adapter):
         records = read_table(path, result, required=required, sheet=meta.get("sheet"),
                              encoding=meta.get("encoding", "utf-8"), delimiter=meta.get("delimiter", ","), redact=())
         counted: Counter[tuple] = Counter()
+        tally: dict[int, Counter[str]] = {}  # with a weight: per year, what each row's count became
         for record in records:
+            fate = "loaded"
             try:
                 row: Counter[tuple] = Counter()  # counted only once the whole row has passed
                 self._read_row(definition, record, row)
+                counted.update(row)
+                result.accept()
             except RowError as error:
+                fate = error.kind
                 result.reject(record, str(error), column=error.column, kind=error.kind)
-                continue
             except vocab.ExcludedCode as error:
+                fate = "excluded"
                 result.reject(record, str(error), column=error.column, kind="excluded")
-                continue
             except vocab.UnknownCode as error:
-                result.unknown(record, error.column, error.value)
-                continue
-            counted.update(row)
-            result.accept()
+                fate = "rejected"
+                if error.value.strip():
+                    result.unknown(record, error.column, error.value)
+                else:  # a blank is not a code to add to the mapping: the decision is missing
+                    result.reject(record, f"no value in column {error.column!r}", column=error.column)
+            if "weight" in meta:
+                self._tally(definition, record, fate, tally)
+        unit = meta.get("unit", "row")
+        for year in sorted(tally):
+            c = tally[year]
+            result.notes.append(f"{year}: {c['read']:,} {unit}s read = {c['loaded']:,} loaded + {c['excluded']:,} "
+                                f"excluded on purpose + {c['rejected']:,} rejected")
         for key, n in counted.items():
             if definition.form == "detention":
                 fips, start, grain, measure = key
@@ -228,6 +244,18 @@ class DeclaredSource(Adapter):
                 result.emit("case_counts", {"fips": fips, "period_start": start, "period_grain": grain,
                                             "stage": stage, "outcome": outcome, "source_outcome": source_outcome,
                                             **dict(zip(BREAKDOWNS, parts, strict=True)), "n": n})
+
+    def _tally(self, d: Definition, record: Record, fate: str, tally: dict[int, Counter[str]]) -> None:
+        """Add a weighted row's count to its year's reconciliation (a row whose year or count cannot be read
+        cannot be tallied: it is among the rejected rows)."""
+        try:
+            year = self._period(d, record, d.period)[0].year
+            n = self._count(record, d.meta["weight"])
+        except RowError:
+            return
+        counts = tally.setdefault(year, Counter())
+        counts["read"] += n
+        counts[fate] += n
 
     def _read_row(self, d: Definition, record: Record, counted: Counter[tuple]) -> None:
         for rule in d.filters:
@@ -272,6 +300,7 @@ class DeclaredSource(Adapter):
                 counted[(fips, start, grain, spec["stage"], spec["outcome"], f"rest of {spec['total']}", *parts)] += \
                     total - same_stage
             return
+        weight = self._count(record, d.meta["weight"]) if "weight" in d.meta else 1
         for decision in d.decisions:
             dated = decision.get("date", d.period.get("date"))
             if decision.get("missing") == "skip" and dated and not record.get(dated).strip():
@@ -285,7 +314,8 @@ class DeclaredSource(Adapter):
                     continue
                 outcome = vocab.load_mapping(d.mapping_name(decision["mapping"])).lookup(
                     raw, decision["column"])["outcome"]
-            counted[(fips, start, grain, decision["stage"], outcome, raw.strip()[:100] or None, *parts)] += 1
+            counted[(fips, start, grain, decision["stage"], outcome, " ".join(raw.split())[:100] or None, *parts)] \
+                += weight
 
     @staticmethod
     def _count(record: Record, column: str) -> int:
@@ -340,7 +370,7 @@ class DeclaredSource(Adapter):
             try:
                 return vocab.check_date(date(int(raw), 1, 1)), grain
             except ValueError as error:
-                raise RowError(spec["year"], str(error)) from None
+                raise RowError(spec["year"], f"impossible year {raw!r} in column {spec['year']!r}: {error}") from None
         column = spec["date"]
         raw = record.get(column).strip()
         try:
@@ -349,13 +379,15 @@ class DeclaredSource(Adapter):
             raise RowError(column, f"invalid date {raw!r} in column {column!r}: {error}") from None
         return period_start(day, grain), grain
 
-    def _breakdown(self, d: Definition, name: str, record: Record) -> str:
+    def _breakdown(self, d: Definition, name: str, record: Record) -> str | None:
         spec = d.breakdowns.get(name)
         if spec is None:
-            return "unknown"
+            return None if name in FREE_TEXT else "unknown"
         if "value" in spec:
             return spec["value"]
         raw = record.get(spec["column"])
+        if name in FREE_TEXT:
+            return " ".join(raw.split())[:100] or None
         if name == "age_band" and "mapping" not in spec:
             text = raw.strip()
             try:
