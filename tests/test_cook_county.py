@@ -33,7 +33,7 @@ SAO = "cook-county-sao"
 SYNTHETIC_SECRETS = ("900000000", "800000000", "700000000", "600000000", "Judge Alpha Example", "Judge Beta")
 
 
-def CookDispositionOutcomes():  # noqa: N802 (named as the Python adapter it replaced)
+def _outcomes_reader():
     """The yearly outcomes file's reader: its source folder (data/sources/cook_dispositions/), no Python."""
     return load_sources()["cook_dispositions"].load_adapter()
 
@@ -93,7 +93,7 @@ def test_every_cook_mapping_loads_and_stays_in_its_vocabulary():
 
 
 def test_disposition_outcomes_fixture_rows_and_reasons():
-    (result,) = _read(CookDispositionOutcomes(), COOK / "disposition_outcomes.csv")
+    (result,) = _read(_outcomes_reader(), COOK / "disposition_outcomes.csv")
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (16, 6, 10)
     rejected = _rejections(result)
     assert rejected[6][0] == "excluded" and "BFW" in rejected[6][2]
@@ -134,7 +134,7 @@ def test_disposition_outcomes_renamed_column_is_a_file_error(tmp_path):
     path = tmp_path / "ccsao_disposition_outcomes_by_offense_race_2099.csv"
     path.write_text(text)
     with pytest.raises(SourceError) as error:
-        _read(CookDispositionOutcomes(), path)
+        _read(_outcomes_reader(), path)
     assert error.value.column == "DEFENDANT COUNT" and error.value.line == 1
 
 
@@ -379,7 +379,7 @@ def outcomes_file(shared_data: Path) -> Path:
 
 
 def test_real_disposition_outcomes_reconcile_per_year(outcomes_file):
-    (result,) = _read(CookDispositionOutcomes(), outcomes_file)
+    (result,) = _read(_outcomes_reader(), outcomes_file)
     source = pd.read_csv(outcomes_file, dtype=str, keep_default_na=False)
     assert result.rows_read == len(source) == 7287
     assert result.rows_read == result.rows_loaded + result.rows_rejected
@@ -409,7 +409,7 @@ def test_real_disposition_outcomes_reconcile_per_year(outcomes_file):
 
 
 def test_real_disposition_outcomes_2016_by_outcome_group(outcomes_file):
-    (result,) = _read(CookDispositionOutcomes(), outcomes_file)
+    (result,) = _read(_outcomes_reader(), outcomes_file)
     codes = {normalize_key(r["source_value"]): r["outcome"] for r in _mapping_csv("cook_disposition_codes")}
     expected: Counter[str] = Counter()
     with outcomes_file.open(encoding="utf-8", newline="") as handle:
