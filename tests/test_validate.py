@@ -200,6 +200,12 @@ def test_a_source_folder_reads_its_named_sheet(capsys, tmp_path: Path) -> None:
     assert status == 2 and "no sheet named 'Data' (the workbook has: 'About', 'Counts')" in err
 
 
+def test_a_weight_outside_the_records_form_is_refused_by_name(capsys, tmp_path: Path) -> None:
+    folder = _folder(tmp_path, extra='weight = "referrals"')
+    status, _, err = run(capsys, str(folder))
+    assert status == 2 and 'weight (a column saying how many each row counts) is for form = "records" only' in err
+
+
 def test_against_a_warehouse_says_which_source_would_count_with_both_rates(capsys, tmp_path: Path) -> None:
     folder = _folder(tmp_path)
     raw = tmp_path / "raw" / "my-county"
