@@ -64,11 +64,12 @@ class Sheet:
 
     def __init__(self, path: Path, source_id: str, shown: str, sheet: str | None):
         from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
 
         self.handle = path.open("rb")  # a handle, not the name: openpyxl refuses a workbook not named .xlsx
         try:
             self.book = load_workbook(self.handle, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
             self.handle.close()
             raise SourceError(source_id, shown, f"not a readable .xlsx workbook ({error}): open it in a "
                               "spreadsheet program and save it again as .xlsx, or as 'CSV UTF-8'") from error
