@@ -372,3 +372,23 @@ def test_a_canonical_files_credit_with_a_typo_stops_the_build_by_name(tmp_path: 
     (raw / "report.toml").write_text('title = "T"\npublisher = "P"\nurl = "u"\nlicence = "typo"\n', encoding="utf-8")
     with pytest.raises(BuildError, match=r"report.toml: unknown key\(s\) licence"):
         build(tmp_path / "w.duckdb", raw_dir=tmp_path / "raw", sources=["canonical_counts"], progress=False)
+
+
+def test_a_transcribed_workbook_is_a_source_of_its_own(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    raw = tmp_path / "raw" / "canonical"
+    raw.mkdir(parents=True)
+    book = Workbook()
+    book.active.append(["fips", "period_start", "period_grain", "stage", "outcome", "n"])
+    book.active.append(["17031", "2019-01-01", "year", "referral", "declined", 30])
+    book.active.append([17031, "2019-01-01", "year", "referral", "charged", 70.0])
+    book.save(raw / "Annual Report 2019.xlsx")
+    real = load_sources()
+    catalogue = {s: real[s] for s in ("us_atlas", "prosecutor_rules", "canonical_counts")}
+    out = tmp_path / "warehouse.duckdb"
+    report = build(out, raw_dir=tmp_path / "raw", sources=["canonical_counts"], catalogue=catalogue, progress=False)
+    assert "canonical_counts_annual_report_2019" in report.sources
+    with duckdb.connect(str(private_path(out)), read_only=True) as con:
+        assert con.execute("SELECT outcome, n FROM case_counts ORDER BY n").fetchall() == [("declined", 30),
+                                                                                          ("charged", 70)]
