@@ -43,9 +43,10 @@ def materialize(con: duckdb.DuckDBPyConnection, *, threshold: int, priorities: d
     year) as source folders declare them."""
     for d in load_definitions():
         con.execute(
-            "INSERT INTO metric_definition VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO metric_definition VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [d["metric_id"], d["label"], d["question"], d["description"], d["stage"], d["numerator"],
-             d["denominator"], d["unit"], d["caveat"], d["sort_order"], d["direction"], d.get("unavailable_if", [])],
+             d["denominator"], d["unit"], d["caveat"], d["sort_order"], d["direction"], d.get("unavailable_if", []),
+             d.get("roles", [])],
         )
     con.execute("CREATE OR REPLACE TEMP TABLE source_priority (source_id VARCHAR, priority INTEGER)")
     if priorities:

@@ -7,64 +7,77 @@ the system: each is the number of decisions of that kind made in those years.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.common import PALETTE, escape, finish, no_data_figure
 from dashboard.charts.trends import year_list
 
-# (stage key, plain label, metric, which count, what the stage needs in the coverage table)
+# (stage key, plain label, the metric role (metric_definition.roles) whose count it is, which count, what the
+# stage needs in the coverage table)
 STAGES = (
-    ("referred", "Referred by police", "referral_other_rate", "denominator", "referral"),
-    ("charged", "Charged", "declination_rate", "charged", "referral"),
-    ("resolved", "Resolved in court", "conviction_rate", "denominator", "disposition"),
-    ("convicted", "Convicted", "conviction_rate", "numerator", "disposition"),
-    ("sentenced", "Sentenced", "incarceration_sentence_rate", "denominator", "sentence"),
-    ("incarcerated", "Sentenced to prison or jail", "incarceration_sentence_rate", "numerator", "sentence"),
+    ("referred", "Referred by police", "referred", "denominator", "referral"),
+    ("charged", "Charged", "declined", "charged", "referral"),
+    ("resolved", "Resolved in court", "resolved", "denominator", "disposition"),
+    ("convicted", "Convicted", "convicted", "numerator", "disposition"),
+    ("sentenced", "Sentenced", "sentenced", "denominator", "sentence"),
+    ("incarcerated", "Sentenced to prison or jail", "incarcerated", "numerator", "sentence"),
 )
-# Every referral is the denominator of the measure of referrals with another outcome; a source without such
-# referrals has no such measure, and its referrals are the declination rate's denominator.
-FALLBACK = {"referral_other_rate": "declination_rate"}
 STAGE_WORDS = {"referral": "referrals from police", "disposition": "court outcomes (dispositions)",
                "sentence": "sentences", "pretrial": "bail and release decisions", "detention": "jail population"}
 
 
-def flow_counts(values: pd.DataFrame, year_from: int, year_to: int) -> pd.DataFrame:
+def flow_counts(values: pd.DataFrame, roles: Mapping[str, Sequence[str]], year_from: int, year_to: int
+                ) -> pd.DataFrame:
     """Counts per stage over [year_from, year_to] from a county's yearly metric values (dimension 'all').
 
-    `values` needs metric_id, year, numerator, denominator, suppressed. Returns one row per stage with
-    stage, label, count (NaN when the stage has no published year), years (published years used),
+    `values` needs metric_id, year, numerator, denominator, suppressed. `roles`: each metric role's metric ids
+    in order of preference (a year a metric lacks is taken from the next; the `metric_roles` query). Returns
+    one row per stage with stage, label, count (NaN when the stage has no published year), years (published years used),
     withheld (years left out because suppressed), outside (years this stage has but another shown stage
     lacks, left out so that every stage covers the same years), available (bool).
     Like with like: when the stages cover different years (Cook County's intake 2011-2017, its dispositions
     2011-2016), every stage is summed over the years they all have, never 7 years set against 6.
     """
-    counts = _stage_counts(values[(values["year"] >= year_from) & (values["year"] <= year_to)])
+    counts = _stage_counts(values[(values["year"] >= year_from) & (values["year"] <= year_to)], roles)
     # a stage's span: the years its source covers, published or withheld (withheld years are named apart)
     spans = [set(years) | set(withheld) for years, withheld, available
              in zip(counts["years"], counts["withheld"], counts["available"], strict=True) if available]
     common = set.intersection(*spans) if spans else set()
     if not common or all(span == common for span in spans):
         return counts.assign(outside=[[] for _ in range(len(counts))])
-    same = _stage_counts(values[values["year"].isin(common)])
+    same = _stage_counts(values[values["year"].isin(common)], roles)
     same["outside"] = [sorted(set(before) - common) for before in counts["years"]]
     return same
 
 
-def _stage_counts(values: pd.DataFrame) -> pd.DataFrame:
+def _role_rows(frame: pd.DataFrame, metric_ids: Sequence[str]) -> pd.DataFrame:
+    """The rows of the first metric that has each year: e.g. every referral is the denominator of the measure of
+    referrals with another outcome; a source without such referrals has no such measure, and its referrals are
+    the declination rate's denominator."""
+    parts: list[pd.DataFrame] = []
+    seen: set = set()
+    for metric in metric_ids:
+        rows = frame[(frame["metric_id"] == metric) & ~frame["year"].isin(seen)]
+        if not rows.empty:
+            parts.append(rows)
+            seen |= set(rows["year"])
+    return pd.concat(parts) if parts else frame.iloc[0:0]
+
+
+def _stage_counts(values: pd.DataFrame, roles: Mapping[str, Sequence[str]]) -> pd.DataFrame:
     frame = values.copy()
     frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool)
     rows = []
-    for key, label, metric, which, _stage in STAGES:
-        part = frame[frame["metric_id"] == metric]
-        if metric in FALLBACK:  # year by year: the fallback's rows for the years the measure lacks
-            other = frame[(frame["metric_id"] == FALLBACK[metric]) & ~frame["year"].isin(part["year"])]
-            part = pd.concat([part, other], ignore_index=True)
+    for key, label, role, which, _stage in STAGES:
+        part = _role_rows(frame, roles.get(role, ()))
         if which == "charged":
             # charged = referrals - declined - diverted; a year whose diversion count is withheld cannot be
             # split; a year with no diversion measure at all (the source does not report it) counts none.
             declined = part.set_index("year")
-            diverted = frame[frame["metric_id"] == "prefiling_diversion_rate"].set_index("year")
+            diverted = _role_rows(frame, roles.get("diverted_before_charge", ())).set_index("year")
             usable = [y for y in declined.index if not declined.loc[y, "suppressed"]
                       and (y not in diverted.index or not diverted.loc[y, "suppressed"])]
             withheld = sorted(set(declined.index) - set(usable))

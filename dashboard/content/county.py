@@ -6,6 +6,7 @@ Both are cached per warehouse version (and today's date, which decides who is in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,7 +29,6 @@ from dashboard.summary import (
     sources_text,
 )
 
-BAIL_METRICS = ("ror_rate", "cash_bail_rate", "remand_rate")
 ADD_DATA = ("This project takes data: if you have your county's case, bail or election records, the add-your-data "
             "guide (docs/ADD_DATA.md in the project's repository) says how to send them, no programming needed.")
 
@@ -71,6 +71,8 @@ class CountyBase:
     label_of: dict[str, str]
     unit_of: dict[str, str]
     question_of: dict[str, str]
+    roles: dict[str, tuple[str, ...]]  # each metric role's metrics, in order of preference (metric_roles query)
+    detention_metrics: tuple[str, ...]  # the detention stage's metrics, in the catalogue's order
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,8 @@ def county_base(fips: str, version: db.Version, today: date) -> CountyBase:
         unit_of=dict(zip(metrics["metric_id"], metrics["unit"], strict=True)),
         question_of={row.metric_id: f"{row.question} {row.description} {row.direction} Caveat: {row.caveat}"
                      for row in metrics.itertuples(index=False)},
+        roles={row.role: tuple(row.metric_ids) for row in db.query("metric_roles").itertuples(index=False)},
+        detention_metrics=tuple(metrics.loc[metrics["stage"] == "detention", "metric_id"]),
     )
 
 
@@ -152,7 +156,7 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
 
     cards = headline_table(db.query("county_cards", fips=fips, year_from=y0 if ranged else None,
                                     year_to=y1 if ranged else None))
-    jail = jail_population(series_all, y0, y1)
+    jail = jail_population(series_all, base.roles.get("jail_population", ()), y0, y1)
     jail_years = tuple(int(y) for y in jail["year"])
     wanted = picked if picked in jail_years else linked
     baseline = wanted if wanted in jail_years else (jail_years[0] if jail_years else None)
@@ -178,7 +182,7 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
                                                              unit=unit_of[metric], place=place, terms=term_frame),
                       f"{short}-{metric}-{by}-{y0}-{y1}", "trend")
 
-    counts = flow.flow_counts(series_all, y0, y1)
+    counts = flow.flow_counts(series_all, base.roles, y0, y1)
     span = f"{y0}" if y0 == y1 else f"{y0}–{y1}"
     fig = components.cached_chart(
         flow.flow_chart, counts, title=f"Cases at each stage, {short}, {span}",
@@ -205,7 +209,8 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
         fig = components.cached_chart(
             detention.halving_chart, jail, progress, title=f"Jail population against half of {baseline}, {short}",
             subtitle=f"Pace: average yearly change over the last {detention.PACE_YEARS} years",
-            source=sources_text(series_all.loc[series_all["metric_id"] == "jail_rate_per_100k", "source_ids"], titles),
+            source=sources_text(series_all.loc[series_all["metric_id"].isin(base.roles.get("jail_population", ())),
+                                                "source_ids"], titles),
             built=built, demo=demo)
         halving = Block(fig, jail.assign(place=place)[["place", *jail.columns]], detention.halving_alt(progress, place),
                         f"{short}-jail-halving-{baseline}", "detention-halving")
@@ -216,16 +221,16 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
         flow_notes=tuple(flow_notes),
         disparity=_disparity(fips, metric, label_of, unit_of, y0, y1, short, place, titles, built, demo)
         if metric else (),
-        detention=_detention(series_all, y0, y1, short, place, term_frame, label_of, titles, built, demo, attribution),
+        detention=_detention(base, y0, y1, term_frame, titles, built, demo, attribution),
         jail_years=jail_years, baseline=baseline, halving=halving,
         progress=md(detention.progress_sentence(progress)))
 
 
-def jail_population(series_all: pd.DataFrame, y0: int, y1: int) -> pd.DataFrame:
-    """The average daily jail population of each whole year: the halving arithmetic never sets a part-year's
-    average against whole years."""
+def jail_population(series_all: pd.DataFrame, metric_ids: Sequence[str], y0: int, y1: int) -> pd.DataFrame:
+    """The average daily jail population of each whole year (the numerator of the metric whose role is
+    `jail_population`): the halving arithmetic never sets a part-year's average against whole years."""
     partial = series_all["partial"].fillna(False).astype(bool) if "partial" in series_all else False
-    rows = series_all[(series_all["metric_id"] == "jail_rate_per_100k") & ~series_all["suppressed"].astype(bool)
+    rows = series_all[series_all["metric_id"].isin(metric_ids[:1]) & ~series_all["suppressed"].astype(bool)
                       & series_all["year"].between(y0, y1) & ~partial]
     return pd.DataFrame({"year": rows["year"].astype(int), "population": rows["numerator"]}).reset_index(drop=True)
 
@@ -384,16 +389,17 @@ def _disparity(fips: str, metric: str, label_of: dict, unit_of: dict, y0: int, y
     return tuple(parts)
 
 
-def _detention(series_all: pd.DataFrame, y0: int, y1: int, short: str, place: str, term_frame: pd.DataFrame,
-               label_of: dict, titles: dict, built: str, demo: bool, attribution: str) -> tuple[Block, ...]:
-    in_range = series_all[series_all["year"].between(y0, y1)]
+def _detention(base: CountyBase, y0: int, y1: int, term_frame: pd.DataFrame, titles: dict, built: str, demo: bool,
+               attribution: str) -> tuple[Block, ...]:
+    short, place, label_of = base.short, base.place, base.label_of
+    in_range = base.series_all[base.series_all["year"].between(y0, y1)]
     blocks = []
-    for metric in ("jail_rate_per_100k", "pretrial_share"):
+    for metric in base.detention_metrics:
         rows = in_range[in_range["metric_id"] == metric].copy()
         if rows.empty:
             continue
         rows["series"] = label_of[metric]
-        unit = "per_100k" if metric == "jail_rate_per_100k" else "share"
+        unit = base.unit_of[metric]
         fig = components.cached_chart(
             trends.trend_chart, rows, unit=unit, terms=term_frame, title=f"{label_of[metric]}, {short}",
             subtitle=f"95% intervals as bands; shaded: {attribution}",
@@ -401,7 +407,7 @@ def _detention(series_all: pd.DataFrame, y0: int, y1: int, short: str, place: st
         blocks.append(Block(fig, _csv(rows, place), trends.alt_text(
             rows, measure=label_of[metric].lower(), unit=unit, place=place, terms=term_frame),
             f"{short}-{metric}-{y0}-{y1}", f"detention-{metric}"))
-    bail = in_range[in_range["metric_id"].isin(BAIL_METRICS)].copy()
+    bail = in_range[in_range["metric_id"].isin(base.roles.get("bail_decision", ()))].copy()
     if not bail.empty:
         bail["series"] = bail["metric_id"].map(label_of)
         fig = components.cached_chart(

@@ -136,7 +136,8 @@ CREATE TABLE metric_definition (
     caveat               VARCHAR NOT NULL,
     sort_order           INTEGER NOT NULL,   -- extension: display order
     direction            VARCHAR NOT NULL,   -- extension: what a higher value means, in plain words
-    unavailable_if       VARCHAR[] NOT NULL  -- extension: outcomes that make the metric uncomputable for a source
+    unavailable_if       VARCHAR[] NOT NULL, -- extension: outcomes that make the metric uncomputable for a source
+    roles                VARCHAR[] NOT NULL  -- extension: what else its counts stand for (etl/metrics.toml's header)
 );
 
 CREATE TABLE metric_value (

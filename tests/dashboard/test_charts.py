@@ -6,6 +6,7 @@ import math
 import re
 from datetime import date
 
+import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -190,6 +191,33 @@ def test_year_list_and_labels() -> None:
 # --- case flow ---------------------------------------------------------------------------------------------
 
 
+def catalogue_roles() -> dict[str, tuple[str, ...]]:
+    """Each metric role's metrics as the app reads them: the `metric_roles` query over etl/metrics.toml."""
+    from dashboard.db import sql_text
+    from etl.metrics import load_definitions
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE metric_definition (metric_id VARCHAR, roles VARCHAR[], sort_order INTEGER,"
+                " denominator_outcomes VARCHAR[])")
+    con.executemany("INSERT INTO metric_definition VALUES (?, ?, ?, ?)",
+                    [(d["metric_id"], d.get("roles", []), d["sort_order"], d["denominator"])
+                     for d in load_definitions()])
+    return {role: tuple(ids) for role, ids in con.execute(sql_text("metric_roles")).fetchall()}
+
+
+ROLES = catalogue_roles()
+
+
+def test_the_flow_follows_the_catalogues_roles_not_metric_ids() -> None:
+    """A metric renamed in etl/metrics.toml keeps its place in the funnel: the roles, not ids in code, say which."""
+    assert ROLES["referred"] == ("referral_other_rate", "declination_rate"), "every referral first"
+    values = metric_rows([("renamed_declination", 2020, 20, 200), ("renamed_conviction", 2020, 100, 150)])
+    counts = flow.flow_counts(values, {"referred": ("renamed_declination",), "declined": ("renamed_declination",),
+                                       "resolved": ("renamed_conviction",), "convicted": ("renamed_conviction",)},
+                              2020, 2020).set_index("stage")
+    assert counts.loc[["referred", "charged", "resolved", "convicted"], "count"].tolist() == [200, 180, 150, 100]
+
+
 def metric_rows(rows: list[tuple[str, int, float | None, float | None]]) -> pd.DataFrame:
     return pd.DataFrame([{"metric_id": m, "year": y, "numerator": x, "denominator": n, "suppressed": x is None}
                          for m, y, x, n in rows])
@@ -199,11 +227,11 @@ def test_flow_stages_cover_the_same_years() -> None:
     """Cook County: intake 2011-2017, dispositions 2011-2016: the funnel sets 6 years against 6, never 7 against 6."""
     values = metric_rows([("declination_rate", y, 10, 100) for y in range(2011, 2018)]
                          + [("conviction_rate", y, 40, 60) for y in range(2011, 2017)])
-    counts = flow.flow_counts(values, 2011, 2017).set_index("stage")
+    counts = flow.flow_counts(values, ROLES, 2011, 2017).set_index("stage")
     assert counts.loc["referred", "years"] == list(range(2011, 2017))
     assert counts.loc["referred", "count"] == 600 and counts.loc["resolved", "count"] == 360
     assert counts.loc["referred", "outside"] == [2017] and counts.loc["resolved", "outside"] == []
-    alone = flow.flow_counts(values[values["metric_id"] == "declination_rate"], 2011, 2017).set_index("stage")
+    alone = flow.flow_counts(values[values["metric_id"] == "declination_rate"], ROLES, 2011, 2017).set_index("stage")
     assert alone.loc["referred", "count"] == 700 and alone.loc["referred", "outside"] == []
 
 
@@ -211,7 +239,7 @@ def test_flow_referrals_include_referrals_with_another_outcome() -> None:
     """San Francisco: further investigation and revocations are referrals too, outside the declination rate."""
     values = metric_rows([("declination_rate", 2019, 30, 100), ("referral_other_rate", 2019, 15, 115),
                           ("declination_rate", 2020, 40, 100)])
-    counts = flow.flow_counts(values, 2019, 2020).set_index("stage")
+    counts = flow.flow_counts(values, ROLES, 2019, 2020).set_index("stage")
     assert counts.loc["referred", "count"] == 115 + 100, "2020 has no such measure: its declination denominator"
     assert counts.loc["charged", "count"] == 70 + 60
 
@@ -222,11 +250,11 @@ def test_flow_counts_sum_published_years_and_name_the_rest() -> None:
         ("prefiling_diversion_rate", 2020, 10, 200), ("prefiling_diversion_rate", 2021, None, None),
         ("conviction_rate", 2020, 100, 150), ("conviction_rate", 2021, None, None),
     ])
-    counts = flow.flow_counts(values, 2020, 2021).set_index("stage")
+    counts = flow.flow_counts(values, ROLES, 2020, 2021).set_index("stage")
     assert counts.loc["referred", "count"] == 500
     assert counts.loc["charged", "count"] == 200 - 20 - 10, "charged needs both declined and diverted published"
     assert counts.loc["charged", "withheld"] == [2021]
-    unreported = flow.flow_counts(values[values["metric_id"] != "prefiling_diversion_rate"], 2020, 2021)
+    unreported = flow.flow_counts(values[values["metric_id"] != "prefiling_diversion_rate"], ROLES, 2020, 2021)
     assert unreported.set_index("stage").loc["charged", "count"] == 500 - 50, "no diversion measure: none diverted"
     assert counts.loc["convicted", "count"] == 100 and counts.loc["convicted", "withheld"] == [2021]
     assert not counts.loc["sentenced", "available"]

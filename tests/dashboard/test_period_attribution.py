@@ -210,4 +210,4 @@ def test_the_jail_halving_arithmetic_uses_whole_years_only() -> None:
 
     series = pd.DataFrame({"metric_id": "jail_rate_per_100k", "year": [2018, 2025, 2026], "suppressed": False,
                            "numerator": [6066.0, 5500.0, 5846.0], "partial": [False, False, True]})
-    assert list(jail_population(series, 2018, 2026)["year"]) == [2018, 2025]
+    assert list(jail_population(series, ("jail_rate_per_100k",), 2018, 2026)["year"]) == [2018, 2025]

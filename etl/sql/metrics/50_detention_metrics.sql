@@ -49,14 +49,22 @@ LEFT JOIN county_office co USING (fips)
 LEFT JOIN term_attribution ta ON ta.office_id = co.office_id AND ta.period_start = w.year_start
      AND ta.period_grain = 'year';
 
+-- Every detention metric of metric_definition: its numerator and denominator name a detention measure or
+-- `adult_population` (the county's adults); a `per_100k` metric is scaled to 100,000.
 INSERT INTO metric_raw
-WITH parts AS (
-    SELECT 'jail_rate_per_100k' AS metric_id, fips, state_abbr, office_id, term_id, year_start,
-           jail AS num, adults::DOUBLE AS den, source_ids || ',' || population_source AS source_ids
-    FROM detention_facts WHERE jail IS NOT NULL AND adults > 0
-    UNION ALL
-    SELECT 'pretrial_share', fips, state_abbr, office_id, term_id, year_start, pretrial, jail, source_ids
-    FROM detention_facts WHERE pretrial IS NOT NULL AND jail > 0
+WITH operands AS (
+    SELECT fips, year_start, state_abbr, office_id, term_id, source_ids, population_source,
+           MAP {'jail_population': jail, 'pretrial_population': pretrial, 'adult_population': adults::DOUBLE}
+               AS measures
+    FROM detention_facts
+),
+parts AS (
+    SELECT d.metric_id, o.fips, o.state_abbr, o.office_id, o.term_id, o.year_start,
+           o.measures[d.numerator_outcomes[1]] AS num, o.measures[d.denominator_outcomes[1]] AS den,
+           o.source_ids || CASE WHEN list_contains(d.numerator_outcomes || d.denominator_outcomes, 'adult_population')
+                                THEN ',' || o.population_source ELSE '' END AS source_ids
+    FROM operands o CROSS JOIN metric_definition d
+    WHERE d.stage = 'detention'
 ),
 grouped AS (
     SELECT metric_id,
@@ -66,9 +74,8 @@ grouped AS (
            year_start AS period_start, 'year' AS period_grain, 'all' AS dimension, 'all' AS dimension_value,
            sum(num) AS numerator, sum(den) AS denominator,
            array_to_string(list_sort(list_distinct(flatten(list(string_split(source_ids, ','))))), ',') AS source_ids
-    FROM parts
+    FROM parts WHERE num IS NOT NULL AND den > 0
     GROUP BY metric_id, year_start, GROUPING SETS ((fips), (office_id), (state_abbr))
 )
-SELECT *, CASE WHEN metric_id = 'jail_rate_per_100k' THEN numerator / denominator * 100000
-               ELSE numerator / denominator END AS value
-FROM grouped WHERE scope_id IS NOT NULL AND denominator > 0;
+SELECT g.*, g.numerator / g.denominator * (CASE WHEN d.unit = 'per_100k' THEN 100000 ELSE 1 END) AS value
+FROM grouped g JOIN metric_definition d USING (metric_id) WHERE scope_id IS NOT NULL AND denominator > 0;

@@ -29,7 +29,8 @@ WITH referrals AS (
     SELECT scope, scope_id, period_start, period_grain, dimension_value AS race, denominator AS n, source_ids,
            hidden, reason AS cell_reason
     FROM published_cell
-    WHERE metric_id = 'declination_rate' AND dimension = 'race' AND scope IN ('county', 'office')
+    WHERE metric_id IN (SELECT metric_id FROM metric_definition WHERE list_contains(roles, 'representation'))
+      AND dimension = 'race' AND scope IN ('county', 'office')
       AND period_grain = 'year'
 ),
 known AS (

@@ -1,5 +1,6 @@
 -- The definition each published value was measured under: the population and counting unit its sources declare
--- for the metric's stage (stage_definition; the representation ratio's 'referrals' is the referral stage).
+-- for the metric's stage (stage_definition; the representation ratio's 'referrals' is the stage of the metric
+-- whose role is `representation`).
 -- Only case and detention sources count (census population is a reference). A stage its source does not
 -- declare is 'undeclared:<source>', alike with nothing else. Joins metric_value and disparity on
 -- (metric_id, source_ids).
@@ -19,7 +20,9 @@ declared AS (
            coalesce(sd.description, p.source_id || ' (what it counts is not declared)') AS description
     FROM counted p LEFT JOIN metric_definition d USING (metric_id)
     LEFT JOIN stage_definition sd ON sd.source_id = p.source_id
-     AND sd.stage = (CASE WHEN p.metric_id = 'referrals' THEN 'referral' ELSE d.stage END)
+     AND sd.stage = (CASE WHEN p.metric_id = 'referrals'
+                       THEN (SELECT min(stage) FROM metric_definition WHERE list_contains(roles, 'representation'))
+                       ELSE d.stage END)
 )
 SELECT metric_id, source_ids, string_agg(DISTINCT variant, ' + ' ORDER BY variant),
        string_agg(DISTINCT description, ' + ' ORDER BY description)
