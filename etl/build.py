@@ -26,7 +26,7 @@ import duckdb
 import pandas as pd
 from tqdm import tqdm
 
-from etl import checks, election_measures, fetch, metrics, public, vocab
+from etl import checks, election_measures, fetch, metrics, public, schema, vocab
 from etl.config import (
     PROJECT,
     RAW_DIR,
@@ -433,17 +433,12 @@ def _insert_result(con: duckdb.DuckDBPyConnection, config: SourceConfig, path: P
                  result.rows_loaded, result.rows_rejected, excluded])
 
 
-TABLES_WITH_SOURCE = {"case_counts", "detention", "county_population", "election", "office", "office_county",
-                      "prosecutor", "term", "period_coverage", "election_contest",
-                      "prosecutor_rule"}
-
-
 def _target_columns(table: str, columns: list[str]) -> list[str]:
-    return (["source_id"] + columns) if table in TABLES_WITH_SOURCE else columns
+    return (["source_id"] + columns) if schema.has_source(table) else columns
 
 
 def _with_source(frame: pd.DataFrame, table: str, source_id: str) -> pd.DataFrame:
-    if table in TABLES_WITH_SOURCE:
+    if schema.has_source(table):
         frame = frame.assign(source_id=source_id)
     return frame
 

@@ -19,6 +19,7 @@ import duckdb
 from etl import checks
 from etl.config import SQL_DIR
 from etl.errors import BuildError
+from etl.schema import column_names, schema_text
 
 PUBLIC_SQL = SQL_DIR / "public"
 PRIVATE_CSV = PUBLIC_SQL / "private.csv"
@@ -52,22 +53,10 @@ def private_declarations() -> dict[str, str]:
         return {row["name"].strip(): row["why"].strip() for row in csv.DictReader(handle)}
 
 
-def schema_columns(schema: str | None = None) -> dict[str, list[str]]:
-    """Every table of etl/sql/schema.sql (or of `schema`, DDL text) with its columns, read by DuckDB itself."""
-    with duckdb.connect() as con:
-        con.execute(schema if schema is not None else _schema_text())
-        rows = con.execute("SELECT table_name, column_name FROM information_schema.columns "
-                           "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position").fetchall()
-    columns: dict[str, list[str]] = {}
-    for table, column in rows:
-        columns.setdefault(table, []).append(column)
-    return columns
-
-
 def undeclared(schema: str | None = None) -> list[str]:
     """Tables and columns of schema.sql (or of `schema`) declared neither public nor private (or both)."""
-    schema = schema if schema is not None else _schema_text()
-    tables, public, private = schema_columns(schema), public_tables(), private_declarations()
+    schema = schema if schema is not None else schema_text()
+    tables, public, private = column_names(schema), public_tables(), private_declarations()
     problems = [f"{name} is declared private but is not in etl/sql/schema.sql"
                 for name in private if name.split(".")[0] not in tables]
     problems += [f"etl/sql/public/{name}.sql publishes a table that is not in etl/sql/schema.sql"
@@ -127,10 +116,6 @@ def write(con: duckdb.DuckDBPyConnection, public_tmp: Path) -> str:
     finally:
         con.execute("DETACH public_warehouse")
     return overall
-
-
-def _schema_text() -> str:
-    return (SQL_DIR / "schema.sql").read_text(encoding="utf-8")
 
 
 def _select(path: Path) -> str:

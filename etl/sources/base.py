@@ -24,6 +24,8 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from etl import schema
+
 RAW_TEXT_LIMIT = 2000
 REASON_LIMIT = 1000  # a reason quotes its bad values (each cut to 60); a 5,000-character value is cut, not stored whole
 FIELD_SIZE_LIMIT = 16 * 1024 * 1024
@@ -41,49 +43,14 @@ IDENTIFIER_PATTERNS: tuple[re.Pattern[str], ...] = (
 )
 REDACTED = "[redacted]"
 
-# Defaults for case_counts columns an adapter may leave out.
-CASE_COUNT_DEFAULTS: dict[str, Any] = {
-    "office_id": None,
-    "source_outcome": None,
-    "offense_category": "unknown",
-    "offense_level": "unknown",
-    "offense_detail": None,
-    "race": "unknown",
-    "sex": "unknown",
-    "age_band": "unknown",
-}
-
-TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "case_counts": (
-        "office_id", "fips", "period_start", "period_grain", "stage", "outcome", "source_outcome",
-        "offense_category", "offense_level", "offense_detail", "race", "sex", "age_band", "n",
-    ),
-    "detention": ("fips", "period_start", "period_grain", "measure", "race", "value"),
-    "county": ("fips", "state_fips", "state_abbr", "state_name", "county_name", "lat", "lon"),
-    "county_population": ("fips", "year", "race", "age_group", "population"),
-    "office": ("office_id", "name", "state_abbr", "kind", "selection"),
-    "office_county": ("office_id", "fips"),
-    "prosecutor": ("prosecutor_id", "name", "party"),
-    "term": ("term_id", "prosecutor_id", "office_id", "start_date", "end_date", "entry", "citation"),
-    "election": (
-        "office_id", "election_date", "round", "candidate_name", "incumbent", "vote_share", "winner",
-        "contested",
-    ),
-    # what the files say about the dates a period covers (an owner's note, a projection row); the build
-    # adds the dates seen in the data for every other period
-    "period_coverage": (
-        "fips", "stage", "period_start", "period_grain", "covered_from", "covered_to", "partial", "basis",
-    ),
-    "election_contest": (
-        "office_id", "election_date", "round", "party", "counties_reported", "counties_expected",
-        "counties_missing", "valid_votes", "candidates", "contested", "winner_name", "winner_share", "collection",
-        "note",
-    ),
-    "prosecutor_rule": (
-        "state_abbr", "office_kind", "elected_per", "term_years", "term_start_month", "regular_election_year",
-        "citation",
-    ),
-}
+# The tables an adapter fills; their columns (TABLE_COLUMNS) and the defaults of the case_counts columns an
+# adapter may leave out (NULL or a DEFAULT: CASE_COUNT_DEFAULTS) are read from etl/sql/schema.sql.
+# period_coverage holds what the files say about the dates a period covers (an owner's note, a projection row);
+# the build adds the dates seen in the data for every other period.
+ADAPTER_TABLES = ("case_counts", "detention", "county", "county_population", "office", "office_county", "prosecutor",
+                  "term", "election", "period_coverage", "election_contest", "prosecutor_rule")
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {table: schema.row_columns(table) for table in ADAPTER_TABLES}
+CASE_COUNT_DEFAULTS: dict[str, Any] = schema.row_defaults("case_counts")
 
 
 def scrub(text: str) -> str:

@@ -105,12 +105,12 @@ CREATE TABLE case_counts (
     stage            VARCHAR NOT NULL,
     outcome          VARCHAR NOT NULL,
     source_outcome   VARCHAR,
-    offense_category VARCHAR NOT NULL,
-    offense_level    VARCHAR NOT NULL,
+    offense_category VARCHAR NOT NULL DEFAULT 'unknown',
+    offense_level    VARCHAR NOT NULL DEFAULT 'unknown',
     offense_detail   VARCHAR,
-    race             VARCHAR NOT NULL,
-    sex              VARCHAR NOT NULL,
-    age_band         VARCHAR NOT NULL,
+    race             VARCHAR NOT NULL DEFAULT 'unknown',
+    sex              VARCHAR NOT NULL DEFAULT 'unknown',
+    age_band         VARCHAR NOT NULL DEFAULT 'unknown',
     n                BIGINT NOT NULL
 );
 
