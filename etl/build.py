@@ -170,6 +170,7 @@ def build(
                 _stage(progress, f"load {config.source_id}")
                 _load_source(con, config, raw_dir, report)
             _stage(progress, "resolve offices")
+            metrics.register_priorities(con, {c.source_id: c.priority for c in chosen})
             _resolve_people(con)
             _stage(progress, "checks")
             checks.run_all(con)
@@ -446,8 +447,10 @@ def _with_source(frame: pd.DataFrame, table: str, source_id: str) -> pd.DataFram
 def _resolve_people(con: duckdb.DuckDBPyConnection) -> None:
     """Merge people tables from several sources and attribute case rows to offices.
 
-    The curated table wins over derived ones: an office's terms come from the first source, in catalogue
-    order, that has terms for it; duplicate offices and prosecutors keep their first row.
+    The higher `priority` wins (the curated table is declared above directories, directories above
+    election returns): an office's terms come from the one source of highest priority that has terms for it,
+    duplicate offices and prosecutors keep that source's row; equal priorities go by source id, never by the
+    order of the catalogue.
     """
     con.execute(_sql("resolve_people.sql"))
     con.execute(_sql("office_schedule.sql"))

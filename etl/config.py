@@ -45,7 +45,8 @@ class SourceConfig:
     location: str = "raw"  # raw: under the raw dir; project: shipped in this repository
     demo: bool = False
     redistributable: bool = True
-    priority: int = 0  # when two sources cover the same county, stage and year, the higher one is counted
+    # the higher is counted where two sources cover one county, stage and year, and kept where two describe one office
+    priority: int = 0
     download: dict[str, str] = field(default_factory=dict)
     sha256: dict[str, str] = field(default_factory=dict)
     notes: str = ""

@@ -36,6 +36,14 @@ def load_definitions(path: Path = METRICS_TOML) -> list[dict]:
             for order, (metric_id, entry) in enumerate(catalogue.items(), start=1)]
 
 
+def register_priorities(con: duckdb.DuckDBPyConnection, priorities: dict[str, int]) -> None:
+    """The temp table `source_priority` (source_id, priority) every precedence rule of the build reads: which
+    source's counts are counted, and whose offices, people and terms are kept."""
+    con.execute("CREATE OR REPLACE TEMP TABLE source_priority (source_id VARCHAR, priority INTEGER)")
+    if priorities:
+        con.executemany("INSERT INTO source_priority VALUES (?, ?)", sorted(priorities.items()))
+
+
 def materialize(con: duckdb.DuckDBPyConnection, *, threshold: int, priorities: dict[str, int],
                 replaces: list[tuple[str, str, int, int]] | None = None, progress: bool = False) -> None:
     """Every metric table, one step at a time; with `progress`, a bar naming the step, with an estimate of the
@@ -48,9 +56,7 @@ def materialize(con: duckdb.DuckDBPyConnection, *, threshold: int, priorities: d
              d["denominator"], d["unit"], d["caveat"], d["sort_order"], d["direction"], d.get("unavailable_if", []),
              d.get("roles", [])],
         )
-    con.execute("CREATE OR REPLACE TEMP TABLE source_priority (source_id VARCHAR, priority INTEGER)")
-    if priorities:
-        con.executemany("INSERT INTO source_priority VALUES (?, ?)", sorted(priorities.items()))
+    register_priorities(con, priorities)
     con.execute("CREATE OR REPLACE TEMP TABLE source_replaces (source_id VARCHAR, replaced VARCHAR, from_year INTEGER,"
                 " to_year INTEGER)")
     if replaces:

@@ -1,8 +1,11 @@
 -- Merge people tables from several sources; attribute case rows to offices.
--- Precedence: sources load in catalogue order, curated first; an office's terms all come from the first
--- source that has any term for it, so a derived table never interleaves with the curated one.
+-- Precedence: the higher `priority` (source_priority), then the source id; never the order of the catalogue.
+-- An office's terms all come from the first source that has any term for it, so a derived table never
+-- interleaves with the curated one.
 
-CREATE TEMP TABLE source_rank AS SELECT source_id, row_number() OVER (ORDER BY rowid) AS rank FROM source;
+CREATE TEMP TABLE source_rank AS
+SELECT source_id, row_number() OVER (ORDER BY coalesce(p.priority, 0) DESC, source_id) AS rank
+FROM source LEFT JOIN source_priority p USING (source_id);
 
 CREATE OR REPLACE TABLE office AS
 SELECT * EXCLUDE (rn) FROM (
@@ -28,7 +31,7 @@ SELECT t.* FROM term t JOIN first_source f USING (office_id, source_id);
 
 -- Elections: one source per office, date and round, so a race is never listed twice. Returns with vote
 -- shares win over a cited row without them (the curated table fills in what the returns do not cover);
--- otherwise the first source in catalogue order.
+-- otherwise the source of highest priority.
 CREATE OR REPLACE TABLE election AS
 WITH per_source AS (
     SELECT office_id, election_date, round, source_id, bool_or(vote_share IS NOT NULL) AS has_share
