@@ -43,7 +43,9 @@ SIBLING_REASON = "hidden with the measures that share its denominator, hidden so
 JOINT_REASON = "hidden so that a suppressed count cannot be worked out from totals across this stage's measures"
 STAGE_BATCH_ROWS = 1_000_000  # stage cells per numpy batch (_stage_violations)
 BUCKETS = 4096  # batches are unions of these hash buckets of places
-PLACE = 1 << 39  # cell_id = measure * PLACE + place (etl/sql/suppression/10_cells.sql)
+# A cell key (cell_key in etl/sql/suppression/10_cells.sql) is measure * CELLS_PER_MEASURE + the cell's place:
+# scope (2 bits), scope id (20), year (8), breakdown (3) and group (6).
+CELLS_PER_MEASURE = 1 << (2 + 20 + 8 + 3 + 6)
 
 
 @dataclass(frozen=True)
@@ -86,11 +88,12 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
     # (a few percent of the cells at 1 million cases), not found again in every cell by every pass.
     con.execute("""CREATE OR REPLACE TEMP TABLE stage_base AS
                    SELECT *, hash(place) % $buckets AS bucket
-                   FROM (SELECT stage, metric_code, cell_id % $place AS place, cell_id, hidden, numerator, denominator
-                         FROM metric_cell WHERE list_contains($stages, stage))
-                   SEMI JOIN (SELECT DISTINCT stage, cell_id % $place AS place FROM metric_cell WHERE NOT hidden)
+                   FROM (SELECT stage, metric_code, cell_id % $cells_per_measure AS place, cell_id, hidden, numerator,
+                                denominator FROM metric_cell WHERE list_contains($stages, stage))
+                   SEMI JOIN (SELECT DISTINCT stage, cell_id % $cells_per_measure AS place FROM metric_cell
+                              WHERE NOT hidden)
                    USING (stage, place)""",
-                {"place": PLACE, "buckets": BUCKETS,
+                {"cells_per_measure": CELLS_PER_MEASURE, "buckets": BUCKETS,
                  "stages": [s.name for s in stages.values() if len(s.metrics) >= 2]})
     con.execute("CREATE OR REPLACE TEMP TABLE complement_hidden (cell_id BIGINT, reason VARCHAR)")
     sqlfiles.run_file(con, SUPPRESSION_SQL / "family_shown.sql", threshold)
@@ -171,13 +174,14 @@ def _siblings(con: duckdb.DuckDBPyConnection, hidden: str) -> None:
     shown cell lies in a place with a shown measure: in `stage_base`)."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE sibling AS
-        WITH h AS (SELECT DISTINCT t.cell_id % $place AS place, f.family
-                   FROM {hidden} t JOIN metric_family f ON f.metric_code = t.cell_id // $place),
-        candidate AS (SELECT f.metric_code::BIGINT * $place + h.place AS cell_id
+        WITH h AS (SELECT DISTINCT t.cell_id % $cells_per_measure AS place, f.family
+                   FROM {hidden} t JOIN metric_family f ON f.metric_code = t.cell_id // $cells_per_measure),
+        candidate AS (SELECT f.metric_code::BIGINT * $cells_per_measure + h.place AS cell_id
                       FROM h JOIN metric_family f USING (family))
         SELECT c.cell_id, $reason AS reason FROM stage_base c SEMI JOIN candidate USING (cell_id)
         WHERE NOT c.hidden AND c.cell_id NOT IN (SELECT cell_id FROM complement_hidden)
-          AND c.cell_id NOT IN (SELECT cell_id FROM {hidden})""", {"place": PLACE, "reason": SIBLING_REASON})
+          AND c.cell_id NOT IN (SELECT cell_id FROM {hidden})""",
+        {"cells_per_measure": CELLS_PER_MEASURE, "reason": SIBLING_REASON})
 
 
 # --- measures of one stage in one cell -----------------------------------------------------------------------------
@@ -189,13 +193,14 @@ def _stage_violations(con: duckdb.DuckDBPyConnection, stages: dict[str, Stage], 
     # a cell's place (scope, year, breakdown group) is its key below the measure's bits (etl/sql/suppression/)
     # the measure's bits above the place are its metric code: a touched cell's stage follows from its key
     touched = "" if everything else """
-        SEMI JOIN (SELECT DISTINCT cell_id % $place AS place FROM touched
-                   WHERE list_contains($codes, cell_id // $place)) USING (place)"""
+        SEMI JOIN (SELECT DISTINCT cell_id % $cells_per_measure AS place FROM touched
+                   WHERE list_contains($codes, cell_id // $cells_per_measure)) USING (place)"""
     found = []
     for stage in stages.values():
         if len(stage.metrics) < 2:
             continue
-        params = {"stage": stage.name, **({} if everything else {"place": PLACE, "codes": list(stage.codes)})}
+        params = {"stage": stage.name,
+                  **({} if everything else {"cells_per_measure": CELLS_PER_MEASURE, "codes": list(stage.codes)})}
         # Places are independent, so they are read in batches of whole places (by a hash of the place, kept as
         # `bucket` so each batch's scan does no hashing): the arrays below, several copies of every row, stay small
         # whatever the data's size (read whole, one stage's arrays grow with the data).
@@ -222,7 +227,7 @@ def _joint_group_violations(con: duckdb.DuckDBPyConnection, stages: dict[str, St
     minus its shown parts) for each measure is a cell of its own, to which the stage algebra applies (the hidden
     groups' trial acquittals = their trials minus their trial convictions, from the trial rate and the plea share).
     One hide per unsafe group: its shown part with the fewest cases, `unknown` and `other` groups first."""
-    sqlfiles.run_file(con, SUPPRESSION_SQL / "35_joint_cells.sql", threshold, {"place": PLACE})
+    sqlfiles.run_file(con, SUPPRESSION_SQL / "35_joint_cells.sql", threshold, {"cells_per_measure": CELLS_PER_MEASURE})
     found = []
     for stage in stages.values():
         if len(stage.metrics) < 2:

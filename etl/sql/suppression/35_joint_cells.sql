@@ -10,13 +10,13 @@
 CREATE OR REPLACE TEMP TABLE joint_member AS
 WITH member AS (
     SELECT s.*, s.hidden OR h.cell_id IS NOT NULL AS now_hidden,
-           (s.group_id - (s.kind::BIGINT << 45)) // $place AS metric_code
+           (s.group_id - (s.kind::BIGINT << 45)) // $cells_per_measure AS metric_code
     FROM suppression_member s LEFT JOIN complement_hidden h USING (cell_id)
     WHERE s.unit <> 'per_100k'
 ),
-placed AS (SELECT m.*, m.group_id - m.metric_code * $place AS vplace, d.stage
+placed AS (SELECT m.*, m.group_id - m.metric_code * $cells_per_measure AS vplace, d.stage
            FROM member m JOIN metric_definition d ON d.sort_order = m.metric_code)
-SELECT *, bool_or(now_hidden) OVER (PARTITION BY vplace, stage, cell_id % $place) AS in_any
+SELECT *, bool_or(now_hidden) OVER (PARTITION BY vplace, stage, cell_id % $cells_per_measure) AS in_any
 FROM placed SEMI JOIN (SELECT DISTINCT vplace FROM placed SEMI JOIN candidate USING (group_id)) USING (vplace);
 
 CREATE OR REPLACE TEMP TABLE joint_cell AS
