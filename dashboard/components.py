@@ -19,6 +19,7 @@ from dashboard import db, navigation, permalinks
 from dashboard.charts import trends
 from dashboard.charts.common import download_config, safe_filename
 from dashboard.charts.tables import md_escape
+from dashboard.internals.plotly import share
 
 DEMO_BANNER = ("**Demo data.** Every number, prosecutor and office on this page is synthetic, generated to show "
                "how the dashboard works. Nothing here describes a real person or county.")
@@ -78,30 +79,12 @@ def cached_chart(builder: Callable[..., Chart], *args: object, **kwargs: object)
 @functools.cache
 def _cached(builder: Callable[..., Chart]) -> Callable[..., Chart]:
     def build_once(*args: object, **kwargs: object) -> Chart:
-        chart = builder(*args, **kwargs)
-        if type(chart) is go.Figure:
-            chart.__class__ = SharedFigure  # the same figure, its dict now made once (no copy, no re-validation)
-        return chart
+        return share(builder(*args, **kwargs))
 
     # Streamlit keys a cached function by its module and name: each builder keeps its own cache
     build_once.__module__, build_once.__qualname__ = builder.__module__, builder.__qualname__
     return st.cache_resource(build_once, max_entries=CHARTS_KEPT, show_spinner=False,
                              hash_funcs={pd.DataFrame: _frame_bytes})
-
-
-class SharedFigure(go.Figure):
-    """A cached chart, shown on every rerun of every session that asks for it.
-
-    `st.plotly_chart` turns a figure into a dict (`to_dict`: a deep copy, numeric arrays encoded) before
-    writing its JSON, on every rerun. A cached chart never changes, so its dict is made once; callers must not change
-    the dict either.
-    """
-
-    def to_dict(self) -> dict:
-        spec = getattr(self, "_shared_spec", None)
-        if spec is None:
-            spec = self._shared_spec = super().to_dict()
-        return spec
 
 
 def _frame_bytes(frame: pd.DataFrame) -> bytes:

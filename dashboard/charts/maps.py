@@ -29,13 +29,13 @@ import pandas as pd
 import plotly.colors as pcolors
 import plotly.graph_objects as go
 import pydeck as pdk
-from pydeck.bindings.json_tools import default_serialize
 
 from dashboard.charts.common import FONT, NO_DATA_COLOR, escape, finish
 from dashboard.charts.geography import albers_usa as albers_usa
 from dashboard.charts.geography import bounds_by_prefix as bounds_by_prefix
 from dashboard.charts.geography import load_geometry as load_geometry
 from dashboard.charts.geography import projected_path
+from dashboard.internals.pydeck import CompactDeck, expression, set_data_transform
 
 MAP_SCALE = "Viridis"
 NO_DATA_RGBA = (217, 217, 217, 255)  # NO_DATA_COLOR
@@ -59,22 +59,6 @@ MAP_HEIGHT_PHONE = 340
 _MAX_TEXT = 120
 _LUT = [tuple(int(round(c)) for c in pcolors.unlabel_rgb(colour))
         for colour in pcolors.sample_colorscale(MAP_SCALE, [i / 255 for i in range(256)])]
-
-
-class CompactDeck(pdk.Deck):
-    """A Deck whose JSON has no indentation: pydeck pretty-prints, which makes a county map's spec (sent to the
-    browser on every rerun) about seven times larger than the geometry it carries.
-
-    The JSON is made once: st.pydeck_chart asks for it on every rerun, and the pages keep one deck per view,
-    unchanged after it is made (dashboard/content/map.py)."""
-
-    def to_json(self) -> str:
-        spec = self.__dict__.get("_compact_json")
-        if spec is None:
-            spec = json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"),
-                              ensure_ascii=False)
-            self.__dict__["_compact_json"] = spec
-        return spec
 
 EXPORT_COLUMNS = ["fips", "county", "state", "year", "measure", "value", "ci_low", "ci_high", "numerator",
                   "denominator", "suppressed", "suppression_reason", "prosecutor_in_office", "covered", "source"]
@@ -289,8 +273,8 @@ SHAPES_FILE = "map-shapes.json"
 _SUPPRESSED_RGB = list(SUPPRESSED_RGBA[:3])
 _NO_DATA_RGB = list(NO_DATA_RGBA[:3])
 _PAGE_ONLY_RGB = list(PAGE_ONLY_RGBA[:3])
-_FILL = f"@@=this[4]||(this[1][0]=='n'?{_NO_DATA_RGB}:{_SUPPRESSED_RGB})".replace(" ", "")
-_CONTEXT_FILL = f"@@=this[1]=='n'?{_NO_DATA_RGB}:this[1]=='s'?{_SUPPRESSED_RGB}:this[1]".replace(" ", "")
+_FILL = expression(f"this[4]||(this[1][0]=='n'?{_NO_DATA_RGB}:{_SUPPRESSED_RGB})".replace(" ", ""))
+_CONTEXT_FILL = expression(f"this[1]=='n'?{_NO_DATA_RGB}:this[1]=='s'?{_SUPPRESSED_RGB}:this[1]".replace(" ", ""))
 _PLACEHOLDER = re.compile(r"\{(?=[0-9]+\})")
 
 
@@ -459,11 +443,9 @@ def _context_row(ref: str, row: Mapping, *, domain: tuple[float, float] | None) 
 def _transformed_layer(kind: str, layer_id: str, url: str, rows: list[str], **props: object) -> pdk.Layer:
     """A layer whose data is the static file and whose rows this view's expression builds; the id carries a
     digest of the rows, so a changed view is a new layer and deck.gl runs the new transform."""
-    expression = "[" + ",".join(rows) + "]"
-    digest = hashlib.sha1(expression.encode("utf-8")).hexdigest()[:12]
-    layer = pdk.Layer(kind, id=f"{layer_id}-{digest}", data=url, **props)
-    layer.data_transform = "@@=" + expression  # set directly: pydeck would prefix or reinterpret the string
-    return layer
+    data = "[" + ",".join(rows) + "]"
+    digest = hashlib.sha1(data.encode("utf-8")).hexdigest()[:12]
+    return set_data_transform(pdk.Layer(kind, id=f"{layer_id}-{digest}", data=url, **props), data)
 
 
 def is_pickable_layer(layer_id: str) -> bool:
@@ -508,11 +490,11 @@ def county_deck(frame: pd.DataFrame, *, shapes_url: str, parts: Mapping[str, lis
     if context:
         layer = _transformed_layer("PolygonLayer", "context", shapes_url, context, filled=True, pickable=False,
                                    **outline)
-        layer.get_polygon, layer.get_fill_color = "@@=this[0][1]", _CONTEXT_FILL
+        layer.get_polygon, layer.get_fill_color = expression("this[0][1]"), _CONTEXT_FILL
         layers.append(layer)
     layer = _transformed_layer("PolygonLayer", COUNTY_LAYER_ID, shapes_url, rows, filled=True, pickable=True,
                                auto_highlight=True, highlight_color=[213, 94, 0, 160], **outline)
-    layer.get_polygon, layer.get_fill_color = "@@=this[0][1]", _FILL
+    layer.get_polygon, layer.get_fill_color = expression("this[0][1]"), _FILL
     layers.append(layer)
     with_data = _marker_rows(frame, tooltips, domain=domain)
     if markers is None:
@@ -520,13 +502,13 @@ def county_deck(frame: pd.DataFrame, *, shapes_url: str, parts: Mapping[str, lis
     if states:
         layer = pdk.Layer("GeoJsonLayer", id="states", data=shapes_url, stroked=True, filled=False,
                           get_line_color=list(STATE_LINE_RGBA), line_width_min_pixels=1, pickable=False)
-        layer.data_transform = "@@=S"
+        set_data_transform(layer, "S")
         layers.append(layer)
     if highlight and parts.get(highlight):
         layer = _transformed_layer("PolygonLayer", "highlight", shapes_url, [f"P[{j}]" for j in parts[highlight]],
                                    stroked=True, filled=False, get_line_color=list(HIGHLIGHT_RGBA),
                                    line_width_min_pixels=3, pickable=False)
-        layer.get_polygon = "@@=this[1]"
+        layer.get_polygon = expression("this[1]")
         layers.append(layer)
     if markers and with_data:
         layer = _transformed_layer("ScatterplotLayer", MARKER_LAYER_ID, shapes_url, with_data,
@@ -534,7 +516,7 @@ def county_deck(frame: pd.DataFrame, *, shapes_url: str, parts: Mapping[str, lis
                                    radius_units="pixels", radius_min_pixels=6, radius_max_pixels=6,
                                    line_width_min_pixels=1.5, pickable=True, auto_highlight=True,
                                    highlight_color=[213, 94, 0, 200])
-        layer.get_position, layer.get_fill_color = "@@=this[0][1]", _FILL
+        layer.get_position, layer.get_fill_color = expression("this[0][1]"), _FILL
         layers.append(layer)
     state = dict(view or US_VIEW)
     return CompactDeck(

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard import components
+from dashboard.internals.plotly import SharedFigure
 from etl.public import private_path
 
 BUILT: list[str] = []
@@ -121,6 +122,6 @@ def test_prosecutor_content_is_built_once_per_view(demo_warehouse, monkeypatch: 
 def test_a_cached_figure_makes_its_dict_once_and_it_is_the_figure_s() -> None:
     """st.plotly_chart asks for the figure's dict on every rerun; a cached chart makes it once."""
     chart = components.cached_chart(_titled, _frame(5.0), title="Once")
-    assert isinstance(chart, components.SharedFigure)
+    assert isinstance(chart, SharedFigure)
     assert chart.to_dict() is chart.to_dict()
     assert chart.to_dict() == go.Figure(chart.to_plotly_json()).to_dict()
