@@ -18,7 +18,9 @@ import streamlit as st
 from dashboard import db, navigation, permalinks
 from dashboard.charts import trends
 from dashboard.charts.common import download_config, safe_filename
+from dashboard.charts.events import footer_note
 from dashboard.charts.tables import md_escape
+from dashboard.i18n import _
 from dashboard.internals.plotly import share
 
 DEMO_BANNER = ("**Demo data.** Every number, prosecutor and office on this page is synthetic, generated to show "
@@ -96,19 +98,25 @@ def built_date() -> str:
     return db.build_info().get("built_at", "")[:10] or date.today().isoformat()
 
 
-def chart_block(fig: go.Figure, data: pd.DataFrame, *, alt: str, filename: str, key: str) -> None:
+def chart_block(fig: go.Figure, data: pd.DataFrame, *, alt: str, filename: str, key: str,
+                events: pd.DataFrame | None = None) -> None:
     """A chart with its alt text, a 'show as table' switch, a CSV of its data and image downloads.
 
-    `data` is what the chart shows, already suppressed by the warehouse: the CSV is exactly that.
+    `data` is what the chart shows, already suppressed by the warehouse: the CSV is exactly that. `events`, the
+    dated events the chart marks with their citations, get a CSV of their own beside it.
     """
     st.plotly_chart(fig, config=download_config(filename), key=f"chart-{key}", width="stretch")
+    if events is not None and not events.empty:  # screen readers hear the marked events too
+        alt = f"{alt} {footer_note(events)}."
     st.caption(f"Chart description: {md_escape(alt)}")  # names in it are data: shown as typed
-    table_and_csv(data, filename=filename, key=key, images_of=fig if image_export_available() else None)
+    table_and_csv(data, filename=filename, key=key, images_of=fig if image_export_available() else None,
+                  events=events)
 
 
-def table_and_csv(data: pd.DataFrame, *, filename: str, key: str, images_of: go.Figure | None = None) -> None:
-    """One row under a chart or map: a 'show as table' switch, a CSV download of `data`, and for a chart
-    (`images_of`) its PNG and SVG downloads.
+def table_and_csv(data: pd.DataFrame, *, filename: str, key: str, images_of: go.Figure | None = None,
+                  events: pd.DataFrame | None = None) -> None:
+    """One row under a chart or map: a 'show as table' switch, a CSV download of `data`, the CSV of the events
+    it marks (when it marks any), and for a chart (`images_of`) its PNG and SVG downloads.
 
     One horizontal container, not columns: every block is a message to each browser on every rerun, and a
     page has eight of these rows. The CSV is made when the button is pressed, not on every rerun. A click
@@ -120,6 +128,11 @@ def table_and_csv(data: pd.DataFrame, *, filename: str, key: str, images_of: go.
         st.download_button("Download data (CSV)", data=functools.partial(csv_bytes, data),
                            file_name=f"{safe_filename(filename)}.csv", mime="text/csv", key=f"csv-{key}",
                            icon=":material/download:", on_click="ignore")
+        if events is not None and not events.empty:
+            st.download_button(_("Download the events marked, with sources (CSV)"),
+                               data=functools.partial(csv_bytes, events),
+                               file_name=f"{safe_filename(filename)}-events.csv", mime="text/csv",
+                               key=f"events-csv-{key}", icon=":material/event_note:", on_click="ignore")
         if images_of is not None:
             _image_downloads(images_of, filename, key)
     if as_table:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from dashboard import navigation
+from dashboard.i18n import _
 
 # page -> its URL path (dashboard/navigation.py names the pages; the first is the home page, at "/")
 PAGES = {spec.name: "" if spec is navigation.PAGES[0] else spec.name for spec in navigation.PAGES}
@@ -26,6 +27,8 @@ _ID = re.compile(r"[a-z0-9][a-z0-9\-]{0,99}")
 _METRIC = re.compile(r"[a-z0-9_]{1,64}")
 _STATE = re.compile(r"[A-Z]{2}")
 _YEAR = re.compile(r"[0-9]{4}")
+_AMOUNT = re.compile(r"[0-9]{1,5}(?:\.[0-9]{1,2})?")
+COST_MAX = 10_000  # dollars per person per day: anything above is a typing slip, not a jail's cost
 
 # key -> the pages that use it; anything else is reported as ignored.
 EVERY_PAGE = frozenset(spec.name for spec in navigation.PAGES)
@@ -40,6 +43,7 @@ KNOWN_KEYS = {
     "by": {"county", "prosecutor", "compare"},
     "state": {"map"},
     "baseline": {"county"},
+    "cost": {"county"},
     "source": {"methods"},
     "embed": EVERY_PAGE,
     "embed_options": EVERY_PAGE,
@@ -60,6 +64,7 @@ class View:
     by: str = "all"
     state: str | None = None
     baseline: int | None = None
+    cost: float | None = None  # dollars per person per day for the jail cost, when the reader set one
     source: str | None = None
     embed: bool = False
     messages: tuple[str, ...] = field(default=(), compare=False)
@@ -88,6 +93,8 @@ class View:
             out["state"] = self.state
         if self.baseline is not None:
             out["baseline"] = str(self.baseline)
+        if self.cost is not None:
+            out["cost"] = f"{self.cost:g}"
         if self.source:
             out["source"] = self.source
         if self.embed:
@@ -177,6 +184,13 @@ def parse(page: str, raw: Mapping[str, str | Iterable[str]]) -> View:
         messages.append("The link's `from` year is after its `to` year; they were swapped.")
         year_from, year_to = year_to, year_from
     embed = values.get("embed", "").lower() in ("true", "1", "yes")
+    cost = None
+    if values.get("cost"):
+        if _AMOUNT.fullmatch(values["cost"]) and 0 < float(values["cost"]) < COST_MAX:
+            cost = float(values["cost"])
+        else:
+            messages.append(_("`cost` must be dollars a day, such as 143 or 143.50, below {limit:,}; the link's "
+                              "value was ignored.").format(limit=COST_MAX))
     return View(
         page=page,
         fips=listed("fips", _FIPS, lambda s: s.zfill(5) if s.isdigit() and len(s) == 4 else s),
@@ -188,6 +202,7 @@ def parse(page: str, raw: Mapping[str, str | Iterable[str]]) -> View:
         by=by,
         state=single("state", _STATE, str.upper),
         baseline=year("baseline"),
+        cost=cost,
         source=single("source", _METRIC, str.lower),
         embed=embed,
         messages=tuple(messages),

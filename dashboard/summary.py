@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from dashboard.charts.trends import count_text, format_value, partial_label
 from dashboard.comparability import others_label
+
+if TYPE_CHECKING:
+    from dashboard.charts.detention import Outlook
 
 SMALL_N = 30
 SOME_N = 300
@@ -317,7 +321,7 @@ def current_prosecutors(terms: pd.DataFrame, today: date | None = None) -> list[
 
 
 def county_summary(*, place: str, state_name: str, terms: pd.DataFrame, headlines: pd.DataFrame,
-                   progress: dict | None = None, missing: list[str] | None = None,
+                   progress: Outlook | None = None, missing: list[str] | None = None,
                    today: date | None = None, years: pd.DataFrame | None = None,
                    labels: dict[str, str] | None = None) -> list[str]:
     """A handful of plain sentences about a county, from its terms, headline values and jail progress.

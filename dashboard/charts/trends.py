@@ -26,6 +26,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.common import PALETTE, escape, finish, no_data_figure
+from dashboard.charts.events import footer_note, mark_events
 
 SUPPRESSED_NAME = "Not shown: too few cases (suppressed)"
 SOURCE_BREAK_NAME = "Source changes: compare across this line with care"
@@ -170,11 +171,13 @@ def partial_label(year: int, covered_label: object) -> str:
 
 def trend_chart(series: pd.DataFrame, *, unit: str, title: str, source: str, built: str, demo: bool,
                 terms: pd.DataFrame | None = None, subtitle: str = "", y_title: str = "",
-                mark_suppressed: bool = True) -> go.Figure:
-    """Lines over the years with interval bands, term shading and suppressed years marked.
+                mark_suppressed: bool = True, events: pd.DataFrame | None = None) -> go.Figure:
+    """Lines over the years with interval bands, term shading, suppressed years and dated events marked.
 
     One line per value of `series`; a suppressed year is a gap in its line (never a zero). When the chart has
     a single line, each suppressed year is also drawn as a dotted vertical line named SUPPRESSED_NAME.
+    `events` (charts/events.py) inside the chart's years are drawn as labelled marks with their citation on
+    hover, and named in the footer so an exported image keeps them.
     """
     fig = go.Figure()
     frame = series.copy()
@@ -248,7 +251,9 @@ def trend_chart(series: pd.DataFrame, *, unit: str, title: str, source: str, bui
     _mark_source_breaks(fig, frame)
     x0, x1 = date(first, 1, 1), date(last, 12, 31)
     _shade_terms(fig, merge_terms(terms) if terms is not None else None, x0, x1)
-    finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
+    note = footer_note(mark_events(fig, events, x0, x1))
+    finish(fig, title=title, source=f"{source} | {note}" if note else source, built=built, demo=demo,
+           subtitle=subtitle)
     upper = frame["ci_high"].where(frame["ci_high"].notna(), frame["value"]).max()
     yaxis: dict = {"title": {"text": escape(y_title)}, "rangemode": "tozero", "gridcolor": "#eee",
                    "zeroline": True, "zerolinecolor": "#999"}

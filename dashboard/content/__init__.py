@@ -29,6 +29,7 @@ class Block:
     alt: str
     filename: str
     key: str
+    events: pd.DataFrame | None = None  # the dated events the chart marks, with citations: their own CSV
 
     @cached_property
     def table(self) -> pa.Table:

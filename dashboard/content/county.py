@@ -15,10 +15,11 @@ import pyarrow as pa
 import streamlit as st
 
 from dashboard import comparability, components, db
-from dashboard.charts import detention, disparity, flow, trends
+from dashboard.charts import detention, disparity, events, flow, trends
 from dashboard.charts.cards import Card, cards_html
 from dashboard.content import VIEWS_KEPT, Block, md, shown, source_titles, terms_table
 from dashboard.content.elections import office_elections
+from dashboard.i18n import _
 from dashboard.summary import (
     county_summary,
     headline_table,
@@ -99,6 +100,21 @@ class CountyView:
     baseline: int | None
     halving: Block | None
     progress: str
+    jail: Jail | None = None  # the rest of the jail section: pretrial share, each prosecutor's years, cost
+
+
+@dataclass(frozen=True)
+class Jail:
+    """What the jail section says beside its chart (markdown), and the inputs of its cost sentence."""
+
+    pretrial: str  # the share held before trial, or plainly that the data do not say
+    terms: tuple[str, ...]  # the halving arithmetic over each recent prosecutor's years, newest first
+    source: str  # the jail data's source, credited beside the chart
+    cost_year: int
+    cost_population: float
+    cost_pretrial_share: float | None
+    cost_cited: float | None  # the cited dollars per day, None where no document gives one
+    cost_citation: str  # the document behind it, or the plain words that there is none
 
 
 @st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
@@ -160,7 +176,8 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
     jail_years = tuple(int(y) for y in jail["year"])
     wanted = picked if picked in jail_years else linked
     baseline = wanted if wanted in jail_years else (jail_years[0] if jail_years else None)
-    progress = detention.halving_progress(jail, baseline) if jail_years else None
+    progress = detention.halving_outlook(jail, baseline) if jail_years else None
+    marked = db.query("events", fips=fips, office="")
     missing = list(base.not_covered)
     summary = county_summary(place=short, state_name=base.state_name, terms=base.terms, headlines=cards,
                              years=published_years(series_all), labels=base.label_of,
@@ -177,10 +194,12 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
             trends.trend_chart, series, unit=unit_of[metric], terms=term_frame, title=f"{label_of[metric]}, {short}",
             subtitle=f"95% intervals as bands; shaded: {attribution}" + (
                 f"; by {trends.DIMENSION_LABELS[by].lower()}" if by != "all" else ""),
-            source=sources_text(series["source_ids"], titles), built=built, demo=demo, y_title=label_of[metric])
+            source=sources_text(series["source_ids"], titles), built=built, demo=demo, y_title=label_of[metric],
+            events=marked)
         trend = Block(fig, _csv(series, place), trends.alt_text(series, measure=label_of[metric].lower(),
                                                              unit=unit_of[metric], place=place, terms=term_frame),
-                      f"{short}-{metric}-{by}-{y0}-{y1}", "trend")
+                      f"{short}-{metric}-{by}-{y0}-{y1}", "trend",
+                      events=events.export_for_years(marked, series["year"], place))
 
     counts = flow.flow_counts(series_all, base.roles, y0, y1)
     span = f"{y0}" if y0 == y1 else f"{y0}–{y1}"
@@ -204,16 +223,25 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
                       "left out, because not every stage has data for them."] if outside else [])
                   + (["This county's data do not include " + ", ".join(missing) + "."] if missing else []))
 
-    halving = None
+    halving = jail_part = None
     if jail_years:
+        jail_source = sources_text(series_all.loc[series_all["metric_id"].isin(base.roles.get("jail_population", ())),
+                                                  "source_ids"], titles)
+        months = db.query("county_jail_months", fips=fips)
         fig = components.cached_chart(
-            detention.halving_chart, jail, progress, title=f"Jail population against half of {baseline}, {short}",
-            subtitle=f"Pace: average yearly change over the last {detention.PACE_YEARS} years",
-            source=sources_text(series_all.loc[series_all["metric_id"].isin(base.roles.get("jail_population", ())),
-                                                "source_ids"], titles),
-            built=built, demo=demo)
-        halving = Block(fig, jail.assign(place=place)[["place", *jail.columns]], detention.halving_alt(progress, place),
-                        f"{short}-jail-halving-{baseline}", "detention-halving")
+            detention.halving_chart, jail, progress,
+            title=_("Jail population against half of {baseline}, {place}").format(baseline=baseline, place=short),
+            subtitle=_("Average day of each whole year; pace: log-linear fit over the last {n} whole years").format(
+                n=detention.RECENT_YEARS),
+            source=jail_source, built=built, demo=demo, events=marked, months=months)
+        data = pd.concat([jail.assign(grain="year", period=jail["year"].astype(str), days_reported=None),
+                          months.assign(grain="month", period=pd.to_datetime(months["month"]).dt.strftime("%Y-%m"))
+                          ], ignore_index=True)[["grain", "period", "population", "days_reported"]]
+        halving = Block(fig, data.assign(place=place)[["place", *data.columns]], detention.halving_alt(progress, place),
+                        f"{short}-jail-halving-{baseline}", "detention-halving",
+                        events=events.export_for_years(marked, jail["year"], place,
+                                                       extend_to=detention.chart_end(progress)))
+        jail_part = _jail(fips, jail, series_all, base.roles.get("held_pretrial", ()), base.term_frame, jail_source)
 
     card_list = _cards(cards, titles, base.state_name, published_years(series_all), base.terms)
     return CountyView(
@@ -221,9 +249,54 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
         flow_notes=tuple(flow_notes),
         disparity=_disparity(fips, metric, label_of, unit_of, y0, y1, short, place, titles, built, demo)
         if metric else (),
-        detention=_detention(base, y0, y1, term_frame, titles, built, demo, attribution),
+        detention=_detention(base, y0, y1, term_frame, titles, built, demo, attribution, marked),
         jail_years=jail_years, baseline=baseline, halving=halving,
-        progress=md(detention.progress_sentence(progress)))
+        progress=md(detention.progress_sentence(progress)), jail=jail_part)
+
+
+def _jail(fips: str, jail: pd.DataFrame, series_all: pd.DataFrame, pretrial_ids: Sequence[str], terms: pd.DataFrame,
+          source: str) -> Jail:
+    """The pretrial share (the metric whose role is `held_pretrial`), the halving arithmetic over each recent
+    prosecutor's years, and the cost's inputs."""
+    pretrial = series_all[series_all["metric_id"].isin(pretrial_ids[:1]) & ~series_all["suppressed"].astype(bool)
+                          & ~series_all["partial"].fillna(False).astype(bool)]
+    latest = int(jail["year"].max())
+    share = None
+    if pretrial.empty:
+        pretrial_text = _("How many of the people in this jail were held before trial is not in the data: the jail's "
+                          "count does not say who was awaiting trial and who was serving a sentence.")
+    else:
+        row = pretrial.sort_values("year").iloc[-1]
+        if int(row["year"]) == latest:
+            share = float(row["value"])
+        pretrial_text = _("In {year}, {share} of the people in this jail on an average day were held before trial "
+                          "(not convicted of the charge that held them).").format(
+            year=int(row["year"]), share=trends.format_value(row["value"], "share"))
+    said = []
+    first = int(jail["year"].min())
+    for term in terms.sort_values("start_date", ascending=False).itertuples(index=False):
+        end = None if pd.isna(term.end_date) else pd.Timestamp(term.end_date).date()
+        if end is not None and end.year < first:
+            break
+        said.append(md(detention.term_sentence(detention.term_outlook(
+            jail, str(term.name), pd.Timestamp(term.start_date).date(), end))))
+        if len(said) == 2:
+            break
+    cited = db.query("county_jail_cost", fips=fips)
+    population = float(jail.loc[jail["year"] == latest, "population"].iloc[0])
+    if cited.empty:
+        figure, citation = None, _("No cited figure for what a day in this jail costs is in the warehouse: enter one "
+                                   "below to see the cost it implies.")
+    else:
+        c = cited.iloc[0]
+        figure = float(c["cost_per_day"])
+        citation = _("Cost per day: ${cost} ({dollars} dollars, not adjusted for inflation): the {covers}. Source: "
+                     "[{title}]({url}), {publisher}, {year}.").format(
+            cost=f"{figure:,.2f}", dollars=int(c["dollars_year"]), covers=md(c["covers"]), title=md(c["title"]),
+            url=c["url"], publisher=md(c["publisher"]), year=int(c["published_year"]))
+    return Jail(pretrial=md(pretrial_text), terms=tuple(said), source=md(_("Jail data: {source}.").format(
+        source=source)), cost_year=latest, cost_population=population, cost_pretrial_share=share,
+        cost_cited=figure, cost_citation=citation)
 
 
 def jail_population(series_all: pd.DataFrame, metric_ids: Sequence[str], y0: int, y1: int) -> pd.DataFrame:
@@ -305,7 +378,7 @@ def _cards(cards: pd.DataFrame, titles: dict[str, str], state_name: str, years: 
            terms: pd.DataFrame) -> tuple[Card, ...]:
     """Plain text: the cards' HTML escapes it. Each names who was in office for its years (and a part-year)."""
     out = []
-    for _, card in cards.iterrows():
+    for _index, card in cards.iterrows():
         unit = card["unit"]
         value = trends.format_value(card["value"], unit, digits=1 if unit == "share" else 0)
         help_text = f"{card['question']} {card['caveat']}"
@@ -390,7 +463,7 @@ def _disparity(fips: str, metric: str, label_of: dict, unit_of: dict, y0: int, y
 
 
 def _detention(base: CountyBase, y0: int, y1: int, term_frame: pd.DataFrame, titles: dict, built: str, demo: bool,
-               attribution: str) -> tuple[Block, ...]:
+               attribution: str, marked: pd.DataFrame) -> tuple[Block, ...]:
     short, place, label_of = base.short, base.place, base.label_of
     in_range = base.series_all[base.series_all["year"].between(y0, y1)]
     blocks = []
@@ -403,10 +476,12 @@ def _detention(base: CountyBase, y0: int, y1: int, term_frame: pd.DataFrame, tit
         fig = components.cached_chart(
             trends.trend_chart, rows, unit=unit, terms=term_frame, title=f"{label_of[metric]}, {short}",
             subtitle=f"95% intervals as bands; shaded: {attribution}",
-            source=sources_text(rows["source_ids"], titles), built=built, demo=demo, y_title=label_of[metric])
+            source=sources_text(rows["source_ids"], titles), built=built, demo=demo, y_title=label_of[metric],
+            events=marked)
         blocks.append(Block(fig, _csv(rows, place), trends.alt_text(
             rows, measure=label_of[metric].lower(), unit=unit, place=place, terms=term_frame),
-            f"{short}-{metric}-{y0}-{y1}", f"detention-{metric}"))
+            f"{short}-{metric}-{y0}-{y1}", f"detention-{metric}",
+            events=events.export_for_years(marked, rows["year"], place)))
     bail = in_range[in_range["metric_id"].isin(base.roles.get("bail_decision", ()))].copy()
     if not bail.empty:
         bail["series"] = bail["metric_id"].map(label_of)
@@ -414,10 +489,11 @@ def _detention(base: CountyBase, y0: int, y1: int, term_frame: pd.DataFrame, tit
             trends.trend_chart, bail, unit="share", terms=term_frame,
             title=f"Bail decisions at first appearance, {short}", subtitle="Share of release decisions; 95% intervals "
             "as bands", source=sources_text(bail["source_ids"], titles), built=built, demo=demo,
-            y_title="share of decisions")
+            y_title="share of decisions", events=marked)
         blocks.append(Block(fig, _csv(bail, place), trends.alt_text(
             bail, measure="bail decisions", unit="share", place=place, terms=term_frame),
-            f"{short}-bail-{y0}-{y1}", "detention-bail"))
+            f"{short}-bail-{y0}-{y1}", "detention-bail",
+            events=events.export_for_years(marked, bail["year"], place)))
     return tuple(blocks)
 
 
@@ -451,7 +527,7 @@ def _continuous_start(rows: pd.DataFrame, now: pd.Series) -> date:
     """The first day of the current prosecutor's unbroken time in this office (consecutive terms joined)."""
     ordered = rows.sort_values("start_date")
     start = pd.Timestamp(now["start_date"]).date()
-    for _, row in ordered.iloc[::-1].iterrows():
+    for _index, row in ordered.iloc[::-1].iterrows():
         if pd.Timestamp(row["start_date"]).date() >= start:
             continue
         end = None if pd.isna(row["end_date"]) else pd.Timestamp(row["end_date"]).date()

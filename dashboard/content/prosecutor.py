@@ -14,7 +14,7 @@ import pyarrow as pa
 import streamlit as st
 
 from dashboard import components, db
-from dashboard.charts import disparity, trends
+from dashboard.charts import disparity, events, trends
 from dashboard.content import VIEWS_KEPT, Block, md, shown, source_titles, terms_table
 from dashboard.content.elections import name_key, office_elections
 from dashboard.summary import published_years, sources_text, term_data_sentence
@@ -155,19 +155,22 @@ def prosecutor_view(pid: str, metric: str | None, by: str, y0: int, y1: int, ver
         rows = rows.copy()
         rows["series"] = [trends.group_label(by, v) for v in rows["dimension_value"]]
         shading = terms[terms["office_id"] == office_id].assign(highlight=lambda f: f["mine"].astype(bool))
+        marked = db.query("events", fips="", office=str(office_id))
         fig = components.cached_chart(
             trends.trend_chart, rows, unit=unit_of[metric], terms=shading,
             title=f"{label_of[metric]}, {office_name}",
             subtitle=f"{name}'s time in office highlighted; {trends.YEAR_ATTRIBUTION}" + (
                 f"; by {trends.DIMENSION_LABELS[by].lower()}" if by != "all" else ""),
-            source=sources_text(rows["source_ids"], titles), built=built, demo=demo, y_title=label_of[metric])
+            source=sources_text(rows["source_ids"], titles), built=built, demo=demo, y_title=label_of[metric],
+            events=marked)
         data = rows[["office_id", "metric_id", "year", "dimension", "dimension_value", "value", "ci_low", "ci_high",
                      "numerator", "denominator", "suppressed", "suppression_reason", "prosecutor", "partial",
                      "covered_label", "source"]]
         data = data.assign(place=office_name)[["place", *data.columns]]  # a downloaded CSV says where it is from
         blocks.append(Block(fig, data.reset_index(drop=True), trends.alt_text(
             rows, measure=label_of[metric].lower(), unit=unit_of[metric], place=office_name, terms=shading),
-            f"{name}-{office_id}-{metric}-{by}-{y0}-{y1}", f"trend-{office_id}"))
+            f"{name}-{office_id}-{metric}-{by}-{y0}-{y1}", f"trend-{office_id}",
+            events=events.export_for_years(marked, rows["year"], office_name)))
     return ProsecutorView(sentences, tuple(blocks))
 
 

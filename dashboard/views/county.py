@@ -2,7 +2,7 @@
 
 Thin: read the view from the URL, check it against the warehouse, and show what dashboard/content/county.py
 computed for it (once per view and warehouse version) through the shared components.
-URL parameters: fips, metric, from, to, by, baseline (and embed).
+URL parameters: fips, metric, from, to, by, baseline, cost (and embed).
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from datetime import date
 import streamlit as st
 
 from dashboard import components, db, navigation, permalinks
+from dashboard.charts import detention
 from dashboard.content import Block, county, md
+from dashboard.i18n import _
 
 
 def main() -> None:
@@ -110,6 +112,8 @@ def main() -> None:
                      key=f"baseline-{fips}")
         _block(page.halving)
         st.markdown(page.progress)
+        if page.jail:
+            view = _jail_section(page.jail, view, fips)
     elif not page.detention:
         st.caption("No jail or bail data are published for this county.")
     view = view.with_(baseline=page.baseline if page.jail_years and page.baseline != page.jail_years[0] else None)
@@ -147,7 +151,28 @@ def _office_section(base: county.CountyBase) -> None:
 
 
 def _block(block: Block) -> None:
-    components.chart_block(block.fig, block.data, alt=block.alt, filename=block.filename, key=block.key)
+    components.chart_block(block.fig, block.data, alt=block.alt, filename=block.filename, key=block.key,
+                           events=block.events)
+
+
+def _jail_section(jail: county.Jail, view: permalinks.View, fips: str) -> permalinks.View:
+    """The pretrial share, each recent prosecutor's years, the source, and the cost with its control."""
+    st.markdown(jail.pretrial)
+    for sentence in jail.terms:
+        st.markdown(sentence)
+    st.caption(jail.source)
+    st.markdown(_("**What jail costs taxpayers**"))
+    st.markdown(jail.cost_citation)
+    start = view.cost or jail.cost_cited
+    per_day = st.number_input(_("Cost per person per day (US dollars)"), min_value=0.0,
+                              max_value=float(permalinks.COST_MAX), value=start, step=1.0, key=f"cost-{fips}",
+                              placeholder=_("enter a figure"),
+                              help=_("Change it to see the cost another figure implies; a shared link keeps it."))
+    if per_day:
+        st.markdown(md(detention.cost_sentence(jail.cost_population, jail.cost_year, jail.cost_pretrial_share,
+                                               per_day, cited=jail.cost_cited is not None
+                                               and per_day == jail.cost_cited)))
+    return view.with_(cost=per_day if per_day and per_day != jail.cost_cited else None)
 
 
 def _coverage_section(base: county.CountyBase) -> None:

@@ -112,7 +112,8 @@ def _terms_section(base: prosecutor.ProsecutorBase) -> None:
 
 
 def _block(block: Block) -> None:
-    components.chart_block(block.fig, block.data, alt=block.alt, filename=block.filename, key=block.key)
+    components.chart_block(block.fig, block.data, alt=block.alt, filename=block.filename, key=block.key,
+                           events=block.events)
 
 
 main()

@@ -48,7 +48,8 @@ REDACTED = "[redacted]"
 # period_coverage holds what the files say about the dates a period covers (an owner's note, a projection row);
 # the build adds the dates seen in the data for every other period.
 ADAPTER_TABLES = ("case_counts", "detention", "county", "county_population", "office", "office_county", "prosecutor",
-                  "term", "election", "period_coverage", "election_contest", "prosecutor_rule")
+                  "term", "election", "period_coverage", "election_contest", "prosecutor_rule",
+                  "event", "jail_cost")  # event, jail_cost: cited context for the jail pages (jail_context.py)
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {table: schema.row_columns(table) for table in ADAPTER_TABLES}
 CASE_COUNT_DEFAULTS: dict[str, Any] = schema.row_defaults("case_counts")
 

@@ -359,3 +359,39 @@ CREATE TABLE county_election_measure (
     value      DOUBLE NOT NULL,
     source_ids VARCHAR NOT NULL     -- comma-separated source_id list
 );
+
+-- extension (jail): cited context for the jail pages, typed by hand in data/reference/ (etl/sources/jail_context.py).
+-- Dated events drawn on every trend chart; changes of prosecutor are read from `term`, not typed here.
+CREATE TABLE event (
+    place          VARCHAR NOT NULL,  -- a county's 5-digit FIPS, or a state's two letters (the whole state)
+    event_date     DATE NOT NULL,
+    kind           VARCHAR NOT NULL,  -- bail_reform_law | charging_policy | court_ruling | covid_court_closures
+    label          VARCHAR NOT NULL,  -- the short label drawn beside the mark
+    citation_title VARCHAR NOT NULL,
+    publisher      VARCHAR NOT NULL,
+    url            VARCHAR NOT NULL,
+    source_id      VARCHAR NOT NULL
+);
+
+-- What a day in a county's jail costs, only where a document states the figure.
+CREATE TABLE jail_cost (
+    fips           VARCHAR NOT NULL,
+    cost_per_day   DOUBLE NOT NULL,   -- US dollars per person per day
+    dollars_year   INTEGER NOT NULL,  -- the year whose dollars the figure is in
+    covers         VARCHAR NOT NULL,  -- what the figure covers, in the document's terms
+    title          VARCHAR NOT NULL,
+    publisher      VARCHAR NOT NULL,
+    published_year INTEGER NOT NULL,
+    url            VARCHAR NOT NULL,
+    source_id      VARCHAR NOT NULL
+);
+
+-- The jail population's monthly average per county (etl/sql/metrics/55_jail_month.sql), from daily or monthly
+-- reports; a month averaging fewer people than the suppression threshold is left out.
+CREATE TABLE jail_month (
+    fips          VARCHAR NOT NULL,
+    month         DATE NOT NULL,     -- the month's first day
+    population    DOUBLE NOT NULL,   -- people in jail on an average reported day of the month
+    days_reported INTEGER NOT NULL,  -- days with a report (0: a monthly figure)
+    source_id     VARCHAR NOT NULL
+);

@@ -363,39 +363,25 @@ def jail(values: dict[int, float]) -> pd.DataFrame:
     return pd.DataFrame({"year": list(values), "population": list(values.values())})
 
 
-def test_halving_progress_on_track() -> None:
-    p = detention.halving_progress(jail({2015: 1000, 2019: 900, 2020: 860, 2021: 820, 2022: 780}), 2015)
-    assert p["target"] == 500 and p["latest"] == 2022 and p["pace_from"] == 2019
-    assert p["pace"] == pytest.approx(-40)
-    assert p["status"] == "on_track"
-    assert p["years_to_target"] == pytest.approx(7)
-    assert p["target_year"] == 2029
-    assert p["share_of_goal"] == pytest.approx(220 / 500)
-    assert "about 7 more years" in detention.progress_sentence(p)
-
-
-def test_halving_progress_rising_is_not_on_track_and_met_is_met() -> None:
-    rising = detention.halving_progress(jail({2018: 1000, 2019: 1010, 2020: 1050, 2021: 1100}), None)
-    assert rising["baseline"] == 2018 and rising["status"] == "not_on_track" and rising["years_to_target"] is None
-    assert "not on track" in detention.progress_sentence(rising)
-    met = detention.halving_progress(jail({2018: 1000, 2021: 450}), 2018)
-    assert met["status"] == "met"
-    one = detention.halving_progress(jail({2018: 1000}), 2018)
-    assert one["status"] == "unknown" and one["pace"] is None
-    assert detention.halving_progress(jail({}), 2018) is None
-    assert detention.halving_progress(jail({2010: 5}), 2015) is None
-
-
-def test_halving_chart_spec() -> None:
+def test_halving_chart_draws_the_goal_the_projection_at_the_fitted_pace_and_the_events() -> None:
     data = jail({2015: 1000, 2019: 900, 2020: 860, 2021: 820, 2022: 780})
-    p = detention.halving_progress(data, 2015)
-    fig = detention.halving_chart(data, p, title="t", **COMMON)
+    outlook = detention.halving_outlook(data, 2015)
+    events = pd.DataFrame({"event_date": [date(2020, 3, 17), date(2045, 1, 1)], "kind": "court_ruling",
+                           "label": ["Courts close", "Outside the chart"], "citation_title": "Order 1",
+                           "publisher": "A court", "url": "https://example.org/o"})
+    fig = detention.halving_chart(data, outlook, title="t", events=events, **COMMON)
     names = [t.name for t in fig.data]
-    assert names == ["Jail population (average day)", "At the current pace", "Goal: half of 2015", "Baseline (2015)"]
-    goal = fig.data[2]
-    assert list(goal.y) == [500, 500]
+    assert names == ["Jail population (average day, whole years)", "At the 2019–2022 pace", "Goal: half of 2015",
+                     "Baseline (2015)", "Events (hover for the source)"]
+    assert list(fig.data[2].y) == [500, 500]
     pace = fig.data[1]
-    assert list(pace.x) == pytest.approx([2022, 2029]) and list(pace.y) == [780, 500]
+    assert pace.y[0] == 780 and pace.y[-1] == pytest.approx(780 * (1 + outlook.pace.rate) ** (len(pace.y) - 1))
+    assert pace.x[-1].startswith(str(outlook.year)), "the projection ends in the year half is reached"
+    marks = fig.data[-1]
+    assert [x for x in marks.x if x] == ["2020-03-17", "2020-03-17"], "only the event inside the chart is drawn"
+    assert "Order 1, A court" in marks.text[0]
+    footer = next(a.text for a in fig.layout.annotations if "Source:" in a.text)
+    assert "Courts close (A court)" in footer, "an exported image names the events and their sources"
 
 
 def test_csv_downloads_neutralise_spreadsheet_formulas() -> None:

@@ -275,3 +275,78 @@ def test_real_comparison_without_any_group_is_a_sentence_not_an_empty_chart(real
     assert "no group can be shown for 2017" in page
     assert "White: not shown — no like population" in page
     assert "no population estimate for this year (the estimate covers 2019-2023)" in page
+
+
+def test_real_cook_county_jail_section_halving_prosecutors_cost_and_cited_events(real: Path) -> None:
+    """Cook's real jail series: the whole-year trend since 2018, the halving sentence, each recent prosecutor's
+    years, the cost with its citation and control, and the cited events on the trend charts and their CSV."""
+    at = open_page("county", fips=COOK, metric="declination_rate")
+    assert not at.exception
+    halving = chart_titled(at, "Jail population against half of 2018, Cook County")
+    line = next(t for t in halving["data"] if t.get("name") == "Jail population (average day, whole years)")
+    years = [int(x[:4]) for x in line["x"]]
+    monthly = next(t for t in halving["data"] if t.get("name") == "Monthly average")
+    assert monthly["x"][0].startswith("2018-01") and "days reported" in monthly["text"][0]
+    whole = sql(real, """SELECT year(v.period_start), v.numerator FROM metric_value v JOIN value_period vp
+                         USING (metric_id, scope, scope_id, period_start, period_grain)
+                         WHERE v.scope = 'county' AND v.scope_id = ? AND v.metric_id = 'jail_rate_per_100k'
+                           AND v.dimension = 'all' AND NOT vp.partial ORDER BY 1""", [COOK])
+    assert years == [y for y, _ in whole] and years[0] == 2018, "whole years only, from 2018"
+    assert list(line["y"]) == [n for _, n in whole]
+    page = texts(at)
+    first, last = whole[0][1], whole[-1][1]
+    assert (f"In 2018 the jail held about {first:,.0f} people on an average day; half of that is about "
+            f"{first / 2:,.0f}") in page
+    assert re.search(r"At the \d{4}–\d{4} pace \([+-]\d+\.\d% a year", page) or "never" in page
+    assert f"In {whole[-1][0]} it held about {last:,.0f}" in page
+    assert re.search(r"To reach half of 2018 by \d{4}, it would have to fall by about [\d,]+ people a year", page)
+    assert "held before trial is not in the data" in page
+    assert "The jail series starts in 2018, after Kim Foxx took office (December 2016)" in page
+    assert "Eileen O'Neill Burke took office in December 2024" in page
+    credit = next(line for line in page.splitlines() if line.startswith("Jail data: "))
+    assert "Cook County Jail daily population" in credit
+    cost = sql(real, "SELECT cost_per_day, title, publisher FROM jail_cost WHERE fips = ?", [COOK])
+    if cost:
+        per_day, title, publisher = cost[0]
+        assert f"Source: [{title}]" in page and publisher in page
+        assert at.number_input(key=f"cost-{COOK}").value == per_day
+        assert f"At the cited figure of ${per_day:,.2f} a day" in page.replace("\\$", "$")
+    else:
+        assert "No cited figure for what a day in this jail costs" in page
+    at.number_input(key=f"cost-{COOK}").set_value(200.0).run()
+    assert not at.exception
+    assert at.query_params["cost"] == "200", "a shared link keeps the figure entered"
+    assert "At the figure entered of $200.00 a day" in texts(at).replace("\\$", "$")
+
+    events = sql(real, "SELECT label, citation_title, publisher FROM event WHERE place IN ('17031', 'IL')")
+    marks = next(t for t in halving["data"] if t.get("name") == "Events (hover for the source)")
+    shown = " ".join(marks["text"])
+    for label, title, publisher in events:
+        if label.startswith("Illinois ends cash bail") or label.startswith("COVID-19"):
+            assert label in shown and title in shown and publisher in shown
+    trend = chart_titled(at, "Declination rate, Cook County")
+    trend_marks = next(t for t in trend["data"] if t.get("name") == "Events (hover for the source)")
+    assert "Kim Foxx takes office" in " ".join(trend_marks["text"]), "changes of prosecutor come from the terms"
+    assert any(b.label == "Download the events marked, with sources (CSV)" for b in at.get("download_button"))
+    assert any("Events marked: 2016-12-01 Kim Foxx takes office" in c.value.replace("\\", "") for c in at.caption), \
+        "the chart description names the events for screen readers"
+
+
+def test_real_cook_county_events_csv_carries_each_citation(real: Path) -> None:
+    """The events CSV beside a trend chart: every event it marks, with its citation (the term's, for a change
+    of prosecutor)."""
+    from datetime import date
+
+    from dashboard import db
+    from dashboard.components import csv_bytes
+    from dashboard.content import county
+
+    base = county.county_base(COOK, db.current_version(), date.today())
+    view = county.county_view(COOK, "declination_rate", "all", base.first_year, base.last_year, None, None,
+                              db.current_version(), date.today())
+    text = csv_bytes(view.trend.events).decode()
+    assert text.splitlines()[0] == "place,event_date,kind,label,citation_title,publisher,url"
+    assert "Kim Foxx takes office" in text and "Sworn in Thu 1 Dec 2016" in text
+    assert "General Order No. 18.8A" in text and "https://university.pretrial.org/" in text
+    halving = csv_bytes(view.halving.events).decode()
+    assert "Illinois ends cash bail (Pretrial Fairness Act)" in halving and "https://www.illinoiscourts.gov/" in halving

@@ -49,6 +49,8 @@ def views(draw: st.DrawFn) -> View:
         fields["baseline"] = draw(st.none() | YEAR)
     if _accepts(page, "source"):
         fields["source"] = draw(st.none() | METRIC)
+    if _accepts(page, "cost"):  # dollars and cents a day, below the limit
+        fields["cost"] = draw(st.none() | st.integers(1, permalinks.COST_MAX * 100 - 1).map(lambda c: c / 100))
     fields["embed"] = draw(st.booleans())
     return View(**fields)
 
@@ -109,6 +111,10 @@ def test_hostile_values_never_raise_and_only_valid_values_survive(page: str, raw
     ("map", {"<script>": "1"}, "does not apply"),
     ("methods", {"source": "cook';--"}, "not valid"),
     ("methods", {"fips": "17031"}, "does not apply"),
+    ("county", {"cost": "lots"}, "dollars a day"),
+    ("county", {"cost": "-5"}, "dollars a day"),
+    ("county", {"cost": "1e9"}, "dollars a day"),
+    ("map", {"cost": "143"}, "does not apply"),
 ])
 def test_bad_values_are_explained(page: str, raw: dict, expected: str) -> None:
     view = parse(page, raw)

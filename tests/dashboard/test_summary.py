@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard import summary
+from dashboard.charts.detention import halving_outlook
 from tests.intervals import with_intervals
 
 
@@ -92,16 +93,15 @@ def test_office_sentence_joins_consecutive_terms() -> None:
 
 def test_county_summary_is_a_list_of_plain_sentences() -> None:
     headlines = pd.DataFrame([headline(60, 200, state=0.3), headline(3, 12, metric="trial_rate", label="Trial rate")])
-    progress = {"baseline": 2015, "baseline_value": 1000.0, "target": 500.0, "latest": 2022, "latest_value": 780.0,
-                "pace": -40.0, "pace_from": 2019, "status": "on_track", "years_to_target": 7.0, "target_year": 2029,
-                "share_of_goal": 0.44}
+    progress = halving_outlook(pd.DataFrame({"year": [2015, 2019, 2020, 2021, 2022],
+                                             "population": [1000.0, 900.0, 860.0, 820.0, 780.0]}), 2015)
     sentences = summary.county_summary(place="Cook County", state_name="Illinois", terms=terms(),
                                        headlines=headlines, progress=progress,
                                        missing=["sentences", "jail population"], today=date(2022, 5, 1))
     assert sentences[0].startswith("Kim Foxx")
     assert any("about 30%" in s for s in sentences)
     assert any("Trial rate in 2023: the data are too few to say" in s for s in sentences)
-    assert any("about 7 more years" in s for s in sentences)
+    assert any(f"would reach half of 2015 in {progress.year}" in s for s in sentences)
     assert sentences[-1] == "The data for this county do not cover sentences or jail population."
     assert all("<" not in s and "**" not in s for s in sentences)
 

@@ -1,0 +1,90 @@
+"""Dated, cited events (a bail law, a charging policy, a change of prosecutor, a court ruling, COVID-19 court
+closures) drawn on a chart with a date axis: a dotted vertical mark with a short label, the citation on hover.
+
+Pure functions: the `events` frame (from the warehouse's `event` table and the county's terms) in, the figure
+changed in place. The frame has one row per event: event_date, kind, label, citation_title, publisher, url.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.common import escape, wrap
+from dashboard.i18n import N_, _
+
+EVENTS_NAME = N_("Events (hover for the source)")
+EVENT_COLOR = "#6b3fa0"
+KIND_WORDS = {"bail_reform_law": N_("Bail reform law"), "charging_policy": N_("Charging policy"),
+              "change_of_prosecutor": N_("Change of prosecutor"), "court_ruling": N_("Court ruling"),
+              "covid_court_closures": N_("COVID-19 court closures")}
+EXPORT_COLUMNS = ["place", "event_date", "kind", "label", "citation_title", "publisher", "url"]
+
+
+def within(events: pd.DataFrame | None, x0: date, x1: date) -> pd.DataFrame:
+    """The events dated inside a chart's span, in date order (an event outside it is not drawn)."""
+    if events is None or events.empty:
+        return pd.DataFrame(columns=EXPORT_COLUMNS)
+    frame = events.assign(event_date=pd.to_datetime(events["event_date"]).dt.date)
+    frame = frame[(frame["event_date"] >= x0) & (frame["event_date"] <= x1)]
+    return frame.sort_values(["event_date", "label"]).reset_index(drop=True)
+
+
+def hover_text(row: pd.Series) -> str:
+    """What a reader sees on hover: the event, its date and kind, and where it is documented."""
+    kind = _(KIND_WORDS.get(str(row["kind"]), str(row["kind"])))
+    return _("<b>{label}</b><br>{day} · {kind}<br>Source: {title}, {publisher}").format(
+        label=escape(row["label"]), day=pd.Timestamp(row["event_date"]).strftime("%d %b %Y"), kind=kind,
+        title=escape(row["citation_title"]), publisher=escape(row["publisher"]))
+
+
+def mark_events(fig: go.Figure, events: pd.DataFrame | None, x0: date, x1: date) -> pd.DataFrame:
+    """Draw each event between `x0` and `x1` as a dated vertical mark with a short label and its citation
+    on hover; returns the events drawn (for the chart's export beside its data)."""
+    drawn = within(events, x0, x1)
+    if drawn.empty:
+        return drawn
+    xs, ys, texts = [], [], []
+    for _index, row in drawn.iterrows():
+        day = row["event_date"].isoformat()
+        text = hover_text(row)
+        xs += [day, day, None]
+        ys += [0, 1, None]
+        texts += [text, text, ""]
+        fig.add_annotation(x=day, y=1, xref="x", yref="paper", yanchor="top", xanchor="left", showarrow=False,
+                           text=wrap(escape(row["label"]), 24), textangle=-90 if len(drawn) > 2 else 0,
+                           font={"size": 9, "color": EVENT_COLOR}, bgcolor="rgba(255,255,255,0.7)",
+                           name=f"event: {row['label']}", hovertext=text)
+    fig.add_trace(go.Scatter(x=xs, y=ys, yaxis="y4", mode="lines", name=_(EVENTS_NAME),
+                             line={"color": EVENT_COLOR, "dash": "dot", "width": 1.5},
+                             text=texts, hovertemplate="%{text}<extra></extra>"))
+    fig.update_layout(yaxis4={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True})
+    return drawn
+
+
+def export_frame(events: pd.DataFrame | None, place: str) -> pd.DataFrame:
+    """The events of a chart as their CSV gives them: place first, then the date, kind, label and citation."""
+    if events is None or events.empty:
+        return pd.DataFrame(columns=EXPORT_COLUMNS)
+    frame = events.assign(place=place)
+    return frame[EXPORT_COLUMNS].reset_index(drop=True)
+
+
+def export_for_years(events: pd.DataFrame | None, years: pd.Series, place: str,
+                     extend_to: int | None = None) -> pd.DataFrame:
+    """The events a chart over `years` (to `extend_to`, when it projects further) marks, as their CSV gives
+    them: the same span the chart draws."""
+    if events is None or years.empty:
+        return export_frame(None, place)
+    last = max(int(years.max()), extend_to or 0)
+    return export_frame(within(events, date(int(years.min()), 1, 1), date(last, 12, 31)), place)
+
+
+def footer_note(drawn: pd.DataFrame) -> str:
+    """For the exported image, whose hover is gone: which events are marked and where each is documented."""
+    if drawn.empty:
+        return ""
+    return _("Events marked: {events}").format(events="; ".join(
+        f"{pd.Timestamp(r.event_date):%Y-%m-%d} {r.label} ({r.publisher})" for r in drawn.itertuples(index=False)))
