@@ -21,6 +21,9 @@ DEFINITIONS = [  # metric_id, stage, sort_order, numerator outcomes, denominator
     ("remand_rate", "pretrial", 3, ["remanded"], ["released_ror", "released_conditions", "bail_set", "remanded"]),
     ("bail_request_rate", "bail_request", 4, ["below", "not_below"], ["below", "not_below", "not_requested"]),
     ("bail_below_request_rate", "bail_request", 5, ["below"], ["below", "not_below"]),
+    ("declination_rate", "referral", 6, ["declined"], ["charged", "declined", "diverted"]),
+    ("prefiling_diversion_rate", "referral", 7, ["diverted"], ["charged", "declined", "diverted"]),
+    ("referral_other_rate", "referral", 8, ["other"], ["charged", "declined", "diverted", "other"]),
 ]
 
 
@@ -80,4 +83,55 @@ def test_a_part_hidden_in_another_stage_does_not_hide_the_remainder_of_this_one(
                             ).fetchone()[0]
         leaks = attack(con, THRESHOLD)
     assert shown > 0
+    assert not leaks, [f"{leak.what} = {leak.value:g}" for leak in leaks]
+
+
+def _published(rows: list[tuple], path: Path) -> tuple[list, list]:
+    """Suppression run on `rows`; the county's published (metric, dimension, group) cells and what the attacker
+    works out."""
+    _complement(rows, path)
+    with duckdb.connect(str(path), read_only=True) as con:
+        shown = con.execute("""SELECT metric_id, dimension, dimension_value FROM metric_value
+                               WHERE NOT suppressed AND scope = 'county' ORDER BY ALL""").fetchall()
+        leaks = attack(con, THRESHOLD)
+    return shown, leaks
+
+
+def _cells(year: int, dimension: str, group: str, counts: dict[str, int],
+           measures: list[tuple[str, str, list[str]]]) -> list[tuple]:
+    """One place's cells from its outcome counts: (metric, numerator outcome, denominator outcomes) each."""
+    return [(metric, year, dimension, group, counts[num], sum(counts[o] for o in den)) for metric, num, den in measures]
+
+
+REFERRAL = [("declination_rate", "declined", ["charged", "declined", "diverted"]),
+            ("prefiling_diversion_rate", "diverted", ["charged", "declined", "diverted"]),
+            ("referral_other_rate", "other", ["charged", "declined", "diverted", "other"])]
+PRETRIAL = [(metric, outcome, ["released_ror", "released_conditions", "bail_set", "remanded"])
+            for metric, outcome in (("ror_rate", "released_ror"), ("cash_bail_rate", "bail_set"),
+                                    ("remand_rate", "remanded"))]
+
+
+def test_a_denominator_shown_by_a_wider_measure_less_its_numerator_counts_as_shown(tmp_path: Path) -> None:
+    # Park County's pattern: the referrals' 'other' outcome is shown as 0 of 23, so the hidden declination rate's
+    # denominator is 23 too (referrals less the 'other' ones); the men's 17 is shown, so the women's is 6. Measures
+    # with exactly the same denominator were the only ones counted as showing it.
+    rows = [*_cells(2013, "all", "all", {"charged": 18, "declined": 3, "diverted": 2, "other": 0}, REFERRAL),
+            *_cells(2013, "sex", "male", {"charged": 17, "declined": 0, "diverted": 0, "other": 0}, REFERRAL),
+            *_cells(2013, "sex", "female", {"charged": 1, "declined": 3, "diverted": 2, "other": 0}, REFERRAL)]
+    shown, leaks = _published(rows, tmp_path / "published.duckdb")
+    assert not leaks, [f"{leak.what} = {leak.value:g}" for leak in leaks]
+    assert ("referral_other_rate", "all", "all") in shown  # the county's total stays shown
+
+
+def test_a_lone_hidden_denominator_in_one_breakdown_is_not_left_to_give_another_away(tmp_path: Path) -> None:
+    # Santa Clara's pattern: every measure of the total is hidden, but the felonies' denominator (12, shown by the
+    # ROR rate) and the misdemeanours' (13, shown by the cash bail rate) give it: 25; less the men's 19 (shown), the
+    # women's is 6. No breakdown had a single hidden cell, so the count-by-count check passed it.
+    outcomes = ("released_ror", "bail_set", "remanded", "released_conditions")
+    places = {("all", "all"): (3, 2, 4, 16), ("offense_level", "felony"): (0, 2, 1, 9),
+              ("offense_level", "misdemeanor"): (3, 0, 3, 7), ("sex", "male"): (0, 1, 2, 16),
+              ("sex", "female"): (3, 1, 2, 0)}
+    rows = [cell for (dimension, group), counts in places.items()
+            for cell in _cells(2024, dimension, group, dict(zip(outcomes, counts, strict=True)), PRETRIAL)]
+    shown, leaks = _published(rows, tmp_path / "published.duckdb")
     assert not leaks, [f"{leak.what} = {leak.value:g}" for leak in leaks]
