@@ -5,12 +5,12 @@ enough, as a reader can subtract and combine: a breakdown's total minus the grou
 counties shown, a term minus its years shown, or, in one county and year, the referrals minus the declined and
 the diverted (two measures with one denominator) to get the charged. So:
 
-- measures of one stage with one denominator are a family (`metric_family`): a hidden cell's denominator counts
-  as shown while a measure of its family shows it in the place (the checks add denominators up that way), and a
-  group's hide takes the cell's family with it, so that its denominator really goes;
+- a hidden cell's denominator counts as shown while a measure that gives it (`metric_family`: the same
+  denominator, a wider one less its numerator, a numerator equal to it) is shown in the place (the checks add
+  denominators up that way), and a group's hide takes those measures with it, so that its denominator really goes;
 - the loop below alternates checks until none hides anything more:
-  - groups tied by addition (etl/sql/suppression/): no group may have exactly one hidden cell, and what is
-    hidden in a group, summed, may not be a small count;
+  - groups tied by addition (etl/sql/suppression/): no group may have exactly one hidden cell or denominator,
+    and what is hidden in a group, summed, may not be a small count;
   - measures of one stage in one cell (this module): any total of outcomes that follows from the shown
     numerators and denominators, and the outcomes a reader knows to be zero, by linear algebra may not be a
     small count, and a hidden measure's numerator may not follow from the others;
