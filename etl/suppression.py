@@ -144,8 +144,15 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
         counts["stages"] += hides - by_group
         # every cell a pass picks is shown when it is picked (30_group_violations.sql, _violations_in)
         con.execute("INSERT INTO complement_hidden SELECT cell_id, reason FROM touched")
-        con.execute("CREATE OR REPLACE TEMP TABLE candidate AS SELECT DISTINCT group_id FROM suppression_member "
-                    "SEMI JOIN touched USING (cell_id)")
+        # a hide changes its own groups, and the denominators it showed: the groups of the cells (one place) of the
+        # measures whose denominator it gave are read again too (a lone hidden denominator's pick hides only those)
+        con.execute("""CREATE OR REPLACE TEMP TABLE candidate AS
+                       SELECT DISTINCT group_id FROM suppression_member SEMI JOIN (
+                           SELECT cell_id FROM touched
+                           UNION
+                           SELECT f.metric_code::BIGINT * $cells_per_measure + t.cell_id % $cells_per_measure
+                           FROM touched t JOIN metric_family f ON f.revealer_code = t.cell_id // $cells_per_measure
+                       ) USING (cell_id)""", {"cells_per_measure": CELLS_PER_MEASURE})
     raise RuntimeError(f"complementary suppression did not settle in {MAX_PASSES} passes")
 
 
