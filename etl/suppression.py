@@ -5,12 +5,12 @@ enough, as a reader can subtract and combine: a breakdown's total minus the grou
 counties shown, a term minus its years shown, or, in one county and year, the referrals minus the declined and
 the diverted (two measures with one denominator) to get the charged. So:
 
-- measures of one stage with one denominator are a family (`metric_family`): a hidden cell's denominator counts
-  as shown while a measure of its family shows it in the place (the checks add denominators up that way), and a
-  group's hide takes the cell's family with it, so that its denominator really goes;
+- a hidden cell's denominator counts as shown while a measure that gives it (`metric_family`: the same
+  denominator, a wider one less its numerator, a numerator equal to it) is shown in the place (the checks add
+  denominators up that way), and a group's hide takes those measures with it, so that its denominator really goes;
 - the loop below alternates checks until none hides anything more:
-  - groups tied by addition (etl/sql/suppression/): no group may have exactly one hidden cell, and what is
-    hidden in a group, summed, may not be a small count;
+  - groups tied by addition (etl/sql/suppression/): no group may have exactly one hidden cell or denominator,
+    and what is hidden in a group, summed, may not be a small count;
   - measures of one stage in one cell (this module): any total of outcomes that follows from the shown
     numerators and denominators, and the outcomes a reader knows to be zero, by linear algebra may not be a
     small count, and a hidden measure's numerator may not follow from the others;
@@ -119,6 +119,10 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
                        SELECT DISTINCT cell_id::BIGINT, $reason FROM joint_hide_frame
                        WHERE cell_id NOT IN (SELECT cell_id FROM group_hide)""", {"reason": JOINT_REASON})
         _siblings(con, "group_hide")
+        # a lone hidden denominator's pick may be a hidden cell whose denominator another measure shows: only those
+        # measures (its siblings) are hidden now
+        con.execute("""DELETE FROM group_hide WHERE cell_id IN (SELECT cell_id FROM stage_base WHERE hidden)
+                                                 OR cell_id IN (SELECT cell_id FROM complement_hidden)""")
         con.execute("""CREATE OR REPLACE TEMP TABLE touched AS
                        SELECT cell_id, reason FROM group_hide
                        UNION ALL
@@ -140,8 +144,15 @@ def complement(con: duckdb.DuckDBPyConnection, *, threshold: int) -> dict[str, i
         counts["stages"] += hides - by_group
         # every cell a pass picks is shown when it is picked (30_group_violations.sql, _violations_in)
         con.execute("INSERT INTO complement_hidden SELECT cell_id, reason FROM touched")
-        con.execute("CREATE OR REPLACE TEMP TABLE candidate AS SELECT DISTINCT group_id FROM suppression_member "
-                    "SEMI JOIN touched USING (cell_id)")
+        # a hide changes its own groups, and the denominators it showed: the groups of the cells (one place) of the
+        # measures whose denominator it gave are read again too (a lone hidden denominator's pick hides only those)
+        con.execute("""CREATE OR REPLACE TEMP TABLE candidate AS
+                       SELECT DISTINCT group_id FROM suppression_member SEMI JOIN (
+                           SELECT cell_id FROM touched
+                           UNION
+                           SELECT f.metric_code::BIGINT * $cells_per_measure + t.cell_id % $cells_per_measure
+                           FROM touched t JOIN metric_family f ON f.revealer_code = t.cell_id // $cells_per_measure
+                       ) USING (cell_id)""", {"cells_per_measure": CELLS_PER_MEASURE})
     raise RuntimeError(f"complementary suppression did not settle in {MAX_PASSES} passes")
 
 
@@ -159,25 +170,35 @@ def _stages(con: duckdb.DuckDBPyConnection) -> dict[str, Stage]:
 
 
 def _families(con: duckdb.DuckDBPyConnection, stages: dict[str, Stage]) -> None:
-    """`metric_family`: measures of one stage with one denominator are one family (a denominator shown by one
-    measure is shown, whatever another measure of the family hides)."""
-    rows = [(code, f"{stage.name}:{'|'.join(sorted(den))}")
-            for stage in stages.values() for code, den in zip(stage.codes, stage.denominators, strict=True)]
-    con.execute("CREATE OR REPLACE TEMP TABLE metric_family (metric_code INTEGER, family INTEGER)")
-    names = {name: i for i, name in enumerate(dict.fromkeys(name for _, name in rows))}
+    """`metric_family` (metric_code, revealer_code): a measure whose published cell shows the denominator of
+    `metric_code` in the same place, the measure itself included. Not only measures with the same denominator: one
+    whose denominator minus its numerator is it (referrals minus the `other` ones are the declination rate's
+    denominator), or whose numerator is it once the outcomes either measure rules out are zero (the conviction
+    rate's convictions are the plea share's pleas and trial convictions where no undifferentiated conviction is
+    reported). A denominator shown by one of these is shown, whatever the others hide."""
+    rows = [(stage.codes[a], stage.codes[b]) for stage in stages.values()
+            for a, b in itertools.product(range(len(stage.metrics)), repeat=2) if _reveals(stage, b, a)]
+    con.execute("CREATE OR REPLACE TEMP TABLE metric_family (metric_code INTEGER, revealer_code INTEGER)")
     if rows:
-        con.executemany("INSERT INTO metric_family VALUES (?, ?)", [(code, names[name]) for code, name in rows])
+        con.executemany("INSERT INTO metric_family VALUES (?, ?)", rows)
+
+
+def _reveals(stage: Stage, b: int, a: int) -> bool:
+    """Whether measure `b` shown, alone, gives measure `a`'s denominator, with the zeros that hold wherever both are
+    computed (their `unavailable_if` outcomes)."""
+    zeros = (stage.unavailable[a] | stage.unavailable[b]) if stage.unavailable else frozenset()
+    return _solve(_shown_vectors(stage, (b,), zeros)[1], stage, stage.denominators[a]) is not None
 
 
 def _siblings(con: duckdb.DuckDBPyConnection, hidden: str) -> None:
-    """`sibling`: the shown cells of the families (one place) of the cells in table `hidden`, with their reason (a
-    shown cell lies in a place with a shown measure: in `stage_base`)."""
+    """`sibling`: the shown cells (one place) of the measures that show the denominators of the cells in table
+    `hidden` (`metric_family`), with their reason (a shown cell lies in a place with a shown measure: in
+    `stage_base`)."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE sibling AS
-        WITH h AS (SELECT DISTINCT t.cell_id % $cells_per_measure AS place, f.family
-                   FROM {hidden} t JOIN metric_family f ON f.metric_code = t.cell_id // $cells_per_measure),
-        candidate AS (SELECT f.metric_code::BIGINT * $cells_per_measure + h.place AS cell_id
-                      FROM h JOIN metric_family f USING (family))
+        WITH candidate AS (SELECT DISTINCT f.revealer_code::BIGINT * $cells_per_measure + t.cell_id % $cells_per_measure
+                                  AS cell_id
+                           FROM {hidden} t JOIN metric_family f ON f.metric_code = t.cell_id // $cells_per_measure)
         SELECT c.cell_id, $reason AS reason FROM stage_base c SEMI JOIN candidate USING (cell_id)
         WHERE NOT c.hidden AND c.cell_id NOT IN (SELECT cell_id FROM complement_hidden)
           AND c.cell_id NOT IN (SELECT cell_id FROM {hidden})""",

@@ -39,18 +39,11 @@ def test_no_small_count_can_be_worked_out_from_the_real_warehouse(real_warehouse
     _attack(real_warehouse, "real", None)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known leak at the 100,000-case demo: the attacker recovers 29 small counts (e.g. Santa Clara 2018 Asian/Pacific "
-    "disposition denominators = 4); clean at 40,000 cases. Joint suppression is not yet sound at every size"))
 def test_no_small_count_can_be_worked_out_from_the_demo_warehouse_in_some_states(demo_warehouse: Path) -> None:
     _attack(demo_warehouse, "demo-states", DEMO_STATES)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "known leak, not yet fixed: a hidden cell's denominator counts as shown only through a measure with exactly the "
-    "same denominator, not through one whose denominator differs by outcomes published as zero (e.g. 'other' "
-    "referrals shown as 0 of 23 give the hidden declination denominator 23); docs/PRIVACY.md, 'Limits'"))
 def test_no_small_count_can_be_worked_out_from_the_whole_demo_warehouse(
         tmp_path_factory: pytest.TempPathFactory) -> None:
     """Every state of a 40,000-case demo (the attack's memory grows with the published cells: gigabytes here)."""

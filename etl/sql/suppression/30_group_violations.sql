@@ -1,11 +1,16 @@
 -- One pass over the groups that hold a cell hidden since the last pass (`candidate`, etl/suppression.py): a group
 -- is unsafe when
---   (1) exactly one of its cells is hidden and total = sum of parts: that cell's counts follow exactly;
+--   (1) exactly one of its cells is hidden and total = sum of parts: that cell's counts follow exactly; or
+--       exactly one of its denominators is hidden (a hidden cell's denominator another measure shows is not): that
+--       denominator follows, and with it the totals of other groups it belongs to (Santa Clara 2024: the felony
+--       and misdemeanour dispositions shown in two measures give the hidden total's, which minus the men's gives
+--       the women's);
 --   (2) its total is shown and the total minus the shown parts (what is hidden, summed) is a small count:
 --       numerator, denominator or the rest of the denominator (for a rate per 100,000: the numerator only).
 -- Each unsafe group hides one more cell: the shown part that closes the gap (a part that adds to the small count
 -- first, then an `unknown` or `other` group, then the fewest cases), else the total; etl/suppression.py hides the
--- rest of its family with it. Writes group_hide (cell_id, reason).
+-- measures that show its denominator with it. For a lone hidden denominator the cell may be one already hidden
+-- whose denominator another measure shows: the measures that show it go. Writes group_hide (cell_id, reason).
 -- A cell is hidden by the first rule (`hidden`, fixed) or by an earlier pass (`complement_hidden`, appended).
 -- The pass's cells are a table, not a CTE read twice: a materialised CTE cannot spill, and it ran out of memory
 -- at 20 million demo cases under a low limit (etl/build.py).
@@ -29,6 +34,7 @@ WITH cells AS (SELECT * FROM pass_cell),
 summary AS (
     SELECT group_id, any_value(kind) AS kind, any_value(unit) AS unit,
            count(*) FILTER (WHERE hidden) AS hidden_cells, count(*) FILTER (WHERE is_total) AS totals,
+           count(*) FILTER (WHERE den_hidden) AS hidden_dens,
            bool_or(hidden AND is_total) AS total_hidden, bool_or(den_hidden AND is_total) AS total_den_hidden,
            any_value(x) FILTER (WHERE is_total) AS tx, any_value(n) FILTER (WHERE is_total) AS tn,
            coalesce(sum(x) FILTER (WHERE NOT is_total), 0) AS all_x,
@@ -43,6 +49,7 @@ unsafe AS (
     FROM summary
     WHERE totals = 1 AND (
         (hidden_cells = 1 AND abs(tx - all_x) < 0.5 AND (unit = 'per_100k' OR abs(tn - all_n) < 0.5))
+        OR (hidden_dens = 1 AND unit <> 'per_100k' AND abs(tn - all_n) < 0.5)
         OR (NOT total_hidden AND (is_small(tx - shown_x, $threshold)
             OR (unit <> 'per_100k' AND (is_small(tn - shown_n, $threshold)
                 OR is_small((tn - shown_n) - (tx - shown_x), $threshold)))))
@@ -60,7 +67,7 @@ choice AS (
                     ELSE 0 END,
                c.cell_id % 64 NOT IN (SELECT code FROM value_code WHERE dimension_value IN ('unknown', 'other')),
                c.n, c.cell_id)) AS cell_id
-    FROM unsafe u JOIN cells c ON c.group_id = u.group_id AND NOT c.hidden
+    FROM unsafe u JOIN cells c ON c.group_id = u.group_id AND (NOT c.hidden OR (u.hidden_dens = 1 AND NOT c.den_hidden))
     GROUP BY u.group_id, u.kind
 )
 SELECT cell_id, 'hidden so that a suppressed count cannot be worked out from the '
