@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
+from pathlib import Path
+
+import duckdb
 
 from etl import standard, vocab
+from etl.build import build
+from etl.config import load_sources
 from etl.public import private_path
 from etl.sources import canonical
 
@@ -39,22 +45,32 @@ def test_every_allowed_value_is_defined() -> None:
             assert f"| `{outcome}` | {meaning} |" in text
 
 
-def test_a_file_in_the_case_records_layout_builds_through_the_example_folder(tmp_path) -> None:
-    """The example source folder reads every column of the case-records schema, so a file written to the
-    standard needs only the credit filled in."""
-    import shutil
-
-    import duckdb
-
-    from etl.build import build
-    from etl.config import load_sources
-
+def _example_folder(tmp_path: Path, files: str = "case-records*.csv") -> Path:
+    """The standard's example source folder, copied and pointed at data/raw/my-office; returns that raw folder."""
     folder = tmp_path / "my_office"
     shutil.copytree(standard.STANDARD_DIR / standard.EXAMPLE_FOLDER, folder)
     toml = folder / "source.toml"
-    toml.write_text(toml.read_text().replace('folder = "<folder under data/raw/>"', 'folder = "my-office"'))
+    toml.write_text(toml.read_text().replace('folder = "<folder under data/raw/>"', 'folder = "my-office"')
+                    .replace('files = ["case-records*.csv"]', f'files = ["{files}"]'))
     raw = tmp_path / "raw" / "my-office"
     raw.mkdir(parents=True)
+    return raw
+
+
+def _counted(tmp_path: Path) -> list[tuple]:
+    """Build the example folder's source and read back its counts by stage, outcome, month and race."""
+    out = tmp_path / "warehouse.duckdb"
+    catalogue = load_sources(folders=[tmp_path / "my_office"])
+    build(out, raw_dir=tmp_path / "raw", sources=["my_office"], catalogue=catalogue, progress=False)
+    with duckdb.connect(str(private_path(out)), read_only=True) as con:
+        return con.execute("SELECT stage, outcome, period_start::VARCHAR, race, sum(n) FROM case_counts "
+                           "GROUP BY ALL ORDER BY ALL").fetchall()
+
+
+def test_a_file_in_the_case_records_layout_builds_through_the_example_folder(tmp_path) -> None:
+    """The example source folder reads every column of the case-records schema, so a file written to the
+    standard needs only the credit filled in."""
+    raw = _example_folder(tmp_path)
     header = (standard.STANDARD_DIR / "case-records.template.csv").read_text()
     rows = [
         "1,17031,2019-01-05,charged,2019-01-06,bail_set,2019-06-01,plea,2019-07-01,jail,500,1000,theft,"
@@ -63,13 +79,7 @@ def test_a_file_in_the_case_records_layout_builds_through_the_example_folder(tmp
         "3,17031,2019-02-02,charged,2019-02-03,released_ror,,,,,,,drug,drug,felony,hispanic,male,22",
     ]
     (raw / "case-records-2019.csv").write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
-    out = tmp_path / "warehouse.duckdb"
-    build(out, raw_dir=tmp_path / "raw", sources=["my_office"], catalogue=load_sources(folders=[folder]),
-          progress=False)
-    with duckdb.connect(str(private_path(out)), read_only=True) as con:
-        counted = con.execute("SELECT stage, outcome, period_start::VARCHAR, race, sum(n) FROM case_counts "
-                              "GROUP BY ALL ORDER BY ALL").fetchall()
-    assert counted == [
+    assert _counted(tmp_path) == [
         ("bail_request", "not_requested", "2019-02-01", "hispanic", 1),
         ("bail_request", "requested_set_higher", "2019-01-01", "black", 1),
         ("disposition", "plea", "2019-06-01", "black", 1),
@@ -126,12 +136,9 @@ def test_an_xlsx_template_filled_in_validates_and_builds(tmp_path, capsys) -> No
     replaced, dates typed as dates, counts as numbers. The workbook validates and builds as it is."""
     import datetime
 
-    import duckdb
     from openpyxl import load_workbook
 
     from etl.__main__ import main
-    from etl.build import build
-    from etl.config import load_sources
 
     book = load_workbook(standard.STANDARD_DIR / "aggregate-counts.template.xlsx")
     sheet = book[standard.DATA_SHEET]
@@ -173,28 +180,9 @@ files = ["*.xlsx"]
 
 def test_the_case_records_xlsx_template_builds_through_the_example_folder(tmp_path) -> None:
     """The case-level template's example row, left as it is, is one case through every stage."""
-    import shutil
-
-    import duckdb
-
-    from etl.build import build
-    from etl.config import load_sources
-
-    folder = tmp_path / "my_office"
-    shutil.copytree(standard.STANDARD_DIR / standard.EXAMPLE_FOLDER, folder)
-    toml = folder / "source.toml"
-    toml.write_text(toml.read_text().replace('folder = "<folder under data/raw/>"', 'folder = "my-office"')
-                    .replace('files = ["case-records*.csv"]', 'files = ["case-records*.xlsx"]'))
-    raw = tmp_path / "raw" / "my-office"
-    raw.mkdir(parents=True)
+    raw = _example_folder(tmp_path, "case-records*.xlsx")
     shutil.copy(standard.STANDARD_DIR / "case-records.template.xlsx", raw / "case-records-2019.xlsx")
-    out = tmp_path / "warehouse.duckdb"
-    build(out, raw_dir=tmp_path / "raw", sources=["my_office"], catalogue=load_sources(folders=[folder]),
-          progress=False)
-    with duckdb.connect(str(private_path(out)), read_only=True) as con:
-        counted = con.execute("SELECT stage, outcome, period_start::VARCHAR, race, sum(n) FROM case_counts "
-                              "GROUP BY ALL ORDER BY ALL").fetchall()
-    assert counted == [
+    assert _counted(tmp_path) == [
         ("bail_request", "requested_set_lower", "2019-01-01", "black", 1),
         ("disposition", "plea", "2019-06-01", "black", 1),
         ("pretrial", "bail_set", "2019-01-01", "black", 1),
