@@ -137,3 +137,74 @@ def test_rules_file_rejects_a_row_without_citation(tmp_path: Path) -> None:
     assert result.rows_loaded == 1
     assert [(j.line, j.column) for j in result.rejections] == [(3, "state_abbr"), (4, "citation"),
                                                                (5, "elected_per"), (6, "state_abbr")]
+
+
+def _returns(tmp_path: Path, crosswalk: list[str], rows: list[str]) -> list[FileResult]:
+    """The adapter on a hand-made crosswalk and returns file (rows: state,fips,date,office,district,name,votes)."""
+    (tmp_path / "crosswalk.csv").write_text(
+        "state,district_label_normalized,county_fips,county_name,years_seen,sources,office_strings\n"
+        + "".join(f"{line}\n" for line in crosswalk), encoding="utf-8")
+    header = ("state,geo_level,county,county_fips,county_name_std,year,election_date,election_type,office,district,"
+              "candidate,party,votes,row_kind,incumbent_marked,source_level,n_source_rows,source_repo,source_commit,"
+              "source_path\n")
+    body = ""
+    for row in rows:
+        state, fips, when, office, district, name, votes = row.split(",")
+        body += (f"{state},county,X,{fips},X County,{when[:4]},{when},general,{office},{district},{name},,{votes},"
+                 "candidate,,county,1,openelections/test,abc,f.csv\n")
+    (tmp_path / "zz_prosecutor_results_by_county.csv").write_text(header + body, encoding="utf-8")
+    (tmp_path / "counties.csv").write_text("fips,state,county_name\n13113,GA,Fayette County\n13185,GA,Lowndes County\n"
+                                           "13255,GA,Spalding County\n24001,MD,Allegany County\n"
+                                           "24023,MD,Garrett County\n", encoding="utf-8")
+    files = ["counties.csv", "crosswalk.csv", "zz_prosecutor_results_by_county.csv"]
+    return ElectionReturns().read([tmp_path / name for name in files], display_root=tmp_path)
+
+
+def test_a_circuits_race_reported_county_by_county_without_its_district_is_the_circuits(tmp_path: Path) -> None:
+    """Georgia elects district attorneys by circuit: a special election whose county rows name no circuit is one
+    race of the circuit that holds those counties, its votes summed, not an office per county."""
+    results = _returns(tmp_path, [
+        "GA,griffin,13113,Fayette County,2020,openelections,DISTRICT ATTORNEY",
+        "GA,griffin,13255,Spalding County,2020,openelections,DISTRICT ATTORNEY",
+    ], [
+        "GA,13113,2020-11-03,District Attorney,Griffin,Ann Able,900",
+        "GA,13255,2020-11-03,District Attorney,Griffin,Ann Able,800",
+        "GA,13113,2021-02-09,District Attorney,,Bea Bell,700",
+        "GA,13113,2021-02-09,District Attorney,,Cy Cole,300",
+        "GA,13255,2021-02-09,District Attorney,,Bea Bell,100",
+        "GA,13255,2021-02-09,District Attorney,,Cy Cole,400",
+    ])
+    elections = _frame(results, "election")
+    assert set(elections["office_id"]) == {"ga-griffin-circuit-da"}
+    special = elections[elections["election_date"] == date(2021, 2, 9)].set_index("candidate_name")
+    assert special.loc["Bea Bell", "vote_share"] == pytest.approx(800 / 1500)
+    assert bool(special.loc["Bea Bell", "winner"])
+    offices = _frame(results, "office_county")
+    assert sorted(offices["fips"]) == ["13113", "13255"]
+
+
+def test_a_court_named_as_the_district_is_the_countys_own_office(tmp_path: Path) -> None:
+    """'STATE COURT' names the court a Georgia solicitor-general serves, not a district: each county's race is its
+    own office, never one office summed across the counties whose returns say 'STATE COURT'."""
+    results = _returns(tmp_path, [], [
+        "GA,13113,2024-11-05,FAYETTE COUNTY SOLICITOR,STATE COURT,Ann Able,600",
+        "GA,13113,2024-11-05,FAYETTE COUNTY SOLICITOR,STATE COURT,Bob Best,400",
+        "GA,13185,2024-11-05,LOWNDES COUNTY SOLICITOR,STATE COURT,Cy Cole,700",
+    ])
+    elections = _frame(results, "election")
+    assert elections.groupby("office_id")["candidate_name"].apply(sorted).to_dict() == {
+        "ga-fayette-solicitor-general": ["Ann Able", "Bob Best"], "ga-lowndes-solicitor-general": ["Cy Cole"]}
+    fayette = elections[elections["candidate_name"] == "Ann Able"].iloc[0]
+    assert fayette["vote_share"] == pytest.approx(0.6)
+
+
+def test_a_county_row_in_a_state_that_elects_by_county_stays_the_countys_office(tmp_path: Path) -> None:
+    """Maryland elects a State's Attorney per county: a county row without a district stays that county's office
+    even when a returns district happens to group the county with another."""
+    results = _returns(tmp_path, [
+        "MD,first,24001,Allegany County,2018,medsl,STATE'S ATTORNEY",
+        "MD,first,24023,Garrett County,2018,medsl,STATE'S ATTORNEY",
+    ], [
+        "MD,24001,2022-11-08,STATE'S ATTORNEY,,Ann Able,900",
+    ])
+    assert set(_frame(results, "election")["office_id"]) == {"md-allegany-state-s-attorney"}

@@ -161,3 +161,21 @@ def test_ballot_tallies_are_never_candidates_nor_a_county_office(con) -> None:
                            WHERE scope = 'county' AND scope_id = '36005' AND year(period_start) = 2024
                              AND metric_id = 'ror_rate'""").fetchall()
     assert bronx == [("Darcel Clark",)]
+
+
+def test_no_county_gets_a_second_office_of_a_kind_a_cited_source_already_names(con) -> None:
+    """Returns that number or split a race the wrong way made offices of their own beside the cited one: Queens'
+    2015 race as the '13th district' District Attorney, a Georgia circuit's 2021 special election as four county
+    offices, five counties' State Court solicitors as one office. A county's office from the returns is kept only
+    where no cited source names an office of that kind for the county."""
+    doubled = con.execute("""
+        SELECT oc.fips, o.kind, list(o.office_id ORDER BY o.office_id) AS offices
+        FROM office_county oc JOIN office o USING (office_id)
+        GROUP BY oc.fips, o.kind
+        HAVING count(*) FILTER (WHERE o.source_id = 'election_returns') > 0
+           AND count(*) FILTER (WHERE o.source_id <> 'election_returns') > 0
+    """).fetchall()
+    assert doubled == []
+    queens = con.execute("SELECT DISTINCT office_id FROM election e JOIN office_county USING (office_id) "
+                         "WHERE fips = '36081' AND year(election_date) = 2015").fetchall()
+    assert queens == [("ny-queens-da",)]

@@ -60,6 +60,7 @@ _OFFICE_DISTRICT = (
     re.compile(r"\b(?:DISTRICT|CIRCUIT)\s+0*(\d+)\b"),
     re.compile(r"\(([A-Z][A-Z .'-]+)\)\s*$"),
 )
+_COURT = re.compile(r"(STATE|SUPERIOR|MAGISTRATE|PROBATE|JUVENILE|MUNICIPAL|COUNTY) COURT")
 _SPECIAL = re.compile(r"UNEXPIRED|VACANCY|TO FILL")
 _INCUMBENT = re.compile(r"\s*\((?:I|INC)\)\s*$", re.IGNORECASE)
 _FIPS = re.compile(r"^\d{5}$")
@@ -313,6 +314,7 @@ class ElectionReturns(Adapter):
         for (state, kind, district), members in _group(rows, lambda r: (r.state, r.kind, r.district)).items():
             if district:
                 self.district_counties[(state, kind, district)].update(r.fips for r in members if r.fips)
+        self._district_of_county_rows(rows)
         contests: dict[tuple, _Contest] = {}
         for row in rows:
             place = row.district or row.fips
@@ -367,6 +369,24 @@ class ElectionReturns(Adapter):
             else:
                 kept.append(row)
         return kept
+
+    def _district_of_county_rows(self, rows: list[_Row]) -> None:
+        """A county's row that names no district, for an office its state's rule says is elected by district (a
+        Georgia circuit's special election reported county by county), belongs to the one multi-county district
+        known to hold that county: without this, each county's share of one race would become an office of its
+        own. States that elect by county (or by both) keep such rows as the county's own office."""
+        holding: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+        for (state, kind, district), counties in self.district_counties.items():
+            rule = rule_for(self.rules, state, kind)
+            if len(counties) > 1 and rule is not None and rule.elected_per == "district":
+                for fips in counties:
+                    holding[(state, kind, fips)].append(district)
+        shown = {(r.state, r.kind, r.district): r.district_text for r in rows if r.district and r.district_text}
+        for row in rows:
+            found = holding.get((row.state, row.kind, row.fips), []) if row.fips and not row.district else []
+            if len(found) == 1:
+                row.district = found[0]
+                row.district_text = shown.get((row.state, row.kind, found[0]), found[0])
 
     def _count(self, contest: _Contest, offices: dict[str, tuple[str, str, str, set[str]]]
                ) -> tuple[str, str, _Contest, str, bool] | None:
@@ -531,6 +551,8 @@ def _party(code: str | None) -> str | None:
 def _district(district: str, office: str) -> tuple[str, str]:
     """(normalised key, shown text) of a contest's district: '010' and '10TH JUDICIAL CIRCUIT' are both '10'."""
     text = (district or "").upper().strip()
+    if _COURT.fullmatch(text):  # 'STATE COURT': the court the office serves, not a district of several places
+        text = ""
     if not text:
         for pattern in _OFFICE_DISTRICT:
             match = pattern.search(office.upper())
