@@ -53,6 +53,18 @@ def flow_counts(values: pd.DataFrame, roles: Mapping[str, Sequence[str]], year_f
     return same
 
 
+def counted_years(counts: pd.DataFrame) -> list[int]:
+    """The years the funnel's counts are summed over (what its title and sources must speak of)."""
+    return sorted({int(y) for years in counts["years"] for y in years})
+
+
+def flow_rows(values: pd.DataFrame, roles: Mapping[str, Sequence[str]], years: Sequence[int]) -> pd.DataFrame:
+    """The metric values the funnel's counts are read from in `years`: their sources are the funnel's."""
+    metric_ids = {m for _, _, role, _, _ in STAGES for m in roles.get(role, ())}
+    metric_ids |= set(roles.get("diverted_before_charge", ()))
+    return values[values["metric_id"].isin(metric_ids) & values["year"].isin(years)]
+
+
 def _role_rows(frame: pd.DataFrame, metric_ids: Sequence[str]) -> pd.DataFrame:
     """The rows of the first metric that has each year: e.g. every referral is the denominator of the measure of
     referrals with another outcome; a source without such referrals has no such measure, and its referrals are

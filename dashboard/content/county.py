@@ -202,11 +202,13 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
                       events=events.export_for_years(marked, series["year"], place))
 
     counts = flow.flow_counts(series_all, base.roles, y0, y1)
-    span = f"{y0}" if y0 == y1 else f"{y0}–{y1}"
+    counted = flow.counted_years(counts) or [y0, y1]  # the title names the years counted, not the years chosen
+    span = f"{counted[0]}" if counted[0] == counted[-1] else f"{counted[0]}–{counted[-1]}"
     fig = components.cached_chart(
         flow.flow_chart, counts, title=f"Cases at each stage, {short}, {span}",
         subtitle="Decisions made in these years at each stage; not one group of cases followed through",
-        source=sources_text(series_all["source_ids"], titles), built=built, demo=demo)
+        source=sources_text(flow.flow_rows(series_all, base.roles, counted)["source_ids"], titles), built=built,
+        demo=demo)
     # no funnel (and no downloads of it) when no stage has a published count: the note below says so
     flow_data = counts.assign(years=counts["years"].map(trends.year_list),
                               withheld=counts["withheld"].map(trends.year_list),

@@ -232,6 +232,10 @@ def test_real_cook_funnel_sets_like_years_against_like(real: Path) -> None:
     assert steps["Referred by police"] == referred[0][0]
     assert "Every stage is counted over the same years: 2017 left out" in texts(at)
     assert "shaded: shaded:" not in " ".join(str(c["layout"]) for c in charts(at))
+    # the title names the years counted and the credit only the sources counted (not the jail's 2018-2026)
+    assert "Cases at each stage, Cook County, 2011–2016" in funnel["layout"]["title"]["text"]
+    credit = " ".join(a.get("text", "") for a in funnel["layout"].get("annotations", [])).replace("<br>", " ")
+    assert "Felony Cases - Disposition Outcomes" in credit and "jail" not in credit.lower()
 
 
 def test_real_state_and_similar_counties_are_measured_alike(real: Path) -> None:
