@@ -109,6 +109,13 @@ def disparity_alt(frame: pd.DataFrame, *, measure: str, place: str, year: int) -
 # --- a prosecutor against their predecessor and the state's other offices --------------------------------
 
 
+def drawn_differences(comparisons: pd.DataFrame, unit_of: dict[str, str]) -> pd.DataFrame:
+    """The rows `difference_chart` draws: share measures with a difference and its interval (the chart's credit
+    names the sources of these rows only)."""
+    frame = comparisons[comparisons["diff"].notna() & comparisons["diff_low"].notna()]
+    return frame[frame["metric_id"].map(lambda m: unit_of.get(m) == "share")]
+
+
 def difference_chart(comparisons: pd.DataFrame, *, unit_of: dict[str, str], labels: dict[str, str], title: str,
                      source: str, built: str, demo: bool, subtitle: str = "") -> go.Figure:
     """Differences (their value minus the other's) with 95% intervals, one row per measure and comparison.
@@ -117,8 +124,7 @@ def difference_chart(comparisons: pd.DataFrame, *, unit_of: dict[str, str], labe
     diff_high, value, other_value. Only share measures go on this chart (differences in percentage points);
     rows without a difference are left out (the page lists them with the reason).
     """
-    frame = comparisons[comparisons["diff"].notna() & comparisons["diff_low"].notna()].copy()
-    frame = frame[frame["metric_id"].map(lambda m: unit_of.get(m) == "share")]
+    frame = drawn_differences(comparisons, unit_of)
     fig = go.Figure()
     if frame.empty:
         return no_data_figure("No difference can be computed for this selection",

@@ -79,10 +79,11 @@ def prosecutor_base(pid: str, version: db.Version) -> ProsecutorBase:
                                                                                                   sort=False):
         predecessor = rows.loc[rows["comparison"] == "predecessor", "other_label"].dropna()
         who = predecessor.iloc[0] if not predecessor.empty else "the predecessor"
+        drawn = disparity.drawn_differences(rows, unit_of)  # the chart credits the sources of what it draws
         fig = components.cached_chart(
             disparity.difference_chart, rows, unit_of=unit_of, labels=label_of, title=f"{name} vs {who} and the state",
             subtitle="Difference in percentage points (their value minus the other); lines: 95% intervals",
-            source=sources_text(rows["source_ids"], titles), built=built, demo=demo)
+            source=sources_text((rows if drawn.empty else drawn)["source_ids"], titles), built=built, demo=demo)
         comparisons.append(Comparison(str(office_id), str(rows["office_name"].iloc[0]), Block(
             fig, _comparison_table(rows, label_of).assign(place=str(rows["office_name"].iloc[0])),
             _comparison_alt(rows, label_of, unit_of, name),

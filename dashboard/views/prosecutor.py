@@ -73,7 +73,8 @@ def main() -> None:
 
     # --- comparisons ---------------------------------------------------------------------------------------------
     st.subheader("Against the predecessor and the rest of the state")
-    st.caption("Their value is for their whole time in office (years attributed to the prosecutor in office most "
+    st.caption("Their value pools every published figure of their time in office, which may be only part of it: "
+               "the trend below shows which years have data (years attributed to the prosecutor in office most "
                "of the year where sources give only years). The predecessor is the previous prosecutor of the same "
                "office with data; the state's other offices are the state's total without this office, over the "
                "same years. Differences come with a 95% interval (normal approximation); an interval that crosses "

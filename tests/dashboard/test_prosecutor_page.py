@@ -134,6 +134,9 @@ def test_real_kim_foxx_against_anita_alvarez(real: Path) -> None:
     trend = next(c for c in charts(at) if "highlighted" in c["layout"]["title"]["text"])
     names = {s["name"]: s["fillcolor"] for s in trend["layout"]["shapes"] if s["type"] == "rect"}
     assert names["Kim Foxx"] == trends.HIGHLIGHT and "Anita Alvarez" in names
+    difference = chart_titled(at, "Kim Foxx vs Anita Alvarez")
+    credit = " ".join(a.get("text", "") for a in difference["layout"]["annotations"]).replace("<br>", " ")
+    assert "Felony review" in credit and "Jail" not in credit  # only the sources of the measures drawn
 
 
 def test_real_chesa_boudin_skips_the_interim_without_data_and_says_so(real: Path) -> None:
