@@ -49,6 +49,11 @@ def office_elections(elections: pd.DataFrame, schedule: pd.DataFrame | None, tod
     if generals:
         when, rows = generals[0]
         last = _race_sentence(when, rows)
+        missed = last_regular_election(schedule, today)
+        if missed is not None and missed.year > when.year:
+            last = (last.replace("Last general election:", "Last general election in the data:", 1)
+                    + f" The {missed.year} general election is not in the data (its returns were not gathered, or "
+                    "no contest was on the ballot).")
     contested = ""
     known = [(w, r) for w, r in generals if r["contested"].notna().any()]
     if known:
@@ -67,16 +72,35 @@ def office_elections(elections: pd.DataFrame, schedule: pd.DataFrame | None, tod
     return OfficeElections(last=last, contested=contested, next=following, history=history)
 
 
+def next_regular_election(schedule: pd.DataFrame | None, today: date) -> date | None:
+    """The office's next regular general election after `today`, moved on by whole terms if the warehouse is
+    older than it; None when no rule gives one."""
+    if schedule is None or schedule.empty or pd.isna(schedule.iloc[0]["next_general"]):
+        return None
+    row = schedule.iloc[0]
+    when = pd.Timestamp(row["next_general"]).date()
+    while when <= today and not pd.isna(row["term_years"]):
+        when = _election_day(when.year + int(row["term_years"]))
+    return when
+
+
+def last_regular_election(schedule: pd.DataFrame | None, today: date) -> date | None:
+    """The office's latest regular general election on or before `today`, by its rule (None when unknown)."""
+    upcoming = next_regular_election(schedule, today)
+    if upcoming is None or pd.isna(schedule.iloc[0]["term_years"]):
+        return None
+    when = _election_day(upcoming.year - int(schedule.iloc[0]["term_years"]))
+    return when if when <= today else None
+
+
 def next_election_text(schedule: pd.DataFrame | None, today: date) -> str:
     """'Next regular election: November 2027 (...)', moved on by whole terms if the warehouse is older than it."""
     if schedule is None or schedule.empty:
         return "The next election is not known: no election rule for this office is in the data."
     row = schedule.iloc[0]
-    if pd.isna(row["next_general"]):
+    when = next_regular_election(schedule, today)
+    if when is None:
         return f"The next election is not known: {row['basis']}."
-    when = pd.Timestamp(row["next_general"]).date()
-    while when <= today and not pd.isna(row["term_years"]):
-        when = _election_day(when.year + int(row["term_years"]))
     return f"Next regular election: {when:%B %Y} ({md(str(row['basis']))})."
 
 

@@ -118,3 +118,17 @@ def test_a_derived_term_is_never_worded_as_certain() -> None:
                         "law, serves from January 2025 to December 2028 (derived from election returns, not an "
                         "official roster).")
     assert "has led" not in sentence and "(elected)" not in sentence
+
+
+def test_a_regular_election_missing_from_the_data_is_not_called_the_last() -> None:
+    """Okaloosa's State Attorney: the returns gathered end with her 2020 win, but the office's rule had a regular
+    election in 2024 (Florida puts no unopposed race on the ballot): 2020 is the last general election *in the
+    data*, and the page says 2024 is missing rather than calling 2020 the last."""
+    rows = _rows((date(2020, 11, 3), "general", "Ginger Bowden Madden", None, None, True, None, None))
+    record = office_elections(rows, _schedule(date(2028, 11, 7)), date(2026, 12, 7))
+    assert record.last == ("Last general election in the data: Ginger Bowden Madden won on 03 November 2020. The "
+                           "2024 general election is not in the data (its returns were not gathered, or no contest "
+                           "was on the ballot).")
+    # the regular election of this year has not happened yet on election eve
+    eve = office_elections(rows, _schedule(date(2024, 11, 5)), date(2024, 11, 4))
+    assert eve.last == "Last general election: Ginger Bowden Madden won on 03 November 2020."
