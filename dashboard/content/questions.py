@@ -140,10 +140,11 @@ def section(lens: Lens, values: pd.DataFrame, periods: pd.DataFrame, *, subject:
     both = both[both == len(sides)].reset_index()
     if both.empty:
         if lens.dimension == "all":
-            return Answer(f"The published data for {subject} have too few {lens.records} in any whole period to publish "
-                          "a rate.", empty, "", ())
-        return Answer(f"The published data for {subject} record {lens.records}, but in no whole period are there enough "
-                      f"cases of both {lens.names[0]} and {lens.names[1]} to publish the comparison.", empty, "", ())
+            return Answer(f"The published data for {subject} have too few {lens.records} in any whole period to "
+                          "publish a rate.", empty, "", ())
+        return Answer(f"The published data for {subject} record {lens.records}, but in no whole period are there "
+                      f"enough cases of both {lens.names[0]} and {lens.names[1]} to publish the comparison.",
+                      empty, "", ())
     ranked = periods.set_index("period_key")["rank"]
     key = max(both["period_key"], key=lambda k: ranked[k])
     shown_metrics = [m for m in metrics if m in set(both.loc[both["period_key"] == key, "metric_id"])]
