@@ -57,4 +57,4 @@ def groups_alt(rows: pd.DataFrame, *, names: dict[str, str], place: str, period:
                          f"{format_value(r.ci_low, 'share', digits=1)}–{format_value(r.ci_high, 'share', digits=1)}, "
                          f"n = {r.denominator:,.0f})" for r in group.itertuples(index=False))
         parts.append(f"{label}: {said}")
-    return f"Dot chart for {place}, {period}. " + ". ".join(parts) + "."
+    return f"Dot chart for {place}. {period}: " + ". ".join(parts) + "."

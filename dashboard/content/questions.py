@@ -118,13 +118,15 @@ def _difference(a: pd.Series, b: pd.Series) -> str:
 
 
 def section(lens: Lens, values: pd.DataFrame, periods: pd.DataFrame, *, subject: str, labels: dict[str, str],
-            metrics: list[str]) -> Answer:
+            metrics: list[str], where: str = "") -> Answer:
     """The answer to one question from questions_values.sql's rows (`values`, with a `period_key` column) and
     `periods` (period_key, rank: higher is later, when: the period and who was in office, in words, e.g. 'In 2019,
     with Kim Foxx in office'; whole: whether the period is whole).
 
     The latest whole period in which both groups of some metric are published is chosen; its first metric in
-    `metrics` order makes the sentence. Where the data do not allow an answer, the sentence says why."""
+    `metrics` order makes the sentence. Where the data do not allow an answer, the sentence says why. `subject`
+    is the county or the prosecutor; `where`, the place the counts are from in words (' in Cook County, Illinois';
+    empty for a prosecutor, whose period already names the office)."""
     empty = values.iloc[0:0]
     wanted = [labels.get(m, m).lower() for m in metrics]
     rows = values[values["metric_id"].isin(metrics)]
@@ -155,9 +157,10 @@ def section(lens: Lens, values: pd.DataFrame, periods: pd.DataFrame, *, subject:
     label = labels.get(shown_metrics[0], shown_metrics[0])
     sources = tuple(dict.fromkeys(s for cell in chosen["source_ids"].dropna()
                                   for s in str(cell).split(",") if s))
+    lead = f"{when},{where}" if where else when
     if lens.dimension == "all":
         row = head.loc["all"]
-        sentence = (f"{when}, {subject}: {label.lower()} in {format_value(row['value'], 'share', digits=1)} of "
+        sentence = (f"{lead}: {label.lower()} in {format_value(row['value'], 'share', digits=1)} of "
                     f"{row['denominator']:,.0f} {_stage_noun(row)} ({_interval(row)}).")
         return Answer(sentence, chosen, when, sources)
     a, b = head.loc["a"], head.loc["b"]
@@ -167,10 +170,10 @@ def section(lens: Lens, values: pd.DataFrame, periods: pd.DataFrame, *, subject:
     if lens.key == "drug" and not share.empty:
         first = share.assign(order=share["metric_id"].map(metrics.index)).sort_values("order").iloc[0]
         sentence = (f"{when}, drug cases were {format_value(first['value'], 'share', digits=1)} of the "
-                    f"{first['denominator']:,.0f} {_stage_noun(first)} in {subject} ({_interval(first)}); "
+                    f"{first['denominator']:,.0f} {_stage_noun(first)}{where} ({_interval(first)}); "
                     f"{comparison}.")
     else:
-        sentence = f"{when}, in {subject}, {comparison}."
+        sentence = f"{lead}, {comparison}."
     return Answer(sentence, chosen, when, sources)
 
 
@@ -250,7 +253,7 @@ def questions_view(kind: str, ident: str, version: db.Version, today: date) -> Q
     if kind == "county":
         profile = db.query("county_profile", fips=ident).iloc[0]
         place = place_name(profile["county_name"], profile["state_abbr"], profile["state_name"], ident)
-        subject, title, scope, ids = place, place, "county", [ident]
+        subject, title, scope, ids, where = place, place, "county", [ident], f" in {place}"
         caption = ("Each answer is for the latest whole year with enough published cases in both groups, with the "
                    "prosecutor in office that year (most of the year where sources give only years).")
         attributed = db.query("county_series", fips=ident, dimension="all")[["year", "prosecutor"]].dropna()
@@ -258,7 +261,7 @@ def questions_view(kind: str, ident: str, version: db.Version, today: date) -> Q
     else:
         profile = db.query("prosecutor_profile", id=ident).iloc[0]
         subject = title = str(profile["name"])
-        scope = "term"
+        scope, where = "term", ""
         caption = ("Each answer is for one of their terms as a whole (the latest with enough published cases in "
                    "both groups): the warehouse pools every case of a term into one figure.")
     sections = []
@@ -271,7 +274,7 @@ def questions_view(kind: str, ident: str, version: db.Version, today: date) -> Q
                           dimension=lens.dimension, a=list(lens.a) or [""], b=list(lens.b))
         values["period_key"] = values["scope_id"] if scope == "term" else values["year"].astype(str)
         periods = (county_periods(values, attributed) if kind == "county" else term_periods(terms, subject))
-        answer = section(lens, values, periods, subject=subject, labels=labels, metrics=wanted)
+        answer = section(lens, values, periods, subject=subject, labels=labels, metrics=wanted, where=where)
         source = sources_text(",".join(answer.source_ids), titles) if answer.source_ids else ""
         block = None
         if not answer.rows.empty:

@@ -33,7 +33,7 @@ def years(*whole: int, partial: tuple[int, ...] = ()) -> pd.DataFrame:
 
 def answer(key: str, values: pd.DataFrame, periods: pd.DataFrame, metrics: list[str]) -> questions.Answer:
     return questions.section(LENS[key], values, periods, subject="Test County, Ohio", labels=LABELS,
-                             metrics=metrics)
+                             metrics=metrics, where=" in Test County, Ohio")
 
 
 def test_drug_cases_share_and_their_handling_against_every_other_case() -> None:
@@ -94,8 +94,8 @@ def test_when_a_group_is_too_small_to_publish_it_says_there_is_no_comparison() -
 def test_money_bail_is_answered_for_every_bail_decision() -> None:
     values = rows([("bail", 2022, "all", 150, 500), ("held", 2022, "all", 50, 500), ("bail", 2021, "all", 1, 5)])
     got = answer("bail", values, years(2021, 2022), ["bail", "held"])
-    assert got.sentence == ("In 2022, with Jane Roe in office, Test County, Ohio: money bail set in 30.0% of 500 bail "
-                            "decisions at first appearance (95% interval 26.1%–34.2%).")
+    assert got.sentence == ("In 2022, with Jane Roe in office, in Test County, Ohio: money bail set in 30.0% of 500 "
+                            "bail decisions at first appearance (95% interval 26.1%–34.2%).")
     assert list(got.rows["metric_id"]) == ["bail", "held"]
     assert "Detaining the Poor" in questions.BAIL_AMOUNTS and "Prison Policy Initiative, 2016" in questions.BAIL_AMOUNTS
 
@@ -117,3 +117,12 @@ def test_a_prosecutor_period_is_their_term_with_the_years_of_data_in_it() -> Non
     assert periods.loc["t2", "when"] == "During Jane Roe's term as Test DA (from 2020-01-08 on; data for 2020–2022)"
     assert periods.loc["t1", "when"] == "During Jane Roe's term as Test DA (from 2016-01-01 to 2019-12-31)"
     assert periods.loc["t2", "rank"] > periods.loc["t1", "rank"]
+
+
+def test_a_prosecutor_sentence_names_the_term_not_a_place() -> None:
+    values = rows([("dism", 2019, "a", 20, 100), ("dism", 2019, "b", 25, 100)]).assign(period_key="t1")
+    periods = pd.DataFrame({"period_key": ["t1"], "rank": [1], "whole": [True],
+                            "when": ["During Jane Roe's term as Test DA (from 2016-01-01 to 2019-12-31)"]})
+    got = questions.section(LENS["level"], values, periods, subject="Jane Roe", labels=LABELS, metrics=["dism"])
+    assert got.sentence.startswith("During Jane Roe's term as Test DA (from 2016-01-01 to 2019-12-31), dismissal "
+                                   "rate: 20.0% of misdemeanours (n = 100;")
