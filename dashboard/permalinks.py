@@ -38,7 +38,7 @@ KNOWN_KEYS = {
     "id": {"prosecutor", "compare", "questions"},
     "prosecutor": {"prosecutor", "compare", "questions"},  # alias of id, the spelling links may also use
     "lens": {"questions"},
-    "metric": EVERY_PAGE,
+    "metric": EVERY_PAGE - {"questions"},
     "from": {"county", "prosecutor", "compare"},
     "to": {"county", "prosecutor", "compare"},
     "year": {"map"},
