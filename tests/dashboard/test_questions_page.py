@@ -76,7 +76,7 @@ def test_a_link_opens_one_question_and_bad_links_are_explained(warehouse: Path) 
     at = open_page("questions", county="17031", lens="bail")
     assert not at.exception
     assert [s.value for s in at.subheader] == ["Wealth-based detention"]
-    assert at.query_params["lens"] == ["bail"] and at.query_params["county"] == ["17031"]
+    assert at.query_params["lens"] == "bail" and at.query_params["county"] == "17031"
     at = open_page("questions", county="17031", lens="everything")
     assert "`lens` must be one of" in messages(at)
     assert [s.value for s in at.subheader] == HEADINGS
