@@ -64,7 +64,7 @@ STAGE_NOUNS = {"referral": "cases police brought to prosecutors", "pretrial": "b
 BAIL_AMOUNTS = (
     "Bail amounts are not yet in the published data, so this page cannot say how much of the money bail set was "
     "more than people can pay. For scale, the Prison Policy Initiative found that people aged 23 to 39 held in "
-    "local jails because they could not post bail had a median income, in the year before their arrest, of "
+    "local jails because they could not post a bail bond had a median yearly income before they were jailed of "
     "\\$15,598 (men) and \\$11,071 (women), in 2015 dollars. Source: Bernadette Rabuy and Daniel Kopf, [Detaining the "
     "Poor: How money bail perpetuates an endless cycle of poverty and jail time]"
     "(https://www.prisonpolicy.org/graphs/incomejails_fig2.html), Prison Policy Initiative, 2016.")
