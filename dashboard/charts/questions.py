@@ -38,8 +38,9 @@ def groups_chart(rows: pd.DataFrame, *, names: dict[str, str], title: str, sourc
                      "color": PALETTE[i % len(PALETTE)]},
             text=hover, hovertemplate="%{text}<extra></extra>"))
     finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
-    fig.update_layout(margin={"l": 10}, scattermode="group", showlegend=True, height=330 + 45 * len(order),
-                      xaxis={"title": {"text": "share of cases (%), with 95% intervals"}, "rangemode": "tozero",
+    right = min(100.0, float(frame["ci_high"].max()) * 100 * 1.15 + 1)  # from zero: shares are read against it
+    fig.update_layout(margin={"l": 10}, scattermode="group", showlegend=True, height=440 + 50 * len(order),
+                      xaxis={"title": {"text": "share of cases (%), with 95% intervals"}, "range": [0, right],
                              "gridcolor": "#eee", "ticksuffix": "%"},
                       yaxis={"autorange": "reversed", "categoryorder": "array", "automargin": True,
                              "categoryarray": [wrap(escape(label), 24) for label in order]})

@@ -4,6 +4,7 @@ question answered with its period, the person in office and n, and the plain "th
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from dashboard.content import questions
 from etl.vocab import AGE_BANDS
@@ -126,3 +127,23 @@ def test_a_prosecutor_sentence_names_the_term_not_a_place() -> None:
     got = questions.section(LENS["level"], values, periods, subject="Jane Roe", labels=LABELS, metrics=["dism"])
     assert got.sentence.startswith("During Jane Roe's term as Test DA (from 2016-01-01 to 2019-12-31), dismissal "
                                    "rate: 20.0% of misdemeanours (n = 100;")
+
+
+def test_the_chart_draws_each_group_with_its_interval_and_leaves_out_what_has_no_value() -> None:
+    from dashboard.charts import questions as chart
+
+    values = rows([("dism", 2019, "a", 20, 100), ("dism", 2019, "b", 30, 300), ("decl", 2019, "a", None, None),
+                   ("decl", 2019, "b", 50, 500)]).assign(label=lambda f: f["metric_id"].map(LABELS))
+    names = {"a": "misdemeanours", "b": "felonies"}
+    fig = chart.groups_chart(values, names=names, title="Low-level cases", source="src", built="2026-01-01",
+                             demo=False)
+    traces = {t.name: t for t in fig.data}
+    assert list(traces) == ["misdemeanours", "felonies"]
+    assert list(traces["misdemeanours"].x) == [20.0] and len(traces["felonies"].x) == 2
+    low, high = values.loc[0, "ci_low"] * 100, values.loc[0, "ci_high"] * 100
+    assert traces["misdemeanours"].error_x.arrayminus[0] == pytest.approx(20.0 - low)
+    assert traces["misdemeanours"].error_x.array[0] == pytest.approx(high - 20.0)
+    alt = chart.groups_alt(values, names=names, place="Test County", period="In 2019")
+    assert alt.startswith("Dot chart for Test County. In 2019: Dismissal rate: misdemeanours 20.0%")
+    empty = chart.groups_chart(values.iloc[0:0], names=names, title="t", source="s", built="b", demo=False)
+    assert "No published value to draw" in empty.layout.annotations[0].text
