@@ -114,7 +114,7 @@ def _group(row: pd.Series, name: str) -> str:
 def _difference(a: pd.Series, b: pd.Series) -> str:
     if a["ci_low"] > b["ci_high"] or a["ci_high"] < b["ci_low"]:
         return "the intervals do not overlap"
-    return "the intervals overlap, so the data cannot tell the two apart"
+    return "the intervals overlap, so the difference may be chance"
 
 
 def section(lens: Lens, values: pd.DataFrame, periods: pd.DataFrame, *, subject: str, labels: dict[str, str],

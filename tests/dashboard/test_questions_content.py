@@ -59,7 +59,7 @@ def test_a_part_year_is_never_the_answer_when_a_whole_one_exists() -> None:
     assert got.sentence.startswith("In 2019, with Jane Roe in office, in Test County, Ohio, dismissal rate: 20.0% of "
                                    "misdemeanours (n = 100;")
     assert "against 25.0% of felonies (n = 100;" in got.sentence
-    assert got.sentence.endswith("the intervals overlap, so the data cannot tell the two apart.")
+    assert got.sentence.endswith("the intervals overlap, so the difference may be chance.")
 
 
 def test_older_people_are_aged_55_and_over_exactly_as_the_bands_split() -> None:
