@@ -1,4 +1,4 @@
-"""The router: five pages at stable URL paths (dashboard/navigation.py); every page is a thin file in views/.
+"""The router: six pages at stable URL paths (dashboard/navigation.py); every page is a thin file in views/.
 
 Run with `streamlit run dashboard/app.py` (make run does it). The app reads only the warehouse
 (PAD_WAREHOUSE or data/warehouse.duckdb), read-only.

@@ -28,6 +28,7 @@ PAGES = (
     PageSpec("county", "County", ":material/location_city:"),
     PageSpec("prosecutor", "Prosecutor", ":material/person:"),
     PageSpec("compare", "Compare", ":material/compare_arrows:"),
+    PageSpec("questions", "Questions", ":material/help:"),
     PageSpec("methods", "Methods and sources", ":material/menu_book:"),
 )
 

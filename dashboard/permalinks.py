@@ -33,10 +33,12 @@ COST_MAX = 10_000  # dollars per person per day: anything above is a typing slip
 # key -> the pages that use it; anything else is reported as ignored.
 EVERY_PAGE = frozenset(spec.name for spec in navigation.PAGES)
 KNOWN_KEYS = {
-    "fips": {"map", "county", "compare"},
-    "id": {"prosecutor", "compare"},
-    "prosecutor": {"prosecutor", "compare"},  # alias of id, the spelling links may also use
-    "metric": EVERY_PAGE,
+    "fips": {"map", "county", "compare", "questions"},
+    "county": {"questions"},  # alias of fips, the spelling the questions page's links use
+    "id": {"prosecutor", "compare", "questions"},
+    "prosecutor": {"prosecutor", "compare", "questions"},  # alias of id, the spelling links may also use
+    "lens": {"questions"},
+    "metric": EVERY_PAGE - {"questions"},
     "from": {"county", "prosecutor", "compare"},
     "to": {"county", "prosecutor", "compare"},
     "year": {"map"},
@@ -66,6 +68,7 @@ class View:
     baseline: int | None = None
     cost: float | None = None  # dollars per person per day for the jail cost, when the reader set one
     source: str | None = None
+    lens: str | None = None  # the questions page's open question (None: all of them)
     embed: bool = False
     messages: tuple[str, ...] = field(default=(), compare=False)
 
@@ -75,10 +78,11 @@ class View:
     def params(self) -> dict[str, str]:
         """The URL parameters of this view, in a stable order, defaults left out."""
         out: dict[str, str] = {}
+        named = self.page == "questions"  # its links read /questions?county=17031 or ?prosecutor=<id>
         if self.fips:
-            out["fips"] = ",".join(self.fips)
+            out["county" if named else "fips"] = ",".join(self.fips)
         if self.ids:
-            out["id"] = ",".join(self.ids)
+            out["prosecutor" if named else "id"] = ",".join(self.ids)
         if self.metric:
             out["metric"] = self.metric
         if self.year_from is not None:
@@ -97,6 +101,8 @@ class View:
             out["cost"] = f"{self.cost:g}"
         if self.source:
             out["source"] = self.source
+        if self.lens:
+            out["lens"] = self.lens
         if self.embed:
             out["embed"] = "true"
         return out
@@ -141,6 +147,7 @@ def parse(page: str, raw: Mapping[str, str | Iterable[str]]) -> View:
             continue
         values[key] = text.strip()
     _merge_prosecutor_alias(values, messages)
+    _merge_county_alias(values, messages)
 
     def listed(key: str, pattern: re.Pattern[str], transform=lambda s: s) -> tuple[str, ...]:
         if key not in values or not values[key]:
@@ -204,6 +211,7 @@ def parse(page: str, raw: Mapping[str, str | Iterable[str]]) -> View:
         baseline=year("baseline"),
         cost=cost,
         source=single("source", _METRIC, str.lower),
+        lens=single("lens", _METRIC, str.lower),
         embed=embed,
         messages=tuple(messages),
     )
@@ -260,6 +268,17 @@ def _merge_prosecutor_alias(values: dict[str, str], messages: list[str]) -> None
         messages.append("The link gives both `id` and `prosecutor`, two names for the same setting: their values "
                         "were read together, those of `id` first.")
         values["id"] = f"{own},{alias}"
+
+
+def _merge_county_alias(values: dict[str, str], messages: list[str]) -> None:
+    """`county` is another spelling of `fips` (the questions page's). Both in one link: `fips` is used."""
+    alias = values.pop("county", None)
+    if alias is None:
+        return
+    if values.get("fips") and values["fips"] != alias:
+        messages.append("The link gives both `fips` and `county`, two names for the same setting: `fips` was used.")
+        return
+    values["fips"] = values.get("fips") or alias
 
 
 def _shown(key: str) -> str:

@@ -17,13 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import db, permalinks
+from dashboard.content.questions import LENS_KEYS
 from etl.config import PROJECT
 from tests.dashboard.apptest_pages import assert_no_raw_html, open_page, sql
 from tests.figures import record
 
 DASHBOARD = PROJECT / "dashboard"
 QUERIES = DASHBOARD / "queries"
-PAGES = ("map", "county", "prosecutor", "compare", "methods")
+PAGES = ("map", "county", "prosecutor", "compare", "methods", "questions")
 EXAMPLES_PER_PAGE = 25
 HIDDEN_KEYS = ("embed", "embed_options")  # Streamlit keeps these to itself: a page never sees them
 
@@ -61,6 +62,8 @@ KEY_PHRASES = {  # the words a message about a dropped value of this key contain
     "state": ("`state`", "The state"),
     "baseline": ("`baseline`", "no published jail count for"),
     "source": ("`source`", "The source"),
+    "county": ("`fips`", "`county`", "FIPS code"),
+    "lens": ("`lens`",),
 }
 _YEAR = re.compile(r"[0-9]{4}")
 
@@ -88,6 +91,8 @@ def warehouse(demo_warehouse: Path) -> dict:
         "by": list(permalinks.DIMENSIONS),
     }
     known["prosecutor"] = known["id"]
+    known["county"] = known["fips"]
+    known["lens"] = list(LENS_KEYS)
     known["from"] = known["to"] = known["baseline"] = known["year"]
     yield known
     mp.undo()
@@ -98,12 +103,12 @@ def warehouse(demo_warehouse: Path) -> dict:
 
 def _parts(key: str, text: str) -> list[str]:
     def fix(part: str) -> str:
-        if key == "fips" and part.isdigit() and len(part) == 4:
+        if key in ("fips", "county") and part.isdigit() and len(part) == 4:
             return part.zfill(5)
         return {"id": str.lower, "prosecutor": str.lower, "metric": str.lower, "source": str.lower,
-                "state": str.upper}.get(key, lambda s: s)(part)
+                "lens": str.lower, "state": str.upper}.get(key, lambda s: s)(part)
 
-    if key in ("fips", "id", "prosecutor"):
+    if key in ("fips", "county", "id", "prosecutor"):
         return [fix(p.strip()) for p in text.split(",") if p.strip()]
     return [fix(text.strip())] if text.strip() else []
 

@@ -46,6 +46,7 @@ _N = r"(\d{1,3}(?:,\d{3})+|\d+)"
 _PAIR = re.compile(rf"(?<![\d,.+\-−]){_N} of {_N} cases")
 _SINGLE = re.compile(rf"(?<![\d,.+\-−]){_N} (?:cases|people|defendants|persons|decisions)\b")
 _OTHER = [re.compile(rf"held about {_N}"), re.compile(rf"Baseline \d{{4}}: {_N}"),
+          re.compile(rf"\(n = {_N}[;,)]"), re.compile(rf"(?<![\d,.+\-−]){_N} bail decisions"),
           re.compile(rf"(?:Referred by police|Charged|Resolved in court|Convicted|Sentenced|Sentenced to prison or "
                      rf"jail): {_N}")]
 _NOT_COUNTS = [re.compile(rf"Goal: {_N} people"),  # half of a published jail count: a target, not a count
@@ -253,6 +254,8 @@ def views_to_walk(con: duckdb.DuckDBPyConnection, counties: list[str]) -> list[t
             SELECT 1 FROM metric_value v WHERE v.scope = 'term' AND v.scope_id = t.term_id AND NOT v.suppressed)
         ORDER BY 1""", counties)["prosecutor_id"].tolist()
     views += [("prosecutor", {"id": p}) for p in people]
+    views += [("questions", {"county": fips}) for fips in counties[::4]]
+    views += [("questions", {"prosecutor": p}) for p in people[::4]]
     for i in range(0, len(counties), 4):
         views.append(("compare", {"fips": ",".join(counties[i:i + 4]), "metric": metrics[(i // 4) % len(metrics)]}))
     for i in range(0, len(people), 4):

@@ -2,7 +2,7 @@
 
 Thin: read the view from the URL, check it against the warehouse, and show what dashboard/content/county.py
 computed for it (once per view and warehouse version) through the shared components.
-URL parameters: fips, metric, from, to, by, baseline, cost (and embed).
+URL parameters: fips, metric, from, to, by, baseline, cost (and embed). Links to the questions page.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ def main() -> None:
     st.title(base.place)
     if base.population:
         st.caption(base.population)
+    st.page_link(navigation.page("questions"), label="Questions: drug cases, older people, money bail and low-level "
+                 "cases here", icon=":material/help:", query_params={"county": fips})
     _office_section(base)
 
     if base.series_all.empty:

@@ -97,6 +97,8 @@ def main() -> None:
         for block in page.trends:
             _block(block)
 
+    st.page_link(navigation.page("questions"), label=f"Questions: drug cases, older people, money bail and low-level "
+                 f"cases under {md(base.name)}", icon=":material/help:", query_params={"prosecutor": pid})
     st.page_link(navigation.page("compare"), label=f"Compare {md(base.name)} with other prosecutors",
                  icon=":material/compare_arrows:", query_params={"id": pid})
     with share_box:

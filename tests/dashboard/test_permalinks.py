@@ -49,6 +49,8 @@ def views(draw: st.DrawFn) -> View:
         fields["baseline"] = draw(st.none() | YEAR)
     if _accepts(page, "source"):
         fields["source"] = draw(st.none() | METRIC)
+    if _accepts(page, "lens"):
+        fields["lens"] = draw(st.none() | METRIC)
     if _accepts(page, "cost"):  # dollars and cents a day, below the limit
         fields["cost"] = draw(st.none() | st.integers(1, permalinks.COST_MAX * 100 - 1).map(lambda c: c / 100))
     fields["embed"] = draw(st.booleans())
@@ -121,6 +123,20 @@ def test_bad_values_are_explained(page: str, raw: dict, expected: str) -> None:
     assert any(expected in m for m in view.messages), view.messages
     assert view.metric in (None, "conviction_rate")  # repeated keys: the last one wins
     assert view.state is None and view.fips == ()
+
+
+def test_the_questions_page_links_by_county_or_prosecutor_and_lens() -> None:
+    """/questions?county=17031&lens=drug and /questions?prosecutor=<id>: the spellings its links use, read and
+    written back; `fips` and `id` are read as well."""
+    view = parse("questions", {"county": "17031", "lens": "drug"})
+    assert (view.fips, view.lens, view.messages) == (("17031",), "drug", ())
+    assert view_href(view) == "/questions?county=17031&lens=drug"
+    assert view_href(parse("questions", {"prosecutor": "kim-foxx"})) == "/questions?prosecutor=kim-foxx"
+    assert parse("questions", {"fips": "17031"}) == view.with_(lens=None)
+    both = parse("questions", {"county": "06075", "fips": "17031"})
+    assert both.fips == ("17031",) and any("two names for the same setting" in m for m in both.messages)
+    assert any("does not apply" in m for m in parse("county", {"county": "17031"}).messages)
+    assert any("does not apply" in m for m in parse("county", {"lens": "drug"}).messages)
 
 
 def test_repeated_key_keeps_the_last_value() -> None:

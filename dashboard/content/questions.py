@@ -1,0 +1,293 @@
+"""The questions page's content: four campaign questions, each answered in one sentence, for a county or a
+prosecutor.
+
+Each section sets two groups of one breakdown side by side (drug cases and all other cases; people aged 55 and
+over and people under 55; misdemeanours and felonies) or shows one pretrial measure (money bail), from the
+warehouse's published cells only (questions_values.sql adds published cells and nothing else). The metrics come
+from their roles in the warehouse's metric_definition, never by id. The sentences are pure functions of the
+query's frames (`section`), tested with small frames; `questions_view` runs the queries and is cached per
+warehouse version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components, db
+from dashboard.charts import questions as chart
+from dashboard.charts.trends import format_value
+from dashboard.content import VIEWS_KEPT, Block, md, source_titles
+from dashboard.summary import place_name, sources_text
+
+
+@dataclass(frozen=True)
+class Lens:
+    """One question: the breakdown it reads, its two groups, the metric roles it shows."""
+
+    key: str  # its URL value (`lens=`)
+    heading: str
+    question: str
+    dimension: str  # a breakdown of metric_value; "all" for a question about every case
+    a: tuple[str, ...]  # the breakdown values of the first group
+    b: tuple[str, ...]  # the second group's; empty: every case not in the first (the `all` cell less it)
+    names: tuple[str, str]  # the two groups in words
+    roles: tuple[str, ...]  # metric roles, in the order shown
+    records: str  # what the breakdown records, for "the published data do not record ..."
+
+
+# The age bands of the warehouse's vocabulary split at 55 (55_64 and 65_plus above it), so "55 and over" is exact;
+# `unknown` ages are in neither group.
+LENSES: tuple[Lens, ...] = (
+    Lens("drug", "Drug offences", "Treatment, not handcuffs: how are drug cases handled, against every other case?",
+         "offense_category", ("drug",), (), ("drug cases", "all other cases"),
+         ("declined", "diverted_before_charge", "diverted_after_charge", "held_without_bail", "money_bail"),
+         "the type of offence"),
+    Lens("older", "Older people", "Are older people (aged 55 and over) locked up or prosecuted as often as younger "
+         "people?", "age_band", ("55_64", "65_plus"), ("under_18", "18_24", "25_34", "35_44", "45_54"),
+         ("people aged 55 and over", "people under 55"), ("decision_point",), "age"),
+    Lens("bail", "Wealth-based detention", "How often must people pay money to go home before trial?", "all", (), (),
+         ("all bail decisions", ""), ("money_bail", "held_without_bail"), "bail decisions"),
+    Lens("level", "Low-level cases", "Are misdemeanours pushed through the system like felonies?", "offense_level",
+         ("misdemeanor",), ("felony",), ("misdemeanours", "felonies"), ("decision_point",),
+         "whether a case is a misdemeanour or a felony"),
+)
+LENS_KEYS = tuple(lens.key for lens in LENSES)
+
+# What a measure's denominator counts, by the stage of the warehouse's vocabulary.
+STAGE_NOUNS = {"referral": "cases police brought to prosecutors", "pretrial": "bail decisions at first appearance",
+               "disposition": "resolved cases", "sentence": "sentences", "bail_request": "arraignments"}
+
+BAIL_AMOUNTS = (
+    "Bail amounts are not yet in the published data, so this page cannot say how much of the money bail set was "
+    "more than people can pay. For scale, the Prison Policy Initiative found that people aged 23 to 39 held in "
+    "local jails because they could not post a bail bond had a median yearly income before they were jailed of "
+    "\\$15,598 (men) and \\$11,071 (women), in 2015 dollars. Source: Bernadette Rabuy and Daniel Kopf, [Detaining the "
+    "Poor: How money bail perpetuates an endless cycle of poverty and jail time]"
+    "(https://www.prisonpolicy.org/graphs/incomejails_fig2.html), Prison Policy Initiative, 2016.")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One question's answer: the sentence, the chart and its data, the source line, and extra notes."""
+
+    lens: Lens
+    sentence: str  # markdown, data text escaped
+    block: Block | None
+    source: str  # markdown
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What `section` works out from the frames, before any chart is drawn."""
+
+    sentence: str  # plain text (not escaped)
+    rows: pd.DataFrame  # the chosen period's rows to chart and download (empty: nothing to show)
+    period: str  # the chosen period in words ('' when none)
+    source_ids: tuple[str, ...]
+
+
+def metrics_for(lens: Lens, roles: dict[str, tuple[str, ...]], order: list[str]) -> list[str]:
+    """The lens's metrics: every metric playing one of its roles, roles in the lens's order, each role's metrics
+    in the catalogue's `order`."""
+    out: list[str] = []
+    for role in lens.roles:
+        out.extend(m for m in sorted(roles.get(role, ()), key=lambda m: order.index(m) if m in order else 99)
+                   if m not in out)
+    return out
+
+
+def _interval(row: pd.Series) -> str:
+    return (f"95% interval {format_value(row['ci_low'], 'share', digits=1)}–"
+            f"{format_value(row['ci_high'], 'share', digits=1)}")
+
+
+def _group(row: pd.Series, name: str) -> str:
+    return (f"{format_value(row['value'], 'share', digits=1)} of {name} (n = {row['denominator']:,.0f}; "
+            f"{_interval(row)})")
+
+
+def _difference(a: pd.Series, b: pd.Series) -> str:
+    if a["ci_low"] > b["ci_high"] or a["ci_high"] < b["ci_low"]:
+        return "the intervals do not overlap"
+    return "the intervals overlap, so the difference may be chance"
+
+
+def section(lens: Lens, values: pd.DataFrame, periods: pd.DataFrame, *, subject: str, labels: dict[str, str],
+            metrics: list[str], where: str = "") -> Answer:
+    """The answer to one question from questions_values.sql's rows (`values`, with a `period_key` column) and
+    `periods` (period_key, rank: higher is later, when: the period and who was in office, in words, e.g. 'In 2019,
+    with Kim Foxx in office'; whole: whether the period is whole).
+
+    The latest whole period in which both groups of some metric are published is chosen; its first metric in
+    `metrics` order makes the sentence. Where the data do not allow an answer, the sentence says why. `subject`
+    is the county or the prosecutor; `where`, the place the counts are from in words (' in Cook County, Illinois';
+    empty for a prosecutor, whose period already names the office)."""
+    empty = values.iloc[0:0]
+    wanted = [labels.get(m, m).lower() for m in metrics]
+    rows = values[values["metric_id"].isin(metrics)]
+    if rows.empty:
+        return Answer(f"The published data for {subject} include none of the measures this question needs ("
+                      + _or(wanted) + ").", empty, "", ())
+    if lens.dimension != "all" and not rows["recorded"].astype(bool).any():
+        return Answer(f"The published data for {subject} do not record {lens.records}.", empty, "", ())
+    whole = set(periods.loc[periods["whole"].astype(bool), "period_key"])
+    sides = ("all",) if lens.dimension == "all" else ("a", "b")
+    usable = rows[rows["grp"].isin(sides) & rows["value"].notna() & rows["period_key"].isin(whole)]
+    both = usable.groupby(["period_key", "metric_id"])["grp"].nunique()
+    both = both[both == len(sides)].reset_index()
+    if both.empty:
+        if lens.dimension == "all":
+            return Answer(f"The published data for {subject} have too few {lens.records} in any whole period to "
+                          "publish a rate.", empty, "", ())
+        return Answer(f"The published data for {subject} record {lens.records}, but in no whole period are there "
+                      f"enough cases of both {lens.names[0]} and {lens.names[1]} to publish the comparison.",
+                      empty, "", ())
+    ranked = periods.set_index("period_key")["rank"]
+    key = max(both["period_key"], key=lambda k: ranked[k])
+    shown_metrics = [m for m in metrics if m in set(both.loc[both["period_key"] == key, "metric_id"])]
+    chosen = rows[(rows["period_key"] == key) & rows["metric_id"].isin(shown_metrics) & rows["grp"].isin(sides)]
+    chosen = chosen.assign(order=chosen["metric_id"].map(metrics.index)).sort_values(["order", "grp"])
+    when = str(periods.set_index("period_key").loc[key, "when"])
+    head = chosen[chosen["metric_id"] == shown_metrics[0]].set_index("grp")
+    label = labels.get(shown_metrics[0], shown_metrics[0])
+    sources = tuple(dict.fromkeys(s for cell in chosen["source_ids"].dropna()
+                                  for s in str(cell).split(",") if s))
+    lead = f"{when},{where}" if where else when
+    if lens.dimension == "all":
+        row = head.loc["all"]
+        sentence = (f"{lead}: {label.lower()} in {format_value(row['value'], 'share', digits=1)} of "
+                    f"{row['denominator']:,.0f} {_stage_noun(row)} ({_interval(row)}).")
+        return Answer(sentence, chosen, when, sources)
+    a, b = head.loc["a"], head.loc["b"]
+    comparison = (f"{label.lower()}: {_group(a, lens.names[0])} against {_group(b, lens.names[1])}; "
+                  f"{_difference(a, b)}")
+    share = rows[(rows["period_key"] == key) & (rows["grp"] == "share") & rows["value"].notna()]
+    if lens.key == "drug" and not share.empty:
+        first = share.assign(order=share["metric_id"].map(metrics.index)).sort_values("order").iloc[0]
+        sentence = (f"{when}, drug cases were {format_value(first['value'], 'share', digits=1)} of the "
+                    f"{first['denominator']:,.0f} {_stage_noun(first)}{where} ({_interval(first)}); "
+                    f"{comparison}.")
+    else:
+        sentence = f"{lead}, {comparison}."
+    return Answer(sentence, chosen, when, sources)
+
+
+def _stage_noun(row: pd.Series) -> str:
+    return STAGE_NOUNS.get(str(row["stage"]), "cases")
+
+
+def _or(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def county_periods(values: pd.DataFrame, attributed: pd.DataFrame) -> pd.DataFrame:
+    """A county's periods are its years: whole unless value_period marks one partial; `attributed` (year,
+    prosecutor) names who was in office (most of the year where the source gives only years)."""
+    years = values.groupby("year", as_index=False).agg(partial=("partial", "any"))
+    who = dict(zip(attributed["year"], attributed["prosecutor"], strict=False))
+    return pd.DataFrame({
+        "period_key": years["year"].astype(str), "rank": years["year"].astype(int),
+        "whole": ~years["partial"].astype(bool),
+        "when": [f"In {y}" + (f", with {who[y]} in office" if isinstance(who.get(y), str) else "")
+                 for y in years["year"]]})
+
+
+def term_periods(terms: pd.DataFrame, name: str) -> pd.DataFrame:
+    """A prosecutor's periods are their terms (the warehouse pools a term's cases into one cell): `terms` from
+    questions_terms.sql (term_id, office_name, start_date, end_date, years: the office's data years in it)."""
+    out = []
+    for term_id, rows in terms.groupby("term_id", sort=False):
+        first = rows.iloc[0]
+        start = pd.Timestamp(first["start_date"]).date()
+        end = None if pd.isna(first["end_date"]) else pd.Timestamp(first["end_date"]).date()
+        years = sorted({int(y) for cell in rows["years"].dropna() for y in cell})
+        span = "" if not years else (f"; data for {years[0]}" if len(years) == 1
+                                     else f"; data for {years[0]}–{years[-1]}")
+        out.append({"period_key": term_id, "rank": start.toordinal(), "whole": True,
+                    "when": f"During {name}'s term as {first['office_name']} (from {start.isoformat()} "
+                            f"{'to ' + end.isoformat() if end else 'on'}{span})"})
+    return pd.DataFrame(out, columns=["period_key", "rank", "whole", "when"])
+
+
+def table(answer: Answer, lens: Lens, labels: dict[str, str], *, place: str, source: str) -> pd.DataFrame:
+    """The figures the chart shows, for its table and CSV: counts as published, with the period and source."""
+    rows = answer.rows
+    names = {"a": lens.names[0], "b": lens.names[1], "all": lens.names[0]}
+    return pd.DataFrame({
+        "place or prosecutor": place, "period": answer.period,
+        "measure": [labels.get(m, m) for m in rows["metric_id"]],
+        "group": [names.get(g, g) for g in rows["grp"]],
+        "value": rows["value"].round(4), "ci_low": rows["ci_low"].round(4), "ci_high": rows["ci_high"].round(4),
+        "numerator": rows["numerator"], "denominator": rows["denominator"], "source": source,
+    }).reset_index(drop=True)
+
+
+# --- from the warehouse -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionsPage:
+    """The whole page for one county or prosecutor."""
+
+    title: str
+    subject: str
+    caption: str
+    sections: tuple[Section, ...]
+
+
+@st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
+def questions_view(kind: str, ident: str, version: db.Version, today: date) -> QuestionsPage:
+    """kind 'county' (ident = FIPS) or 'prosecutor' (ident = prosecutor id)."""
+    metrics = db.query("metric_definitions")
+    labels = dict(zip(metrics["metric_id"], metrics["label"], strict=True))
+    order = list(metrics["metric_id"])
+    roles = {row.role: tuple(row.metric_ids) for row in db.query("metric_roles").itertuples(index=False)}
+    titles, built, demo = source_titles(), components.built_date(), db.is_demo()
+    if kind == "county":
+        profile = db.query("county_profile", fips=ident).iloc[0]
+        place = place_name(profile["county_name"], profile["state_abbr"], profile["state_name"], ident)
+        subject, title, scope, ids, where = place, place, "county", [ident], f" in {place}"
+        caption = ("Each answer is for the latest whole year with enough published cases in both groups, with the "
+                   "prosecutor in office that year (most of the year where sources give only years).")
+        attributed = db.query("county_series", fips=ident, dimension="all")[["year", "prosecutor"]].dropna()
+        attributed = attributed.drop_duplicates("year")
+    else:
+        profile = db.query("prosecutor_profile", id=ident).iloc[0]
+        subject = title = str(profile["name"])
+        scope, where = "term", ""
+        caption = ("Each answer is for one of their terms as a whole (the latest with enough published cases in "
+                   "both groups): the warehouse pools every case of a term into one figure.")
+    sections = []
+    for lens in LENSES:
+        wanted = metrics_for(lens, roles, order)
+        if kind == "prosecutor":
+            terms = db.query("questions_terms", id=ident, metrics=wanted or [""])
+            ids = list(dict.fromkeys(terms["term_id"]))
+        values = db.query("questions_values", scope=scope, ids=ids or [""], metrics=wanted or [""],
+                          dimension=lens.dimension, a=list(lens.a) or [""], b=list(lens.b))
+        values["period_key"] = values["scope_id"] if scope == "term" else values["year"].astype(str)
+        periods = (county_periods(values, attributed) if kind == "county" else term_periods(terms, subject))
+        answer = section(lens, values, periods, subject=subject, labels=labels, metrics=wanted, where=where)
+        source = sources_text(",".join(answer.source_ids), titles) if answer.source_ids else ""
+        block = None
+        if not answer.rows.empty:
+            names = ({"all": lens.names[0]} if lens.dimension == "all"
+                     else {"a": lens.names[0], "b": lens.names[1]})
+            chart_rows = answer.rows.assign(label=answer.rows["metric_id"].map(lambda m: labels.get(m, m)))
+            fig = components.cached_chart(chart.groups_chart, chart_rows, names=names,
+                                          title=f"{lens.heading}, {subject}", subtitle=answer.period,
+                                          source=source, built=built, demo=demo)
+            block = Block(fig, table(answer, lens, labels, place=subject, source=source),
+                          chart.groups_alt(chart_rows, names=names, place=subject, period=answer.period),
+                          f"{subject}-{lens.key}", f"questions-{lens.key}")
+        notes = (BAIL_AMOUNTS,) if lens.key == "bail" else ()
+        sections.append(Section(lens, md(answer.sentence), block,
+                                md(f"Source: {source}.") if source else "", notes))
+    return QuestionsPage(title=title, subject=subject, caption=caption, sections=tuple(sections))
