@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from dashboard import navigation
+from dashboard import i18n, navigation
 from dashboard.i18n import _
 
 # page -> its URL path (dashboard/navigation.py names the pages; the first is the home page, at "/")
@@ -47,6 +47,7 @@ KNOWN_KEYS = {
     "source": {"methods"},
     "embed": EVERY_PAGE,
     "embed_options": EVERY_PAGE,
+    "lang": EVERY_PAGE,
 }
 
 
@@ -67,6 +68,7 @@ class View:
     cost: float | None = None  # dollars per person per day for the jail cost, when the reader set one
     source: str | None = None
     embed: bool = False
+    lang: str = i18n.DEFAULT  # the reader's language (`lang=es`); English is the default, left out of links
     messages: tuple[str, ...] = field(default=(), compare=False)
 
     def with_(self, **changes: object) -> View:
@@ -99,13 +101,14 @@ class View:
             out["source"] = self.source
         if self.embed:
             out["embed"] = "true"
+        if self.lang != i18n.DEFAULT:
+            out["lang"] = self.lang
         return out
 
 
-def href(page: str, **params: object) -> str:
-    """A relative link to a page with parameters (lists joined by commas), e.g. `/county?fips=17031`."""
-    if page not in PAGES:
-        raise ValueError(f"unknown page {page!r}")
+def query(**params: object) -> dict[str, str]:
+    """The URL parameters of an internal link (lists joined by commas), with the reader's language kept, for
+    `st.page_link(..., query_params=permalinks.query(fips=...))` and `href`: a Spanish reader stays in Spanish."""
     clean: dict[str, str] = {}
     for key, value in params.items():
         if value is None or value == "" or value == () or value == []:
@@ -116,12 +119,23 @@ def href(page: str, **params: object) -> str:
         elif isinstance(value, bool):
             value = "true" if value else "false"
         clean[key] = str(value)
-    query = urlencode(clean, safe=",")
-    return "/" + PAGES[page] + (f"?{query}" if query else "")
+    lang = clean.pop("lang", None) or i18n.language()  # the link's own language, else the reader's
+    if lang != i18n.DEFAULT:
+        clean["lang"] = lang
+    return clean
+
+
+def href(page: str, **params: object) -> str:
+    """A relative link to a page with parameters (lists joined by commas), e.g. `/county?fips=17031`; the
+    reader's language is kept (`&lang=es`)."""
+    if page not in PAGES:
+        raise ValueError(f"unknown page {page!r}")
+    text = urlencode(query(**params), safe=",")
+    return "/" + PAGES[page] + (f"?{text}" if text else "")
 
 
 def view_href(view: View) -> str:
-    return href(view.page, **{k: v for k, v in view.params().items()})
+    return href(view.page, **{**view.params(), "lang": view.lang})
 
 
 def parse(page: str, raw: Mapping[str, str | Iterable[str]]) -> View:
@@ -184,6 +198,11 @@ def parse(page: str, raw: Mapping[str, str | Iterable[str]]) -> View:
         messages.append("The link's `from` year is after its `to` year; they were swapped.")
         year_from, year_to = year_to, year_from
     embed = values.get("embed", "").lower() in ("true", "1", "yes")
+    lang = (values.get("lang") or i18n.DEFAULT).lower()
+    if lang not in i18n.LANGUAGES:
+        messages.append(_("The link's `lang` value is not a language this dashboard offers; it is shown in "
+                          "English."))
+        lang = i18n.DEFAULT
     cost = None
     if values.get("cost"):
         if _AMOUNT.fullmatch(values["cost"]) and 0 < float(values["cost"]) < COST_MAX:
@@ -205,6 +224,7 @@ def parse(page: str, raw: Mapping[str, str | Iterable[str]]) -> View:
         cost=cost,
         source=single("source", _METRIC, str.lower),
         embed=embed,
+        lang=lang,
         messages=tuple(messages),
     )
 
@@ -285,13 +305,41 @@ def embedded() -> bool:
         return False
 
 
+_LANG_KEY = "_pad_lang"
+
+
+def language() -> str:
+    """The reader's language for this run: the link's `lang`, else the one this browser tab last used (the
+    menu's links carry no settings, so a Spanish reader who follows one stays in Spanish), else English."""
+    import streamlit as st
+
+    raw = st.query_params.get_all("lang")
+    if raw:
+        code = raw[-1].strip().lower()
+        code = code if code in i18n.LANGUAGES else i18n.DEFAULT
+    else:
+        code = st.session_state.get(_LANG_KEY, i18n.DEFAULT)
+    st.session_state[_LANG_KEY] = code
+    return code
+
+
+def switch_language(code: str) -> None:
+    """The reader chose another language: remember it for this tab; the page then writes it into the URL."""
+    import streamlit as st
+
+    st.session_state[_LANG_KEY] = code if code in i18n.LANGUAGES else i18n.DEFAULT
+
+
 def read(page: str) -> View:
     import streamlit as st
 
     raw = {key: st.query_params.get_all(key) for key in st.query_params}
     if embedded():
         raw["embed"] = ["true"]
-    return parse(page, raw)
+    view = parse(page, raw)
+    if "lang" not in raw:  # a menu link: the tab's language, written back into the URL by `write`
+        view = view.with_(lang=i18n.language())
+    return view
 
 
 def write(view: View) -> None:

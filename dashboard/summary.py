@@ -265,7 +265,7 @@ def term_data_sentence(name: str, since: date | None, years: pd.DataFrame, until
     whole = sorted(set(int(y) for y in per_year["year"]) - {int(y) for y in partial["year"]})
     pieces: list[str] = []
     run: list[int] = []  # consecutive whole years, said as one span
-    for _, row in per_year.iterrows():
+    for _i, row in per_year.iterrows():
         if int(row["year"]) in whole and (not run or int(row["year"]) == run[-1] + 1):
             run.append(int(row["year"]))
             continue
@@ -314,7 +314,7 @@ def current_prosecutors(terms: pd.DataFrame, today: date | None = None) -> list[
     frame["end"] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in frame["end_date"]]
     now = frame[(frame["start"] <= today) & frame["end"].map(lambda e: e is None or e >= today)]
     out = []
-    for _, row in now.sort_values("start").iterrows():
+    for _i, row in now.sort_values("start").iterrows():
         same = frame[(frame["office_name"] == row["office_name"]) & (frame["name"] == row["name"])]
         out.append((str(row["name"]), same["start"].min()))
     return list(dict.fromkeys(out))
@@ -342,7 +342,7 @@ def county_summary(*, place: str, state_name: str, terms: pd.DataFrame, headline
     if shown.empty:
         sentences.append(f"There are no published case numbers for {place} yet.")
     else:
-        for _, row in shown.iterrows():
+        for _i, row in shown.iterrows():
             mine = years[years["metric_id"] == row["metric_id"]] if "metric_id" in years else years
             who, partial = period_words(mine, row.get("y0"), row.get("y1"), terms)
             sentences.append(metric_sentence(row, state_name=state_name, who=who, partial=partial))
@@ -365,7 +365,7 @@ def _part_year_sentences(name: str, years: pd.DataFrame, shown: pd.DataFrame, te
         return []
     latest = int(theirs["year"].max())
     out = []
-    for _, headline in shown.iterrows():
+    for _i, headline in shown.iterrows():
         match = theirs[(theirs["metric_id"] == headline["metric_id"]) & (theirs["year"] == latest)]
         if match.empty:
             continue

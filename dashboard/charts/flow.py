@@ -47,7 +47,7 @@ def flow_counts(values: pd.DataFrame, roles: Mapping[str, Sequence[str]], year_f
              in zip(counts["years"], counts["withheld"], counts["available"], strict=True) if available]
     common = set.intersection(*spans) if spans else set()
     if not common or all(span == common for span in spans):
-        return counts.assign(outside=[[] for _ in range(len(counts))])
+        return counts.assign(outside=[[] for _i in range(len(counts))])
     same = _stage_counts(values[values["year"].isin(common)], roles)
     same["outside"] = [sorted(set(before) - common) for before in counts["years"]]
     return same

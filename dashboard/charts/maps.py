@@ -35,6 +35,7 @@ from dashboard.charts.geography import albers_usa as albers_usa
 from dashboard.charts.geography import bounds_by_prefix as bounds_by_prefix
 from dashboard.charts.geography import load_geometry as load_geometry
 from dashboard.charts.geography import projected_path
+from dashboard.i18n import _, format_value, number, significant
 from dashboard.internals.pydeck import CompactDeck, expression, set_data_transform
 
 MAP_SCALE = "Viridis"
@@ -118,19 +119,7 @@ def view_for_bounds(bounds: tuple[float, float, float, float] | None, *, width: 
 # --- values and colours --------------------------------------------------------------------------------
 
 
-def format_value(value: float | None, unit: str) -> str:
-    """A value as a voter reads it: a share as a percentage, a rate per 100,000 as a whole number."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if unit == "share":
-        return f"{value * 100:.1f}%"
-    if unit == "per_100k":
-        return f"{value:,.0f} per 100,000"
-    if unit == "yes_no":
-        return "yes" if value >= 0.5 else "no"
-    if unit == "years":
-        return f"{value:,.0f} year{'' if round(value) == 1 else 's'}"
-    return f"{value:,.3g}"
+MAP_STYLE = {"digits": 1, "missing": "", "with_unit": True}  # format_value as the map writes values
 
 
 def _nice_floor(x: float, step: float) -> float:
@@ -181,7 +170,7 @@ def _quantile(ordered: list[float], q: float) -> float:
 def domain_labels(domain: tuple[float, float], values: Iterable[float], unit: str) -> tuple[str, str]:
     """The legend's two end labels, marked "or less" / "or more" when some values lie beyond the range."""
     clean = [float(v) for v in values if not _is_missing(v)]
-    low, high = format_value(domain[0], unit), format_value(domain[1], unit)
+    low, high = format_value(domain[0], unit, **MAP_STYLE), format_value(domain[1], unit, **MAP_STYLE)
     if clean and min(clean) < domain[0]:
         low += " or less"
     if clean and max(clean) > domain[1]:
@@ -214,11 +203,12 @@ def _flag(value: object) -> bool:
 
 def _value_lines(row: Mapping, unit: str) -> list[str]:
     """A shown value as the tooltip words it: the value with its 95% range, then the counts behind it."""
-    value = format_value(float(row["value"]), unit)
+    value = format_value(float(row["value"]), unit, **MAP_STYLE)
     low, high = row.get("ci_low"), row.get("ci_high")
     interval = ""
     if not _is_missing(low) and not _is_missing(high):
-        interval = f" (95% range {format_value(float(low), unit)} to {format_value(float(high), unit)})"
+        interval = " " + _("(95% range {low} to {high})").format(low=format_value(float(low), unit, **MAP_STYLE),
+                                                                   high=format_value(float(high), unit, **MAP_STYLE))
     lines = [f"{value}{interval}"]
     numerator, denominator = row.get("numerator"), row.get("denominator")
     if not _is_missing(denominator):
@@ -346,10 +336,10 @@ def _number(value: object, unit: str) -> str:
     """format_value without its unit (the tooltip template writes the unit once)."""
     value = float(value)  # type: ignore[arg-type]
     if unit == "share":
-        return f"{value * 100:.1f}"
+        return number(value * 100, 1)
     if unit == "per_100k":
-        return f"{value:,.0f}"
-    return f"{value:,.3g}"
+        return number(value)
+    return significant(value)
 
 
 def _literal(text: str) -> str:
@@ -702,7 +692,7 @@ def choropleth_figure(geometry: Mapping, frame: pd.DataFrame, *, label: str, uni
                     centres[str(r["fips"])][3] - centres[str(r["fips"])][1]) < SMALL_COUNTY_DEGREES]
     if small:
         fig.add_trace(go.Scatter(
-            x=[p[0] for _, p in small], y=[p[1] for _, p in small], mode="markers", hoverinfo="skip",
+            x=[p[0] for _i, p in small], y=[p[1] for _i, p in small], mode="markers", hoverinfo="skip",
             showlegend=False, name="small counties",
             marker={"size": 6, "color": [colours[key_of[str(r["fips"])]] for r, _ in small],
                     "line": {"color": "#333333", "width": 0.5}}))

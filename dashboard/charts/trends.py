@@ -18,7 +18,6 @@ prosecutor_id and highlight (bool).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from datetime import date
 
@@ -27,46 +26,45 @@ import plotly.graph_objects as go
 
 from dashboard.charts.common import PALETTE, escape, finish, no_data_figure
 from dashboard.charts.events import footer_note, mark_events
+from dashboard.i18n import N_, _, number
+from dashboard.i18n import format_value as format_value  # the one definition, named here for its callers
 
-SUPPRESSED_NAME = "Not shown: too few cases (suppressed)"
-SOURCE_BREAK_NAME = "Source changes: compare across this line with care"
-PARTIAL_NAME = "Part of the year only (months labelled)"
+SUPPRESSED_NAME = N_("Not shown: too few cases (suppressed)")
+SOURCE_BREAK_NAME = N_("Source changes: compare across this line with care")
+PARTIAL_NAME = N_("Part of the year only (months labelled)")
 SHADES = ("rgba(0,114,178,0.08)", "rgba(230,159,0,0.12)")
 HIGHLIGHT = "rgba(0,158,115,0.22)"
 DIMMED = "rgba(120,120,120,0.08)"
-YEAR_ATTRIBUTION = "years attributed to the prosecutor in office most of the year"
+YEAR_ATTRIBUTION = N_("years attributed to the prosecutor in office most of the year")
 
 GROUP_LABELS = {
-    "race": {"black": "Black", "white": "White", "hispanic": "Hispanic", "asian_pacific": "Asian or Pacific Islander",
-             "native_american": "Native American", "other": "Other race", "unknown": "Race unknown"},
-    "sex": {"female": "Women", "male": "Men", "unknown": "Sex unknown"},
-    "age_band": {"under_18": "Under 18", "18_24": "18 to 24", "25_34": "25 to 34", "35_44": "35 to 44",
-                 "45_54": "45 to 54", "55_64": "55 to 64", "65_plus": "65 and over", "unknown": "Age unknown"},
-    "offense_category": {"sex_offense": "Sex offense", "theft_property": "Theft and property",
-                         "dui_traffic": "DUI and traffic", "public_order": "Public order",
-                         "unknown": "Offense unknown"},
-    "offense_level": {"unknown": "Level unknown"},
-    "all": {"all": "All cases"},
+    "race": {"black": N_("Black"), "white": N_("White"), "hispanic": N_("Hispanic"),
+             "asian_pacific": N_("Asian or Pacific Islander"), "native_american": N_("Native American"),
+             "other": N_("Other race"), "unknown": N_("Race unknown")},
+    "sex": {"female": N_("Women"), "male": N_("Men"), "unknown": N_("Sex unknown")},
+    "age_band": {"under_18": N_("Under 18"), "18_24": N_("18 to 24"), "25_34": N_("25 to 34"),
+                 "35_44": N_("35 to 44"), "45_54": N_("45 to 54"), "55_64": N_("55 to 64"),
+                 "65_plus": N_("65 and over"), "unknown": N_("Age unknown")},
+    "offense_category": {"sex_offense": N_("Sex offense"), "theft_property": N_("Theft and property"),
+                         "dui_traffic": N_("DUI and traffic"), "public_order": N_("Public order"),
+                         "unknown": N_("Offense unknown")},
+    "offense_level": {"unknown": N_("Level unknown")},
+    "all": {"all": N_("All cases")},
 }
-DIMENSION_LABELS = {"all": "All cases together", "race": "Race and ethnicity", "sex": "Sex", "age_band": "Age",
-                    "offense_category": "Type of offense", "offense_level": "Felony or misdemeanor"}
+# The other values the data use, shown capitalized ("violent" -> "Violent"), listed for the catalogue
+OTHER_GROUPS = (N_("Violent"), N_("Drug"), N_("Weapons"), N_("Other"), N_("Felony"), N_("Misdemeanor"),
+                N_("Infraction"))
+DIMENSION_LABELS = {"all": N_("All cases together"), "race": N_("Race and ethnicity"), "sex": N_("Sex"),
+                    "age_band": N_("Age"), "offense_category": N_("Type of offense"),
+                    "offense_level": N_("Felony or misdemeanor")}
 
 
 def group_label(dimension: str, value: str) -> str:
     """A plain-words label for a breakdown value ('asian_pacific' -> 'Asian or Pacific Islander')."""
     known = GROUP_LABELS.get(dimension, {}).get(value)
     if known:
-        return known
-    return str(value).replace("_", " ").capitalize()
-
-
-def format_value(value: float | None, unit: str, *, digits: int = 0) -> str:
-    """'27%' for shares, '1,234' for rates per 100,000; an em dash for a missing value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if unit == "share":
-        return f"{value * 100:.{digits}f}%"
-    return f"{value:,.{digits}f}"
+        return _(known)
+    return _(str(value).replace("_", " ").capitalize())  # the catalogue has the values the data use
 
 
 def count_text(numerator: float | None, denominator: float | None, unit: str, *,
@@ -78,8 +76,10 @@ def count_text(numerator: float | None, denominator: float | None, unit: str, *,
     if numerator is None or denominator is None or pd.isna(numerator) or pd.isna(denominator):
         return missing
     if unit == "per_100k":
-        return f"{numerator:,.0f} people in jail; {denominator:,.0f} adults"
-    return f"{numerator:,.0f} of {denominator:,.0f} cases"
+        return _("{people} people in jail; {adults} adults").format(people=number(numerator),
+                                                                    adults=number(denominator))
+    return _("{numerator} of {denominator} cases").format(numerator=number(numerator),
+                                                          denominator=number(denominator))
 
 
 def merge_terms(terms: pd.DataFrame, *, gap_days: int = 7) -> pd.DataFrame:
@@ -231,8 +231,8 @@ def trend_chart(series: pd.DataFrame, *, unit: str, title: str, source: str, bui
                 x=[_mid_year(y) for y in part["year"]], y=list(part["value"]), mode="markers+text",
                 name=PARTIAL_NAME, marker={"symbol": "circle-open", "size": 16, "color": "#444",
                                            "line": {"width": 2}},
-                text=[escape(_covered(r)) for _, r in part.iterrows()], textposition="top center",
-                hovertext=[escape(partial_label(r["year"], r.get("covered_label"))) for _, r in part.iterrows()],
+                text=[escape(_covered(r)) for _i, r in part.iterrows()], textposition="top center",
+                hovertext=[escape(partial_label(r["year"], r.get("covered_label"))) for _i, r in part.iterrows()],
                 hoverinfo="text"))
     suppressed = frame[frame["suppressed"]]
     if mark_suppressed and len(order) == 1 and not suppressed.empty:
@@ -379,7 +379,7 @@ def alt_text(series: pd.DataFrame, *, measure: str, unit: str, place: str, terms
         part = shown[shown["partial"].fillna(False).astype(bool)].drop_duplicates("year").sort_values("year")
         if not part.empty:
             parts.append("Part-years, ringed on the chart: " + ", ".join(
-                partial_label(r["year"], r.get("covered_label")) for _, r in part.iterrows()) + ".")
+                partial_label(r["year"], r.get("covered_label")) for _i, r in part.iterrows()) + ".")
     note = suppressed_note(series)
     if note:
         parts.append(note)

@@ -12,14 +12,13 @@ from datetime import date
 
 import pandas as pd
 import pyarrow as pa
-import streamlit as st
 
 from dashboard import comparability, components, db
 from dashboard.charts import detention, disparity, events, flow, trends
 from dashboard.charts.cards import Card, cards_html
 from dashboard.content import VIEWS_KEPT, Block, md, shown, source_titles, terms_table
 from dashboard.content.elections import office_elections
-from dashboard.i18n import _
+from dashboard.i18n import _, cache_per_language
 from dashboard.summary import (
     county_summary,
     headline_table,
@@ -117,7 +116,7 @@ class Jail:
     cost_citation: str  # the document behind it, or the plain words that there is none
 
 
-@st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
+@cache_per_language(max_entries=VIEWS_KEPT, show_spinner=False)
 def county_base(fips: str, version: db.Version, today: date) -> CountyBase:
     profile = db.query("county_profile", fips=fips).iloc[0]
     place = place_name(profile["county_name"], profile["state_abbr"], profile["state_name"], fips)
@@ -160,7 +159,7 @@ def county_base(fips: str, version: db.Version, today: date) -> CountyBase:
     )
 
 
-@st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
+@cache_per_language(max_entries=VIEWS_KEPT, show_spinner=False)
 def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked: int | None, linked: int | None,
                 version: db.Version, today: date) -> CountyView:
     """The jail baseline is the one `picked` in the widget, else the `linked` one, else the first published year."""
@@ -387,7 +386,7 @@ def _cards(cards: pd.DataFrame, titles: dict[str, str], state_name: str, years: 
                    "no published data for these years")
             out.append(Card(card["label"], value, help_text, (f"Not shown: {why}.",)))
             continue
-        who, _ = period_words(years[years["metric_id"] == card["metric_id"]], card["y0"], card["y1"], terms)
+        who, _rest = period_words(years[years["metric_id"] == card["metric_id"]], card["y0"], card["y1"], terms)
         span = f"{int(card['y0'])}" if card["y0"] == card["y1"] else f"{int(card['y0'])}–{int(card['y1'])}"
         span += f" ({who})" if who else ""
         level = precision(card["numerator"], card["denominator"], card["ci_low"], card["ci_high"], unit)

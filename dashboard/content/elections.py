@@ -53,7 +53,7 @@ def office_elections(elections: pd.DataFrame, schedule: pd.DataFrame | None, tod
     known = [(w, r) for w, r in generals if r["contested"].notna().any()]
     if known:
         recent = known[:RECENT]
-        had = sum(bool(r["contested"].fillna(False).astype(bool).any()) for _, r in recent)
+        had = sum(bool(r["contested"].fillna(False).astype(bool).any()) for _i, r in recent)
         span = f"{recent[-1][0].year}–{recent[0][0].year}" if len(recent) > 1 else f"{recent[0][0].year}"
         contested = (f"{had} of the last {len(recent)} general election{'s' if len(recent) > 1 else ''} in the data "
                      f"({span}) had a real opponent (two or more candidates with at least 5% of the vote each)."

@@ -11,12 +11,12 @@ from datetime import date
 
 import pandas as pd
 import pyarrow as pa
-import streamlit as st
 
 from dashboard import components, db
 from dashboard.charts import disparity, events, trends
 from dashboard.content import VIEWS_KEPT, Block, md, shown, source_titles, terms_table
 from dashboard.content.elections import name_key, office_elections
+from dashboard.i18n import cache_per_language
 from dashboard.summary import published_years, sources_text, term_data_sentence
 
 
@@ -58,7 +58,7 @@ class ProsecutorView:
     trends: tuple[Block, ...]  # one per office
 
 
-@st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
+@cache_per_language(max_entries=VIEWS_KEPT, show_spinner=False)
 def prosecutor_base(pid: str, version: db.Version) -> ProsecutorBase:
     profile = db.query("prosecutor_profile", id=pid).iloc[0]
     terms = db.query("prosecutor_terms", id=pid)
@@ -118,7 +118,7 @@ def _elections(name: str, rows: pd.DataFrame, today: date) -> dict[str, object]:
         return {"election_lines": (), "election_history": None}
     me = name_key(name)
     races = rows.groupby(["office_id", "election_date", "round"], sort=False)
-    theirs = [group for _, group in races if (group["candidate_name"].map(name_key) == me).any()]
+    theirs = [group for _i, group in races if (group["candidate_name"].map(name_key) == me).any()]
     lines = []
     for office_id, group in rows.groupby("office_id", sort=False):
         mine = [g for g in theirs if g["office_id"].iloc[0] == office_id]
@@ -134,14 +134,14 @@ def _elections(name: str, rows: pd.DataFrame, today: date) -> dict[str, object]:
     return {"election_lines": tuple(lines), "election_history": shown(history) if history is not None else None}
 
 
-@st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
+@cache_per_language(max_entries=VIEWS_KEPT, show_spinner=False)
 def prosecutor_view(pid: str, metric: str | None, by: str, y0: int, y1: int, version: db.Version) -> ProsecutorView:
     base = prosecutor_base(pid, version)
     if not metric:
         return ProsecutorView({}, ())
     label_of, unit_of, name = base.label_of, base.unit_of, base.name
     sentences = {c.office_id: tuple(md(disparity.difference_sentence(row, unit_of[metric], label_of[metric]))
-                                    for _, row in c.rows[c.rows["metric_id"] == metric].iterrows())
+                                    for _i, row in c.rows[c.rows["metric_id"] == metric].iterrows())
                  for c in base.comparisons}
 
     titles, built, demo = source_titles(), components.built_date(), db.is_demo()
