@@ -39,10 +39,10 @@ venv: $(VENV)/.installed
 # The dashboard's messages: extract every _(), N_() and ngettext() of dashboard/ into the template, then add the
 # new ones to each language's catalogue (dashboard/locale/<lang>/LC_MESSAGES/messages.po) for a translator.
 messages: venv
-	$(VENV)/bin/pybabel extract --mapping-file babel.cfg --keywords "N_ ngettext:1,2" --no-location \
+	$(VENV)/bin/pybabel -q extract --mapping-file babel.cfg --keywords "N_ ngettext:1,2" --no-location \
 	  --sort-output --omit-header --width 120 --output-file dashboard/locale/messages.pot dashboard
-	$(VENV)/bin/pybabel update --input-file dashboard/locale/messages.pot --output-dir dashboard/locale \
-	  --domain messages --no-fuzzy-matching --ignore-obsolete --width 120 --omit-header
+	$(VENV)/bin/pybabel -q update --input-file dashboard/locale/messages.pot --output-dir dashboard/locale \
+	  --domain messages --no-fuzzy-matching --ignore-obsolete --width 120
 
 # After changing a requirements file and `make venv`: write requirements.lock again from what is installed.
 lock: venv

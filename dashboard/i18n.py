@@ -53,17 +53,30 @@ def using(code: str) -> Iterator[None]:
         _current.reset(token)
 
 
+def _po(code: str):  # noqa: ANN202 - a babel Catalog, imported only when a language other than English is read
+    from babel.messages.pofile import read_po
+
+    with (LOCALE_DIR / code / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return read_po(handle, locale=code)
+
+
+@functools.cache
+def plural_form(code: str) -> Callable[[int], int]:
+    """Which of a language's plural forms a count takes, by its catalogue's rule (Spanish: 1 -> the first)."""
+    import gettext
+
+    if code == DEFAULT or not (LOCALE_DIR / code / "LC_MESSAGES" / "messages.po").exists():
+        return lambda n: 0 if n == 1 else 1
+    return gettext.c2py(_po(code).plural_expr)
+
+
 @functools.cache
 def catalogue(code: str) -> dict[str | tuple[str, str], str | tuple[str, ...]]:
     """msgid -> msgstr of one language's .po file (plural msgids are (singular, plural) -> forms), read once per
     process; empty for English and for a missing file, so the English text is shown."""
-    path = LOCALE_DIR / code / "LC_MESSAGES" / "messages.po"
-    if code == DEFAULT or not path.exists():
+    if code == DEFAULT or not (LOCALE_DIR / code / "LC_MESSAGES" / "messages.po").exists():
         return {}
-    from babel.messages.pofile import read_po
-
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=code)
+    catalog = _po(code)
     out: dict[str | tuple[str, str], str | tuple[str, ...]] = {}
     for message in catalog:
         if not message.id or message.fuzzy:
@@ -90,8 +103,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form of a message for the count `n`, in the reader's language."""
     code = _current.get()
     forms = catalogue(code).get((singular, plural)) if code != DEFAULT else None
-    if isinstance(forms, tuple) and len(forms) >= 2:
-        return forms[0] if n == 1 else forms[1]  # English and Spanish: one form for 1, another for the rest
+    if isinstance(forms, tuple) and forms:
+        return forms[min(plural_form(code)(n), len(forms) - 1)]
     return singular if n == 1 else plural
 
 

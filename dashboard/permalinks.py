@@ -208,8 +208,8 @@ def parse(page: str, raw: Mapping[str, str | Iterable[str]]) -> View:
         if _AMOUNT.fullmatch(values["cost"]) and 0 < float(values["cost"]) < COST_MAX:
             cost = float(values["cost"])
         else:
-            messages.append(_("`cost` must be dollars a day, such as 143 or 143.50, below {limit:,}; the link's "
-                              "value was ignored.").format(limit=COST_MAX))
+            messages.append(_("`cost` must be dollars a day, such as 143 or 143.50, below {limit}; the link's "
+                              "value was ignored.").format(limit=i18n.number(COST_MAX)))
     return View(
         page=page,
         fips=listed("fips", _FIPS, lambda s: s.zfill(5) if s.isdigit() and len(s) == 4 else s),

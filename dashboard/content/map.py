@@ -19,7 +19,7 @@ from dashboard import db
 from dashboard.charts import maps
 from dashboard.charts.tables import md_escape
 from dashboard.content import VIEWS_KEPT
-from dashboard.i18n import cache_per_language
+from dashboard.i18n import _, cache_per_language
 
 GEO = Path(__file__).resolve().parents[2] / "data" / "geo"
 SHAPES = Path(__file__).resolve().parents[1] / "static" / maps.SHAPES_FILE
@@ -57,8 +57,9 @@ class MapYears:
 def map_choices(version: db.Version) -> MapChoices:
     metrics, states = db.query("map_metrics"), db.query("states")
     measures = {row.metric_id: Measure(str(row.label), str(row.unit), str(row.question),
-                                       f"{md_escape(row.description)} {md_escape(row.direction)} "
-                                       f"Caveat: {md_escape(row.caveat)}")
+                                       _("{description} {direction} Caveat: {caveat}").format(
+                                           description=md_escape(row.description),
+                                           direction=md_escape(row.direction), caveat=md_escape(row.caveat)))
                 for row in metrics.itertuples()}
     best = best_view(db.query("map_views"))
     return MapChoices(measures=measures, default_metric=best[0] if best else None,

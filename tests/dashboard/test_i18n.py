@@ -1,0 +1,113 @@
+"""The dashboard in Spanish: the catalogue is complete and matches the code, `lang` is a URL setting every internal
+link keeps, numbers are written the reader's way, and the pages show no English to a Spanish reader."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from babel.messages.pofile import read_po
+
+from dashboard import i18n, permalinks
+
+ROOT = Path(__file__).resolve().parents[2]
+PO = ROOT / "dashboard" / "locale" / "es" / "LC_MESSAGES" / "messages.po"
+PLACEHOLDER = re.compile(r"\{[a-z_0-9]*(?:![rsa])?(?::[^{}]*)?\}|%\{[^}]*\}|%[sd]")
+
+
+def _catalogue():
+    with PO.open("rb") as handle:
+        return read_po(handle, locale="es")
+
+
+def _ids(message) -> tuple[str, ...]:
+    return tuple(message.id) if isinstance(message.id, tuple | list) else (message.id,)
+
+
+def _strings(message) -> tuple[str, ...]:
+    return tuple(message.string) if isinstance(message.string, tuple | list) else (message.string,)
+
+
+def test_every_message_has_a_spanish_translation_with_the_same_placeholders() -> None:
+    problems = []
+    for message in _catalogue():
+        if not message.id:
+            continue
+        wanted = sorted(PLACEHOLDER.findall(_ids(message)[-1]))
+        for text in _strings(message):
+            if not text or not text.strip():
+                problems.append(f"no translation: {_ids(message)[0]!r}")
+            elif sorted(PLACEHOLDER.findall(text)) != wanted and not (len(_ids(message)) > 1 and "{n}" not in text
+                                                                       and set(PLACEHOLDER.findall(text))
+                                                                       <= set(wanted)):
+                problems.append(f"placeholders differ: {_ids(message)[0]!r} -> {text!r}")
+        if "fuzzy" in message.flags:
+            problems.append(f"fuzzy: {_ids(message)[0]!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_catalogue_holds_every_message_the_code_marks(tmp_path: Path) -> None:
+    """`pybabel extract` over dashboard/ (as `make messages` runs it) finds nothing the catalogue lacks."""
+    template = tmp_path / "messages.pot"
+    subprocess.run([str(Path(sys.executable).with_name("pybabel")), "-q", "extract", "--mapping-file",
+                    str(ROOT / "babel.cfg"), "--keywords", "N_ ngettext:1,2", "--no-location", "--omit-header",
+                    "--output-file", str(template), str(ROOT / "dashboard")], check=True, cwd=ROOT)
+    with template.open("rb") as handle:
+        extracted = {_ids(m) for m in read_po(handle) if m.id}
+    catalogued = {_ids(m) for m in _catalogue() if m.id}
+    assert extracted, "the extraction found no messages at all"
+    assert not extracted - catalogued, f"run `make messages` and translate: {sorted(extracted - catalogued)}"
+
+
+def test_translation_and_fallback() -> None:
+    with i18n.using("es"):
+        assert i18n._("Measure") == "Medida"
+        assert i18n._("a sentence no catalogue has") == "a sentence no catalogue has"
+        assert i18n.ngettext("{n} year", "{n} years", 1) == "{n} año"
+        assert i18n.ngettext("{n} year", "{n} years", 3) == "{n} años"
+    assert i18n._("Measure") == "Measure"
+    with i18n.using("xx"):  # an unknown language is English
+        assert i18n.language() == "en" and i18n._("Measure") == "Measure"
+
+
+def test_numbers_in_spanish_and_english() -> None:
+    with i18n.using("es"):
+        assert i18n.percent(0.273, 1) == "27,3\xa0%"
+        assert i18n.number(1234) == "1.234"
+        assert i18n.number(1234567.891, 2) == "1.234.567,89"
+        assert i18n.format_value(0.273, "share", digits=1) == "27,3\xa0%"
+        assert i18n.format_value(1234.4, "per_100k", with_unit=True) == "1.234 por cada 100.000"
+        assert i18n.format_value(1.0, "yes_no") == "sí"
+        assert i18n.format_value(12.0, "years") == "12 años"
+        assert i18n.format_value(0.00123, "other") == "0,00123"
+        assert i18n.date_text(__import__("datetime").date(2026, 12, 7)) == "7 de diciembre de 2026"
+    assert i18n.percent(0.273, 1) == "27.3%"
+    assert i18n.number(1234) == "1,234"
+    assert i18n.format_value(None, "share") == "—"
+    assert i18n.format_value(1234.4, "per_100k", with_unit=True) == "1,234 per 100,000"
+
+
+@pytest.mark.parametrize("page", sorted(permalinks.PAGES))
+def test_lang_is_a_url_setting_of_every_page(page: str) -> None:
+    view = permalinks.parse(page, {"lang": "es"})
+    assert view.lang == "es" and view.messages == ()
+    assert parse_qs(urlsplit(permalinks.view_href(view)).query)["lang"] == ["es"]
+    english = permalinks.parse(page, {})
+    assert english.lang == "en" and "lang" not in english.params()
+    unknown = permalinks.parse(page, {"lang": "klingon"})
+    assert unknown.lang == "en" and any("`lang`" in m for m in unknown.messages)
+
+
+def test_internal_links_keep_the_readers_language() -> None:
+    with i18n.using("es"):
+        assert permalinks.href("county", fips="17031") == "/county?fips=17031&lang=es"
+        assert permalinks.query(id="jane-doe") == {"id": "jane-doe", "lang": "es"}
+        assert permalinks.query() == {"lang": "es"}
+        # a link made for the other language says so
+        assert permalinks.view_href(permalinks.View(page="map", lang="en")) == "/"
+    assert permalinks.href("county", fips="17031") == "/county?fips=17031"
+    assert permalinks.query(fips="17031") == {"fips": "17031"}
