@@ -168,11 +168,31 @@ def format_value(value: float | None, unit: str, *, digits: int = 0, missing: st
     return significant(value)
 
 
-def date_text(day: object, style: str = "long") -> str:
-    """A date the reader's way: "December 7, 2026" / "7 de diciembre de 2026"."""
+def date_text(day: object) -> str:
+    """A day the reader's way: "02 January 2018" / "2 de enero de 2018"."""
+    if _current.get() == DEFAULT:
+        return f"{day:%d %B %Y}"
     from babel.dates import format_date
 
-    return format_date(day, format=style, locale=_locale())  # type: ignore[arg-type]
+    return format_date(day, format="d 'de' MMMM 'de' y", locale=_locale())  # type: ignore[arg-type]
+
+
+def month_text(day: object) -> str:
+    """A month the reader's way: "January 2018" / "enero de 2018"."""
+    if _current.get() == DEFAULT:
+        return f"{day:%B %Y}"
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yMMMM", day, locale=_locale())  # type: ignore[arg-type]
+
+
+def month_name(day: object) -> str:
+    """A month's name the reader's way: "January" / "enero"."""
+    if _current.get() == DEFAULT:
+        return f"{day:%B}"
+    from babel.dates import format_date
+
+    return format_date(day, format="MMMM", locale=_locale())  # type: ignore[arg-type]
 
 
 def cache_per_language(**options: object) -> Callable[[Callable[..., T]], Callable[..., T]]:

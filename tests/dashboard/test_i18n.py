@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from datetime import date
 import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -13,6 +14,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from dashboard import i18n, permalinks
+from tests.dashboard import apptest_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "dashboard" / "locale" / "es" / "LC_MESSAGES" / "messages.po"
@@ -84,7 +86,10 @@ def test_numbers_in_spanish_and_english() -> None:
         assert i18n.format_value(1.0, "yes_no") == "sí"
         assert i18n.format_value(12.0, "years") == "12 años"
         assert i18n.format_value(0.00123, "other") == "0,00123"
-        assert i18n.date_text(__import__("datetime").date(2026, 12, 7)) == "7 de diciembre de 2026"
+        assert i18n.date_text(date(2018, 1, 2)) == "2 de enero de 2018"
+        assert i18n.month_text(date(2018, 1, 2)) == "enero de 2018"
+    assert i18n.date_text(date(2018, 1, 2)) == "02 January 2018"
+    assert i18n.month_text(date(2018, 1, 2)) == "January 2018"
     assert i18n.percent(0.273, 1) == "27.3%"
     assert i18n.number(1234) == "1,234"
     assert i18n.format_value(None, "share") == "—"
@@ -111,3 +116,86 @@ def test_internal_links_keep_the_readers_language() -> None:
         assert permalinks.view_href(permalinks.View(page="map", lang="en")) == "/"
     assert permalinks.href("county", fips="17031") == "/county?fips=17031"
     assert permalinks.query(fips="17031") == {"fips": "17031"}
+
+
+# --- every page in Spanish, on the demo warehouse -------------------------------------------------------------
+
+FUNCTION_WORDS = (" the ", " of ", " and ", " was ", " who ")
+
+
+def _visible(at) -> str:  # noqa: ANN001 - an AppTest
+    """Everything a reader of the page can read: text blocks, messages, widget labels and options, chart titles
+    and axes, link and download labels."""
+    parts = [apptest_pages.texts(at)]
+    for kind in ("header", "warning", "error", "success", "expander", "button", "toggle", "text_input",
+                 "selectbox", "multiselect", "select_slider", "number_input", "radio", "tabs"):
+        for element in at.get(kind):
+            for attribute in ("label", "value", "placeholder", "help"):
+                value = getattr(element.proto, attribute, None)
+                if isinstance(value, str):
+                    parts.append(value)
+            options = getattr(element.proto, "options", None)  # as shown: already through format_func
+            if options is not None:
+                parts.extend(str(getattr(o, "label", o)) for o in options)
+    for kind in ("download_button", "page_link"):
+        parts.extend(element.proto.label for element in at.get(kind))
+    for chart in apptest_pages.charts(at):
+        layout = chart.get("layout", {})
+        parts.append(apptest_pages.html_text(str(layout.get("title", {}).get("text", ""))))
+        for axis in ("xaxis", "yaxis"):
+            title = layout.get(axis, {}).get("title", {})
+            parts.append(apptest_pages.html_text(str(title.get("text", "") if isinstance(title, dict) else title)))
+        for annotation in layout.get("annotations", []):
+            parts.append(apptest_pages.html_text(str(annotation.get("text", ""))))
+        for trace in chart.get("data", []):
+            if trace.get("showlegend", True) and trace.get("name"):
+                parts.append(str(trace["name"]))
+    return "\n".join(p for p in parts if p)
+
+
+def _document_names(warehouse: Path) -> list[str]:
+    """Titles of documents, publishers and place and people names: they stay as published."""
+    rows = apptest_pages.sql(warehouse, """
+        SELECT title FROM source UNION SELECT publisher FROM source UNION SELECT label FROM event
+        UNION SELECT citation_title FROM event UNION SELECT publisher FROM event
+        UNION SELECT name FROM prosecutor UNION SELECT name FROM office
+        UNION SELECT county_name || ', ' || state_abbr FROM county UNION SELECT county_name FROM county
+        UNION SELECT state_name FROM county UNION SELECT citation FROM term""")
+    return sorted({str(r[0]) for r in rows if r[0]}, key=len, reverse=True)
+
+
+def _english_sentences() -> list[str]:
+    """The catalogue's English texts a page could show verbatim: each literal stretch of two or more words
+    between placeholders, where the Spanish differs."""
+    found = set()
+    for message in _catalogue():
+        if not message.id or _ids(message)[0] == _strings(message)[0]:
+            continue
+        for text in _ids(message):
+            for stretch in PLACEHOLDER.split(text):
+                stretch = stretch.strip(" .,:;()*")
+                if len(stretch) >= 12 and " " in stretch:
+                    found.add(stretch)
+    return sorted(found)
+
+
+def assert_spanish(at, warehouse: Path) -> None:  # noqa: ANN001 - an AppTest
+    assert not at.exception, at.exception
+    text = _visible(at)
+    for name in _document_names(warehouse):
+        text = text.replace(name, "·")
+    left = [s for s in _english_sentences() if s in text]
+    assert not left, f"English left on the page: {left}"
+    lines = [line for line in text.splitlines() if any(w in f" {line.lower()} " for w in FUNCTION_WORDS)]
+    assert not lines, "English words on the page:\n" + "\n".join(lines)
+
+
+SPANISH_PAGES = [("map", {})]
+
+
+@pytest.mark.parametrize(("page", "params"), SPANISH_PAGES)
+def test_every_page_in_spanish_shows_no_english(warehouse: Path, no_image_export: None, page: str,
+                                                 params: dict) -> None:
+    at = apptest_pages.open_page(page, lang="es", **params)
+    assert_spanish(at, warehouse)
+    assert at.get("segmented_control")[0].value == "es"  # the switch shows the language in use
