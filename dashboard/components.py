@@ -43,13 +43,18 @@ def page_start(page: str) -> permalinks.View:
 
 def language_switch(view: permalinks.View) -> None:
     """English / Español on every page: choosing one reopens this very view in that language (the URL's `lang`)."""
-    codes = list(i18n.LANGUAGES)
-    chosen = st.segmented_control(_("Language"), options=codes, default=view.lang, format_func=i18n.LANGUAGES.get,
-                                  key=f"lang-{view.page}", label_visibility="collapsed")
-    if chosen and chosen != view.lang:
-        permalinks.switch_language(chosen)
-        permalinks.write(view.with_(lang=chosen))
-        st.rerun()
+    key = f"lang-{view.page}"
+    st.session_state[key] = view.lang  # the link's language, whatever the switch held before
+    st.segmented_control(_("Language"), options=list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key=key,
+                         label_visibility="collapsed", on_change=_language_chosen, args=(key, view.lang))
+
+
+def _language_chosen(key: str, current: str) -> None:
+    """The switch was used: the next run reads the chosen language from the URL (pressing the chosen one again
+    keeps it)."""
+    chosen = st.session_state.get(key) or current
+    st.session_state[key] = chosen
+    permalinks.switch_language(chosen)
 
 
 def show_messages(view: permalinks.View) -> None:

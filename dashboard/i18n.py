@@ -138,6 +138,12 @@ def percent(share: float, digits: int = 0) -> str:
     return format_percent(float(share), format=pattern, locale=_locale())
 
 
+def signed(value: float, digits: int = 1) -> str:
+    """A difference with its sign: "+3.1" / "+3,1", "-0.4" / "-0,4"."""
+    value = float(value)
+    return ("+" if value >= 0 else "-") + number(abs(value), digits)
+
+
 def significant(value: float, digits: int = 3) -> str:
     """A value of no known unit, to `digits` significant figures (what "{:,.3g}" wrote), with the reader's
     separators."""
@@ -184,6 +190,15 @@ def month_text(day: object) -> str:
     from babel.dates import format_skeleton
 
     return format_skeleton("yMMMM", day, locale=_locale())  # type: ignore[arg-type]
+
+
+def short_month_text(day: object) -> str:
+    """A month in short: "Jan 2024" / "ene 2024"."""
+    if _current.get() == DEFAULT:
+        return f"{day:%b %Y}"
+    from babel.dates import format_date
+
+    return format_date(day, format="MMM y", locale=_locale()).replace(".", "")  # type: ignore[arg-type]
 
 
 def month_name(day: object) -> str:

@@ -324,10 +324,17 @@ def language() -> str:
 
 
 def switch_language(code: str) -> None:
-    """The reader chose another language: remember it for this tab; the page then writes it into the URL."""
+    """The reader chose another language: remember it for this tab and put it in the URL, so the next run (and a
+    copied link) shows the same view in that language."""
     import streamlit as st
 
-    st.session_state[_LANG_KEY] = code if code in i18n.LANGUAGES else i18n.DEFAULT
+    code = code if code in i18n.LANGUAGES else i18n.DEFAULT
+    st.session_state[_LANG_KEY] = code
+    if code == i18n.DEFAULT:
+        if "lang" in st.query_params:
+            del st.query_params["lang"]
+    else:
+        st.query_params["lang"] = code
 
 
 def read(page: str) -> View:

@@ -37,6 +37,7 @@ from dashboard.charts.geography import load_geometry as load_geometry
 from dashboard.charts.geography import projected_path
 from dashboard.i18n import N_, _, format_value, ngettext, number, significant
 from dashboard.internals.pydeck import CompactDeck, expression, set_data_transform
+from dashboard.warehouse_words import words as warehouse_words
 
 MAP_SCALE = "Viridis"
 NO_DATA_RGBA = (217, 217, 217, 255)  # NO_DATA_COLOR
@@ -242,7 +243,7 @@ def tooltip_text(row: Mapping, *, label: str, unit: str, year: int | None, for_e
         year=year, name=_in_office(row)))
     measure = (_("{measure} in {year}") if year else "{measure}").format(measure=_clean(label), year=year)
     if _flag(row.get("suppressed")):
-        reason = _clean(row.get("suppression_reason")) or _("too few cases")
+        reason = warehouse_words(_clean(row.get("suppression_reason"))) or _("too few cases")
         lines.append(_("{measure}: not shown ({reason})").format(measure=measure, reason=reason))
     elif _is_missing(row.get("value")):
         lines.append(f"{measure}: {_(PAGE_ONLY_WORDS) if _flag(row.get('has_page')) else _('no public data')}")
@@ -426,7 +427,7 @@ class _Tooltips:
         head = f"{_js(place)},{_js(_in_office(row))}"
         source = _clean(row.get("source"))
         if _flag(row.get("suppressed")):
-            reason = _clean(row.get("suppression_reason")) or _("too few cases")
+            reason = warehouse_words(_clean(row.get("suppression_reason"))) or _("too few cases")
             return f"[{ref},{_js(self.token('s', source, reason))},{head}]"
         if _is_missing(row.get("value")):
             if _flag(row.get("has_page")):

@@ -28,6 +28,7 @@ from dashboard.charts.common import PALETTE, escape, finish, no_data_figure
 from dashboard.charts.events import footer_note, mark_events
 from dashboard.i18n import N_, _, number
 from dashboard.i18n import format_value as format_value  # the one definition, named here for its callers
+from dashboard.warehouse_words import words
 
 SUPPRESSED_NAME = N_("Not shown: too few cases (suppressed)")
 SOURCE_BREAK_NAME = N_("Source changes: compare across this line with care")
@@ -242,7 +243,7 @@ def trend_chart(series: pd.DataFrame, *, unit: str, title: str, source: str, bui
     if mark_suppressed and len(order) == 1 and not suppressed.empty:
         xs, ys, texts = [], [], []
         for row in suppressed.itertuples(index=False):
-            reason = row.suppression_reason if isinstance(row.suppression_reason, str) else _("too few cases")
+            reason = words(row.suppression_reason) if isinstance(row.suppression_reason, str) else _("too few cases")
             text = escape(_("{year}: not shown ({reason})").format(year=int(row.year), reason=reason))
             xs += [_mid_year(row.year), _mid_year(row.year), None]
             ys += [0, 1, None]

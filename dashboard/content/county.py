@@ -296,7 +296,7 @@ def _jail(fips: str, jail: pd.DataFrame, series_all: pd.DataFrame, pretrial_ids:
         figure = float(c["cost_per_day"])
         citation = _("Cost per day: ${cost} ({dollars} dollars, not adjusted for inflation): the {covers}. Source: "
                      "[{title}]({url}), {publisher}, {year}.").format(
-            cost=f"{figure:,.2f}", dollars=int(c["dollars_year"]), covers=md(c["covers"]), title=md(c["title"]),
+            cost=number(figure, 2), dollars=int(c["dollars_year"]), covers=md(c["covers"]), title=md(c["title"]),
             url=c["url"], publisher=md(c["publisher"]), year=int(c["published_year"]))
     return Jail(pretrial=md(pretrial_text), terms=tuple(said), source=md(_("Jail data: {source}.").format(
         source=source)), cost_year=latest, cost_population=population, cost_pretrial_share=share,
@@ -471,7 +471,8 @@ def _disparity(fips: str, metric: str, label_of: dict, unit_of: dict, y0: int, y
         data = rows[["year", "race", "reference", "value", "ci_low", "ci_high", "suppressed", "suppression_reason"]]
         data = data.assign(place=place)[["place", *data.columns]]
         notes = disparity.disparity_notes(rows)
-        missing = [n for n in notes if ": not shown — " in n]
+        not_shown = _("{group}: not shown — {reason}.").split("{group}")[1].split("{reason}")[0]  # as notes say it
+        missing = [n for n in notes if not_shown in n]
         said = " ".join(([_("Not shown: {groups}").format(groups=" ".join(missing))] if missing else [])
                         + [n for n in notes if n not in missing])
         parts.append(Part(Block(fig, data, disparity.disparity_alt(rows, measure=measure, place=place, year=year),

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 import subprocess
-from datetime import date
 import sys
+from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -155,12 +155,13 @@ def _visible(at) -> str:  # noqa: ANN001 - an AppTest
 
 def _document_names(warehouse: Path) -> list[str]:
     """Titles of documents, publishers and place and people names: they stay as published."""
-    rows = apptest_pages.sql(warehouse, """
+    rows = apptest_pages.sql(warehouse, r"""
         SELECT title FROM source UNION SELECT publisher FROM source UNION SELECT label FROM event
         UNION SELECT citation_title FROM event UNION SELECT publisher FROM event
         UNION SELECT name FROM prosecutor UNION SELECT name FROM office
         UNION SELECT county_name || ', ' || state_abbr FROM county UNION SELECT county_name FROM county
-        UNION SELECT state_name FROM county UNION SELECT citation FROM term""")
+        UNION SELECT state_name FROM county UNION SELECT citation FROM term
+        UNION SELECT regexp_extract(basis, '\): (.*)$', 1) FROM office_schedule""")
     return sorted({str(r[0]) for r in rows if r[0]}, key=len, reverse=True)
 
 
@@ -198,4 +199,14 @@ def test_every_page_in_spanish_shows_no_english(warehouse: Path, no_image_export
                                                  params: dict) -> None:
     at = apptest_pages.open_page(page, lang="es", **params)
     assert_spanish(at, warehouse)
-    assert at.get("segmented_control")[0].value == "es"  # the switch shows the language in use
+    assert at.button_group[0].value == "es"  # the switch shows the language in use
+    assert at.query_params.get("lang") in ("es", ["es"])  # and the address keeps it, for a shared link
+
+
+def test_the_switch_changes_the_language_and_the_link(warehouse: Path, no_image_export: None) -> None:
+    at = apptest_pages.open_page("county", lang="es")
+    assert at.title[0].value == "Condado" and at.button_group[0].options == ["English", "Español"]
+    at.button_group[0].set_value("en").run()
+    assert at.title[0].value == "County" and "lang" not in at.query_params
+    at.button_group[0].set_value("es").run()
+    assert at.title[0].value == "Condado" and at.query_params["lang"] in ("es", ["es"])
