@@ -1,10 +1,10 @@
-"""The few phrases the warehouse itself writes (why a value is hidden, when an office's next election is), in the
-reader's language.
+"""The few phrases the warehouse and the queries write (why a value is hidden, when an office's next election is,
+who a prosecutor is compared with), in the reader's language.
 
 The build composes them from fixed parts (etl/suppression.py, etl/sql/metrics/00_macros.sql,
-etl/sql/publish/20_disparity.sql, etl/sql/office_schedule.sql); each part is translated here, and anything
-not recognised is shown as the warehouse wrote it. Citations inside them are names of documents and stay as
-published.
+etl/sql/publish/20_disparity.sql, etl/sql/office_schedule.sql), and so does the comparison query
+(dashboard/queries/prosecutor_comparison.sql); each part is translated here, and anything not recognised is
+shown as written. Citations inside them are names of documents and stay as published.
 """
 
 from __future__ import annotations
@@ -28,6 +28,11 @@ FIXED = (
     N_("no population estimate for this group"),
     N_("no rule for this state is in the rules table"),
     N_("no election for this office is in the data and its state's elections are staggered"),
+    N_("no earlier prosecutor of this office is in the data"),
+    N_("no earlier prosecutor of this office has published data"),
+    N_("no other county in the state has published data for these years"),
+    # parties, as the sources name them
+    N_("Democratic"), N_("Republican"), N_("Independent"), N_("Nonpartisan"), N_("Libertarian"), N_("Green"),
 )
 
 PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
@@ -43,6 +48,22 @@ PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"no population estimate for this year \(the estimate covers (\d{4})-(\d{4})\)"),
      lambda m: _("no population estimate for this year (the estimate covers {first}-{last})").format(
          first=m[1], last=m[2])),
+    (re.compile(r"(.+): value withheld, too few cases to publish", re.S),
+     lambda m: _("{name}: value withheld, too few cases to publish").format(name=m[1])),
+    (re.compile(r"(.+) has no published value for this measure", re.S),
+     lambda m: _("{name} has no published value for this measure").format(name=m[1])),
+    (re.compile(r"(.+), the immediate predecessor, has no data of their own \(yearly data go to whoever held office "
+                r"most of the year\), so the comparison is with (.+)", re.S),
+     lambda m: _("{name}, the immediate predecessor, has no data of their own (yearly data go to whoever held "
+                 "office most of the year), so the comparison is with {other}").format(name=m[1], other=m[2])),
+    (re.compile(r"the (\d+) other (.+) county with data", re.S),
+     lambda m: _("the {n} other {state} county with data").format(n=m[1], state=m[2])),
+    (re.compile(r"the (\d+) other (.+) counties with data", re.S),
+     lambda m: _("the {n} other {state} counties with data").format(n=m[1], state=m[2])),
+    (re.compile(r"the rest of (.+)", re.S), lambda m: _("the rest of {state}").format(state=m[1])),
+    (re.compile(r"in (\d+) year\(s\) this office's own counts were too small to take out of the state total"),
+     lambda m: _("in {n} year(s) this office's own counts were too small to take out of the state total").format(
+         n=m[1])),
     (re.compile(r"every (\d+) years from its last regular general election \((\d{4})\): (.+)", re.S),
      lambda m: _("every {n} years from its last regular general election ({year}): {citation}").format(
          n=m[1], year=m[2], citation=m[3])),
@@ -62,4 +83,6 @@ def words(text: str) -> str:
         match = pattern.fullmatch(text)
         if match:
             return say(match)
+    if "; " in text:  # several phrases joined (a comparison's notes)
+        return "; ".join(words(part) for part in text.split("; "))
     return text

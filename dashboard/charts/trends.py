@@ -56,7 +56,7 @@ GROUP_LABELS = {
 OTHER_GROUPS = (N_("Violent"), N_("Drug"), N_("Weapons"), N_("Other"), N_("Felony"), N_("Misdemeanor"),
                 N_("Infraction"))
 # How a term began, when not by election (shown beside the name on the shaded periods)
-ENTRY_WORDS = {"appointed": N_("appointed"), "interim": N_("interim"), "acting": N_("acting"),
+ENTRY_WORDS = {"elected": N_("elected"), "appointed": N_("appointed"), "interim": N_("interim"), "acting": N_("acting"),
                "derived": N_("derived")}
 DIMENSION_LABELS = {"all": N_("All cases together"), "race": N_("Race and ethnicity"), "sex": N_("Sex"),
                     "age_band": N_("Age"), "offense_category": N_("Type of offense"),

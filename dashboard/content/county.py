@@ -28,6 +28,7 @@ from dashboard.summary import (
     published_years,
     sources_text,
 )
+from dashboard.warehouse_words import words
 
 ADD_DATA = N_("This project takes data: if you have your county's case, bail or election records, the "
               "add-your-data guide (docs/ADD_DATA.md in the project's repository) says how to send them, no "
@@ -141,7 +142,7 @@ def county_base(fips: str, version: db.Version, today: date) -> CountyBase:
         no_office=() if not offices.empty else no_office_text(
             str(profile["state_name"]), db.query("state_rule", state=str(profile["state_abbr"]))),
         has_offices=not offices.empty, terms=terms,
-        terms_table=terms_table(terms.iloc[::-1], {"Prosecutor": "name", "Office": "office_name"}),
+        terms_table=terms_table(terms.iloc[::-1], {N_("Prosecutor"): "name", N_("Office"): "office_name"}),
         term_frame=terms.iloc[0:0] if offices.empty else terms[terms["office_id"] == offices["office_id"].iloc[0]],
         attribution=(_(trends.YEAR_ATTRIBUTION) if isinstance(year_rule, str) and "most of the year" in year_rule
                      else _("who was in office")),
@@ -336,7 +337,7 @@ def _offices(offices: pd.DataFrame, terms: pd.DataFrame, elections: pd.DataFrame
             out.append(Office(text, md(office.name), None, " ".join(lines), lines, history))
             continue
         now = current.iloc[-1]
-        party = f", {now['party']}" if isinstance(now["party"], str) and now["party"] else ""
+        party = f", {words(now['party'])}" if isinstance(now["party"], str) and now["party"] else ""
         since = _continuous_start(rows, now)
         if now["entry"] == "derived":
             text = _("**{name}**{party} — {office}{covers}: won its last general election in the data; in office "
