@@ -31,6 +31,13 @@ FIXED = (
     N_("no earlier prosecutor of this office is in the data"),
     N_("no earlier prosecutor of this office has published data"),
     N_("no other county in the state has published data for these years"),
+    # how a period is attributed to a prosecutor (etl/sql/metrics/10_term_attribution.sql)
+    N_("in office on the date"), N_("in office for most of the month"), N_("in office for most of the year"),
+    N_("in office for most of the quarter"), N_("in office for most of the week"),
+    N_("in office for most of the month (of the part the data cover)"),
+    N_("in office for most of the year (of the part the data cover)"),
+    N_("in office for most of the quarter (of the part the data cover)"),
+    N_("in office for most of the week (of the part the data cover)"),
     # parties, as the sources name them
     N_("Democratic"), N_("Republican"), N_("Independent"), N_("Nonpartisan"), N_("Libertarian"), N_("Green"),
 )

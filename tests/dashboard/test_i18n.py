@@ -13,7 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from babel.messages.pofile import read_po
 
-from dashboard import i18n, permalinks
+from dashboard import content, i18n, permalinks
+from dashboard.charts import tables
 from tests.dashboard import apptest_pages
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -154,15 +155,22 @@ def _visible(at) -> str:  # noqa: ANN001 - an AppTest
 
 
 def _document_names(warehouse: Path) -> list[str]:
-    """Titles of documents, publishers and place and people names: they stay as published."""
+    """Titles of documents, publishers, licences, place and people names: they stay as published. So do the build's
+    own notes and rejection reasons, which the methods page introduces as the build's words, in English."""
     rows = apptest_pages.sql(warehouse, r"""
         SELECT title FROM source UNION SELECT publisher FROM source UNION SELECT label FROM event
         UNION SELECT citation_title FROM event UNION SELECT publisher FROM event
         UNION SELECT name FROM prosecutor UNION SELECT name FROM office
         UNION SELECT county_name || ', ' || state_abbr FROM county UNION SELECT county_name FROM county
         UNION SELECT state_name FROM county UNION SELECT citation FROM term
-        UNION SELECT regexp_extract(basis, '\): (.*)$', 1) FROM office_schedule""")
-    return sorted({str(r[0]) for r in rows if r[0]}, key=len, reverse=True)
+        UNION SELECT regexp_extract(basis, '\): (.*)$', 1) FROM office_schedule
+        UNION SELECT license FROM source UNION SELECT reason FROM rejected_row""")
+    names = {str(r[0]) for r in rows if r[0]}
+    notes = apptest_pages.sql(warehouse, "SELECT notes FROM source WHERE notes IS NOT NULL")
+    names |= {part.strip() for (text,) in notes for part in str(text).split(" | ") if part.strip()}
+    # as the pages escape them for markdown
+    names |= {tables.md_escape(n) for n in names} | {content.md(n) for n in names}
+    return sorted(names, key=len, reverse=True)
 
 
 def _english_sentences() -> list[str]:
