@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from dashboard import i18n, navigation
-from dashboard.i18n import _
+from dashboard.i18n import N_, _, ngettext
 
 # page -> its URL path (dashboard/navigation.py names the pages; the first is the home page, at "/")
 PAGES = {spec.name: "" if spec is navigation.PAGES[0] else spec.name for spec in navigation.PAGES}
@@ -145,13 +145,15 @@ def parse(page: str, raw: Mapping[str, str | Iterable[str]]) -> View:
     for key, value in raw.items():
         items = [value] if isinstance(value, str) else list(value)
         if key not in KNOWN_KEYS or page not in KNOWN_KEYS[key]:
-            messages.append(f"The link's `{_shown(key)}` setting does not apply to this page and was ignored.")
+            messages.append(_("The link's `{key}` setting does not apply to this page and was ignored.").format(
+                key=_shown(key)))
             continue
         if len(items) > 1:
-            messages.append(f"The link sets `{_shown(key)}` more than once; the last value was used.")
+            messages.append(_("The link sets `{key}` more than once; the last value was used.").format(
+                key=_shown(key)))
         text = items[-1] if items else ""
         if len(text) > MAX_VALUE_LENGTH * (MAX_COMPARE + 1):
-            messages.append(f"The link's `{key}` value is too long and was ignored.")
+            messages.append(_("The link's `{key}` value is too long and was ignored.").format(key=key))
             continue
         values[key] = text.strip()
     _merge_prosecutor_alias(values, messages)
@@ -162,12 +164,13 @@ def parse(page: str, raw: Mapping[str, str | Iterable[str]]) -> View:
         parts = [transform(p.strip()) for p in values[key].split(",") if p.strip()]
         good = [p for p in parts if pattern.fullmatch(p)]
         if len(good) < len(parts):
-            messages.append(f"Some `{key}` values in the link are not valid and were ignored.")
+            messages.append(_("Some `{key}` values in the link are not valid and were ignored.").format(key=key))
         unique = tuple(dict.fromkeys(good))
         limit = MAX_COMPARE if page == "compare" else 1
         if len(unique) > limit:
-            messages.append(f"Only {limit} `{key}` value{'s' if limit > 1 else ''} can be shown here; "
-                            "the rest were ignored.")
+            messages.append(ngettext("Only {n} `{key}` value can be shown here; the rest were ignored.",
+                                     "Only {n} `{key}` values can be shown here; the rest were ignored.", limit)
+                            .format(n=limit, key=key))
         return unique[:limit]
 
     def year(key: str) -> int | None:
@@ -176,7 +179,7 @@ def parse(page: str, raw: Mapping[str, str | Iterable[str]]) -> View:
             return None
         if _YEAR.fullmatch(text) and YEAR_MIN <= int(text) <= YEAR_MAX:
             return int(text)
-        messages.append(f"`{key}` must be a year such as 2019; the link's value was ignored.")
+        messages.append(_("`{key}` must be a year such as 2019; the link's value was ignored.").format(key=key))
         return None
 
     def single(key: str, pattern: re.Pattern[str], transform=lambda s: s) -> str | None:
@@ -186,16 +189,17 @@ def parse(page: str, raw: Mapping[str, str | Iterable[str]]) -> View:
         text = transform(text)
         if pattern.fullmatch(text):
             return text
-        messages.append(f"The link's `{key}` value is not valid and was ignored.")
+        messages.append(_("The link's `{key}` value is not valid and was ignored.").format(key=key))
         return None
 
     by = values.get("by", "all") or "all"
     if by not in DIMENSIONS:
-        messages.append("`by` must be one of " + ", ".join(DIMENSIONS) + "; showing all cases together.")
+        messages.append(_("`by` must be one of {values}; showing all cases together.").format(
+            values=", ".join(DIMENSIONS)))
         by = "all"
     year_from, year_to = year("from"), year("to")
     if year_from and year_to and year_from > year_to:
-        messages.append("The link's `from` year is after its `to` year; they were swapped.")
+        messages.append(_("The link's `from` year is after its `to` year; they were swapped."))
         year_from, year_to = year_to, year_from
     embed = values.get("embed", "").lower() in ("true", "1", "yes")
     lang = (values.get("lang") or i18n.DEFAULT).lower()
@@ -248,20 +252,22 @@ def allowed(view: View, *, fips: Iterable[str] | None = None, ids: Iterable[str]
         kept = tuple(f for f in view.fips if f in known)
         if len(kept) < len(view.fips):
             missing = ", ".join(f for f in view.fips if f not in known)
-            messages.append(f"No county with FIPS code {missing} is in the data.")
+            messages.append(_("No county with FIPS code {codes} is in the data.").format(codes=missing))
         changes["fips"] = kept
     if ids is not None and view.ids:
         known = _present(view.ids, ids)
         kept = tuple(i for i in view.ids if i in known)
         if len(kept) < len(view.ids):
-            messages.append("No prosecutor with the id " + ", ".join(i for i in view.ids if i not in known)
-                            + " is in the data.")
+            messages.append(_("No prosecutor with the id {ids} is in the data.").format(
+                ids=", ".join(i for i in view.ids if i not in known)))
         changes["ids"] = kept
-    for attribute, known_values, label in (("metric", metrics, "measure"), ("state", states, "state"),
-                                           ("source", sources, "source")):
+    for attribute, known_values, said in (
+            ("metric", metrics, N_("The measure `{value}` is not in the data; showing the default instead.")),
+            ("state", states, N_("The state `{value}` is not in the data; showing the default instead.")),
+            ("source", sources, N_("The source `{value}` is not in the data; showing the default instead."))):
         value = getattr(view, attribute)
         if known_values is not None and value and value not in _present((value,), known_values):
-            messages.append(f"The {label} `{value}` is not in the data; showing the default instead.")
+            messages.append(_(said).format(value=value))
             changes[attribute] = None
     return replace(view, messages=tuple(messages), **changes)
 
@@ -277,8 +283,8 @@ def _merge_prosecutor_alias(values: dict[str, str], messages: list[str]) -> None
         values["id"] = own or alias
         return
     if alias:
-        messages.append("The link gives both `id` and `prosecutor`, two names for the same setting: their values "
-                        "were read together, those of `id` first.")
+        messages.append(_("The link gives both `id` and `prosecutor`, two names for the same setting: their values "
+                          "were read together, those of `id` first."))
         values["id"] = f"{own},{alias}"
 
 

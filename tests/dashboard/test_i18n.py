@@ -199,10 +199,28 @@ def assert_spanish(at, warehouse: Path) -> None:  # noqa: ANN001 - an AppTest
     assert not lines, "English words on the page:\n" + "\n".join(lines)
 
 
-SPANISH_PAGES = [("map", {})]
+# Every page, opened bare and on a view with its breakdowns and charts (demo warehouse; COOK has case data by race,
+# KENT a jail series with its halving goal and cost), plus links the pages must explain.
+COOK, KENT, PROSECUTOR = "17031", "26083", "demo-kenji-prescott-17031"
+SPANISH_PAGES = [
+    ("map", {}),
+    ("map", {"metric": "dismissal_rate", "state": "IL", "fips": COOK}),
+    ("map", {"metric": "not_a_measure", "year": "1990"}),
+    ("county", {}),
+    ("county", {"fips": COOK, "by": "race"}),
+    ("county", {"fips": KENT, "cost": "150", "from": "1990"}),
+    ("prosecutor", {}),
+    ("prosecutor", {"id": PROSECUTOR, "by": "sex"}),
+    ("compare", {}),
+    ("compare", {"fips": f"{COOK},06037,{KENT}"}),
+    ("compare", {"id": f"{PROSECUTOR},demo-aaron-abernathy-48205"}),
+    ("methods", {"metric": "dismissal_rate"}),
+    ("methods", {"source": "nope", "by": "x"}),
+]
 
 
-@pytest.mark.parametrize(("page", "params"), SPANISH_PAGES)
+@pytest.mark.parametrize(("page", "params"), SPANISH_PAGES, ids=[f"{p}-{'-'.join(q) or 'bare'}"
+                                                                  for p, q in SPANISH_PAGES])
 def test_every_page_in_spanish_shows_no_english(warehouse: Path, no_image_export: None, page: str,
                                                  params: dict) -> None:
     at = apptest_pages.open_page(page, lang="es", **params)
