@@ -46,6 +46,7 @@ SUPPRESSED_RGBA = (140, 140, 140, 255)
 PAGE_ONLY_RGBA = (190, 207, 226, 255)
 PAGE_ONLY_COLOR = "#becfe2"
 PAGE_ONLY_WORDS = N_("no value for this measure; its page names the prosecutor or elections")
+CLICK_WORDS = N_("Click to open the county's page")
 SUPPRESSED_COLOR = "#8c8c8c"
 LINE_RGBA = (255, 255, 255, 140)
 STATE_LINE_RGBA = (40, 40, 40, 200)
@@ -246,7 +247,8 @@ def tooltip_text(row: Mapping, *, label: str, unit: str, year: int | None, for_e
         reason = warehouse_words(_clean(row.get("suppression_reason"))) or _("too few cases")
         lines.append(_("{measure}: not shown ({reason})").format(measure=measure, reason=reason))
     elif _is_missing(row.get("value")):
-        lines.append(f"{measure}: {_(PAGE_ONLY_WORDS) if _flag(row.get('has_page')) else _('no public data')}")
+        said = _(PAGE_ONLY_WORDS) if _flag(row.get("has_page")) else _("no public data")
+        lines.append(f"{measure}: {said}")
     else:
         first, *rest = _value_lines(row, unit)
         lines += [f"{measure}: {first}", *rest]
@@ -255,7 +257,7 @@ def tooltip_text(row: Mapping, *, label: str, unit: str, year: int | None, for_e
         return "\n".join(lines)
     if source:
         lines.append(_("Source: {source}").format(source=source))
-    lines.append(_("Click to open the county's page"))
+    lines.append(_(CLICK_WORDS))
     return "\n".join(lines)
 
 
@@ -403,19 +405,21 @@ class _Tooltips:
         measure = (_("{measure} in {year}") if self.year else "{measure}").format(
             measure=_html(_clean(self.label)), year=self.year and int(self.year))
         interval = _("(95% range {low} to {high})").format(low=slot[6] + unit, high=slot[7] + unit)
+        no_data, page_only, click = _("no public data"), _(PAGE_ONLY_WORDS), _(CLICK_WORDS)
         parts = [f"<style>.pad-tt .pad-x{{display:none}}{','.join(shown) or '.pad-none'}{{display:inline}}</style>",
                  "<div class='pad-tt {1}'>{2}<br>",
                  f"{_html(in_office).replace('&#123;', '{').replace('&#125;', '}')}<br>",
                  f"{measure}: ",
                  f"<span class='pad-x pad-f'>{{5}}{unit} {interval}<br>{counts}</span>",
                  "<span class='pad-x pad-w'>{5}</span>",
-                 f"<span class='pad-x pad-n'>{_html(_('no public data'))}</span>",
-                 f"<span class='pad-x pad-p'>{_html(_(PAGE_ONLY_WORDS))}</span>"]
-        parts += [f"<span class='pad-x pad-s{i}'>{_html(_('not shown ({reason})').format(reason=reason))}</span>"
+                 f"<span class='pad-x pad-n'>{_html(no_data)}</span>",
+                 f"<span class='pad-x pad-p'>{_html(page_only)}</span>"]
+        not_shown, source_is = _("not shown ({reason})"), _("Source: {source}")
+        parts += [f"<span class='pad-x pad-s{i}'>{_html(not_shown.format(reason=reason))}</span>"
                   for reason, i in self.reasons.items()]
-        parts += [f"<span class='pad-x pad-c{i}'><br>{_html(_('Source: {source}').format(source=source))}</span>"
+        parts += [f"<span class='pad-x pad-c{i}'><br>{_html(source_is.format(source=source))}</span>"
                   for source, i in self.sources.items()]
-        parts.append(f"<br>{_html(_('Click to open the county' + chr(39) + 's page'))}</div>")
+        parts.append(f"<br>{_html(click)}</div>")
         return "".join(parts)
 
     def row(self, ref: str, row: Mapping, *, domain: tuple[float, float] | None) -> str:

@@ -66,6 +66,22 @@ def test_the_catalogue_holds_every_message_the_code_marks(tmp_path: Path) -> Non
     assert not extracted - catalogued, f"run `make messages` and translate: {sorted(extracted - catalogued)}"
 
 
+def test_no_message_hides_inside_an_f_string() -> None:
+    """`pybabel extract` does not look inside f-strings (on this Python they are one token), so a `_()` there would
+    never reach the catalogue and would stay English."""
+    import tokenize
+
+    found = []
+    for path in sorted((ROOT / "dashboard").rglob("*.py")):
+        with path.open("rb") as handle:
+            for token in tokenize.tokenize(handle.readline):
+                text = token.string
+                if token.type == tokenize.STRING and re.match(r"(?i)[rb]*f", text) and re.search(
+                        r"\b(?:N_|_|ngettext)\(", text):
+                    found.append(f"{path.relative_to(ROOT)}:{token.start[0]}")
+    assert not found, found
+
+
 def test_translation_and_fallback() -> None:
     with i18n.using("es"):
         assert i18n._("Measure") == "Medida"
