@@ -27,6 +27,9 @@ FIXED = (
     N_("a zero count: no interval can be computed"),
     N_("no population estimate for this group"),
     N_("no rule for this state is in the rules table"),
+    N_("no like population: the census group is not defined as the case data define it (they count Hispanic "
+       "people apart)"),
+    N_("the only source"), N_("the source reports whole years"),
     N_("no election for this office is in the data and its state's elections are staggered"),
     N_("no earlier prosecutor of this office is in the data"),
     N_("no earlier prosecutor of this office has published data"),
@@ -38,6 +41,7 @@ FIXED = (
     N_("in office for most of the year (of the part the data cover)"),
     N_("in office for most of the quarter (of the part the data cover)"),
     N_("in office for most of the week (of the part the data cover)"),
+    N_("in office for most of the two_years"), N_("in office for most of the two_years (of the part the data cover)"),
     # parties, as the sources name them
     N_("Democratic"), N_("Republican"), N_("Independent"), N_("Nonpartisan"), N_("Libertarian"), N_("Green"),
 )
@@ -71,6 +75,15 @@ PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"in (\d+) year\(s\) this office's own counts were too small to take out of the state total"),
      lambda m: _("in {n} year(s) this office's own counts were too small to take out of the state total").format(
          n=m[1])),
+    (re.compile(r"replaces (.+) for this year \(declared\)", re.S),
+     lambda m: _("replaces {source} for this year (declared)").format(source=m[1])),
+    (re.compile(r"higher priority than (.+)", re.S), lambda m: _("higher priority than {source}").format(source=m[1])),
+    (re.compile(r"more cases than (.+) \(same priority\)", re.S),
+     lambda m: _("more cases than {source} (same priority)").format(source=m[1])),
+    (re.compile(r"same priority and size as (.+): the first by id", re.S),
+     lambda m: _("same priority and size as {source}: the first by id").format(source=m[1])),
+    (re.compile(r"dates in the data: (\d{4}-\d\d-\d\d) to (\d{4}-\d\d-\d\d)"),
+     lambda m: _("dates in the data: {first} to {last}").format(first=m[1], last=m[2])),
     (re.compile(r"every (\d+) years from its last regular general election \((\d{4})\): (.+)", re.S),
      lambda m: _("every {n} years from its last regular general election ({year}): {citation}").format(
          n=m[1], year=m[2], citation=m[3])),

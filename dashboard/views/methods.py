@@ -136,7 +136,8 @@ for src in shown_sources.to_dict("records"):
         "- " + _("**Where:** {link}").format(link=link) + "\n"
         "- " + _("**Published by the owner:** {published} · **Obtained:** {obtained}").format(
             published=_md(published), obtained=_md(obtained))
-        + (f" ({_md(dates_citation)})" if dates_citation else "") + "\n"
+        + (" (" + _("the dates' source: {citation}").format(citation=_md(dates_citation)) + ")"
+           if dates_citation else "") + "\n"
         "- " + _("**Rows:** {read} read = {loaded} loaded + {rejected} set aside").format(
             read=number(read), loaded=number(loaded), rejected=number(rejected))
         + (" " + _("({n} of them excluded on purpose, e.g. codes that are not final outcomes)").format(
@@ -207,6 +208,7 @@ else:
         st.markdown(_("Years the data cover only in part (pages label them, e.g. \"Jan–May\", and never open on "
                       "them or compare them with whole years). An empty end date: the owner says the year is "
                       "partial but not where it ends."))
+        part_years = part_years.assign(basis=part_years["basis"].map(lambda b: words(b) if isinstance(b, str) else b))
         st.dataframe(part_years.rename(columns={
             "source_id": _("Source"), "county": _("County"), "stage": _("Stage"), "year": _("Year"),
             "covered_from": _("From"), "covered_to": _("To"), "basis": _("How we know")}), hide_index=True,
@@ -225,6 +227,7 @@ else:
                   "year one source is counted, and this table says which and why. Where the counted source changes "
                   "from one year to the next, the series has a break: its years before and after measure the same "
                   "thing in two publishers' ways, so compare them with care."))
+    choice = choice.assign(reason=choice["reason"].map(lambda r: words(r) if isinstance(r, str) else r))
     st.dataframe(_headed(choice), hide_index=True, width="stretch", height=min(38 + 35 * len(choice), 400),
                  column_config={_("year"): st.column_config.NumberColumn(format="%d")})
 
