@@ -19,7 +19,10 @@ import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 T = TypeVar("T")
 
@@ -53,7 +56,8 @@ def using(code: str) -> Iterator[None]:
         _current.reset(token)
 
 
-def _po(code: str):  # noqa: ANN202 - a babel Catalog, imported only when a language other than English is read
+def _po(code: str) -> Catalog:
+    """One language's catalogue as Babel reads it (Babel is imported only when a language other than English is)."""
     from babel.messages.pofile import read_po
 
     with (LOCALE_DIR / code / "LC_MESSAGES" / "messages.po").open("rb") as handle:
