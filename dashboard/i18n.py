@@ -117,6 +117,14 @@ def N_(message: str) -> str:
     return message
 
 
+def contracted(text: str) -> str:
+    """A sentence put together from translated parts, with the contractions its language requires where two parts
+    meet (Spanish "a el" -> "al", "de el" -> "del"; a capitalised "El", as in El Paso, is a name and stays)."""
+    if _current.get() != "es":
+        return text
+    return text.replace(" a el ", " al ").replace(" de el ", " del ")
+
+
 # --- numbers ---------------------------------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 
 from dashboard.charts.trends import count_text, format_value, partial_label
 from dashboard.comparability import others_label
-from dashboard.i18n import _, month_name, month_text
+from dashboard.i18n import _, contracted, month_name, month_text
 
 if TYPE_CHECKING:
     from dashboard.charts.detention import Outlook
@@ -213,7 +213,7 @@ def metric_sentence(row: pd.Series, *, state_name: str | None = None, who: str =
             comparison=word, value=_fmt(similar_value, unit, max(small, similar_value))))
     if comparisons:
         sentence += ", " + (" " + _("and") + " ").join(comparisons)
-    return sentence + "."
+    return contracted(sentence + ".")
 
 
 def office_sentence(terms: pd.DataFrame, today: date | None = None) -> str:

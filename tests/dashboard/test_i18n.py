@@ -93,6 +93,13 @@ def test_translation_and_fallback() -> None:
         assert i18n.language() == "en" and i18n._("Measure") == "Measure"
 
 
+def test_spanish_contractions_where_translated_parts_meet() -> None:
+    with i18n.using("es"):
+        assert i18n.contracted("cercano a el 14 % de el otro condado de El Paso") == \
+            "cercano al 14 % del otro condado de El Paso"
+    assert i18n.contracted("close to a el") == "close to a el"
+
+
 def test_numbers_in_spanish_and_english() -> None:
     with i18n.using("es"):
         assert i18n.percent(0.273, 1) == "27,3\xa0%"
