@@ -106,7 +106,7 @@ def _in_language(name: str, params: tuple[tuple[str, Any], ...], version: Versio
     columns = [c for c in WORDS if c in frame.columns]
     if "metric_id" not in frame.columns or not columns:
         return frame
-    words = _cached("metric_words", (("lang", lang),), version).set_index("metric_id")
+    words = query("metric_words", lang=lang).set_index("metric_id")
     frame = frame.copy()
     for column in columns:
         frame[column] = frame["metric_id"].map(words[column]).fillna(frame[column])
