@@ -140,6 +140,13 @@ def number(value: float, digits: int = 0) -> str:
     return format_decimal(round(float(value), digits), format=pattern, locale=_locale())
 
 
+def plotly_separators() -> str:
+    """Plotly's `separators` (decimal mark, then thousands mark) for the reader's language: ".," or ",."."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    return get_decimal_symbol(_locale()) + get_group_symbol(_locale())
+
+
 def percent(share: float, digits: int = 0) -> str:
     """A share (0-1) as a percentage the reader's way: "27.3%" in English, "27,3 %" in Spanish."""
     from babel import Locale

@@ -7,7 +7,7 @@ import re
 
 import plotly.graph_objects as go
 
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, plotly_separators
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -49,6 +49,7 @@ def finish(fig: go.Figure, *, title: str, source: str, built: str, demo: bool, s
         height=fig.layout.height or 480,  # fixed, so the footer keeps its place in exported images
         paper_bgcolor="white",
         plot_bgcolor="white",
+        separators=plotly_separators(),  # axis ticks and hover numbers the reader's way (1.234,5 in Spanish)
         colorway=list(PALETTE),
         legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
     )
