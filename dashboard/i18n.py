@@ -56,8 +56,10 @@ def using(code: str) -> Iterator[None]:
         _current.reset(token)
 
 
+@functools.cache
 def _po(code: str) -> Catalog:
-    """One language's catalogue as Babel reads it (Babel is imported only when a language other than English is)."""
+    """One language's catalogue as Babel reads it, once per process (Babel is imported only when a language other
+    than English is read)."""
     from babel.messages.pofile import read_po
 
     with (LOCALE_DIR / code / "LC_MESSAGES" / "messages.po").open("rb") as handle:
