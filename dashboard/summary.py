@@ -21,6 +21,7 @@ import pandas as pd
 from dashboard.charts.trends import count_text, format_value, partial_label
 from dashboard.comparability import others_label
 from dashboard.i18n import _, contracted, month_name, month_text
+from dashboard.warehouse_words import words
 
 if TYPE_CHECKING:
     from dashboard.charts.detention import Outlook
@@ -132,8 +133,8 @@ def period_words(years: pd.DataFrame, y0: object, y1: object, terms: pd.DataFram
             parts += _others_in_year(names[0], int(y0), terms)
     if not partial.empty:
         parts.append("; ".join(
-            _("{year}: {months} only").format(year=int(r.year), months=r.covered_label or _("part of the year"))
-            if not single else _("{months} only").format(months=r.covered_label or _("part of the year"))
+            _("{year}: {months} only").format(year=int(r.year), months=words(r.covered_label or "part of the year"))
+            if not single else _("{months} only").format(months=words(r.covered_label or "part of the year"))
             for r in partial.itertuples()))
     return "; ".join(parts), not partial.empty
 

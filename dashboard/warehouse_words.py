@@ -29,7 +29,7 @@ FIXED = (
     N_("no rule for this state is in the rules table"),
     N_("no like population: the census group is not defined as the case data define it (they count Hispanic "
        "people apart)"),
-    N_("the only source"), N_("the source reports whole years"),
+    N_("the only source"), N_("the source reports whole years"), N_("part of the year"),
     N_("no election for this office is in the data and its state's elections are staggered"),
     N_("no earlier prosecutor of this office is in the data"),
     N_("no earlier prosecutor of this office has published data"),
@@ -93,12 +93,30 @@ PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
 )
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_ANY_MONTH = "|".join(MONTHS)
+_MONTH_SPAN = re.compile(f"({_ANY_MONTH})(?:–({_ANY_MONTH}))?")
+
+
+def _month(short: str) -> str:
+    """An English month abbreviation (as value_period.covered_label writes it) in the reader's language."""
+    from babel.dates import get_month_names
+
+    from dashboard.i18n import BABEL_LOCALES
+
+    name = get_month_names("abbreviated", locale=BABEL_LOCALES[language()])[MONTHS.index(short) + 1]
+    return name.rstrip(".")
+
+
 def words(text: str) -> str:
     """A phrase the warehouse wrote, in the reader's language where its parts are known."""
     if language() == DEFAULT or not text:
         return text
     if text in FIXED:
         return _(text)
+    span = _MONTH_SPAN.fullmatch(text)  # the months a part-year covers: "Jan–May"
+    if span:
+        return "–".join(_month(m) for m in span.groups() if m)
     for pattern, say in PATTERNS:
         match = pattern.fullmatch(text)
         if match:

@@ -97,7 +97,7 @@ def period_caption(partial_counties: int, year: int, unit: str = "share") -> str
 def _in_office(row: Mapping) -> str:
     """The prosecutor in office, with the part of the year the data cover when it is not the whole year."""
     prosecutor = _clean(row.get("prosecutor")) or _("not in the data")
-    covered = _clean(row.get("covered_label")) if _flag(row.get("partial")) else ""
+    covered = warehouse_words(_clean(row.get("covered_label"))) if _flag(row.get("partial")) else ""
     return _("{prosecutor} (data cover {months} only)").format(prosecutor=prosecutor, months=covered) if covered \
         else prosecutor
 
@@ -639,7 +639,7 @@ def export_table(frame: pd.DataFrame, *, metric_label: str, year: int | None, st
         "suppressed": suppressed_mask(data),
         "suppression_reason": data["suppression_reason"],
         "prosecutor_in_office": data["prosecutor"],
-        "covered": [(_clean(c) or _("part of the year")) if _flag(p) else _("whole year")
+        "covered": [(warehouse_words(_clean(c)) or _("part of the year")) if _flag(p) else _("whole year")
                     for c, p in zip(data.get("covered_label", pd.Series([None] * len(data), index=data.index)),
                                     data.get("partial", pd.Series([False] * len(data), index=data.index)),
                                     strict=True)],

@@ -164,12 +164,12 @@ def _is_partial(row: pd.Series) -> bool:
 
 def _covered(row: pd.Series) -> str:
     label = row.get("covered_label")
-    return str(label) if isinstance(label, str) and label else _("part of the year")
+    return words(str(label)) if isinstance(label, str) and label else _("part of the year")
 
 
 def partial_label(year: int, covered_label: object) -> str:
     """'2023 (Jan–May only)': a part-year as every chart, table and sentence names it."""
-    label = covered_label if isinstance(covered_label, str) and covered_label else _("part of the year")
+    label = words(covered_label) if isinstance(covered_label, str) and covered_label else _("part of the year")
     return _("{year} ({months} only)").format(year=int(year), months=label)
 
 

@@ -94,6 +94,17 @@ def test_translation_and_fallback() -> None:
         assert i18n.language() == "en" and i18n._("Measure") == "Measure"
 
 
+def test_the_warehouses_own_phrases_in_spanish() -> None:
+    from dashboard.warehouse_words import words
+
+    with i18n.using("es"):
+        assert words("Jan–May") == "ene–may" and words("part of the year") == "parte del año"
+        assert words("group cell suppressed: fewer than 10 cases in all") == \
+            "celda del grupo suprimida: menos de 10 casos en total"
+        assert words("a phrase no one wrote") == "a phrase no one wrote"
+    assert words("Jan–May") == "Jan–May"
+
+
 def test_spanish_contractions_where_translated_parts_meet() -> None:
     with i18n.using("es"):
         assert i18n.contracted("cercano a el 14 % de el otro condado de El Paso") == \
