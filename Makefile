@@ -24,7 +24,7 @@ DEMO_FILES := data/raw/demo/people.json
 SERVE = PAD_PUBLIC_DIR=$(PUBLIC) $(PY) -m streamlit run dashboard/server.py --server.port $(PORT) \
 	--server.enableWebsocketCompression true
 
-.PHONY: lock run run-real test test-slow test-all venv dev warehouse public demo real fetch release lint bench browser clean
+.PHONY: messages lock run run-real test test-slow test-all venv dev warehouse public demo real fetch release lint bench browser clean
 
 # The requirements files pin what the project names; requirements.lock pins what those pull in too. To upgrade
 # a package: change its pin, delete requirements.lock, `make venv`, then `make lock`.
@@ -35,6 +35,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt deploy/requirements-st
 	touch $@
 
 venv: $(VENV)/.installed
+
+# The dashboard's messages: extract every _(), N_() and ngettext() of dashboard/ into the template, then add the
+# new ones to each language's catalogue (dashboard/locale/<lang>/LC_MESSAGES/messages.po) for a translator.
+messages: venv
+	$(VENV)/bin/pybabel -q extract --mapping-file babel.cfg --keywords "N_ ngettext:1,2" --no-location \
+	  --sort-output --omit-header --width 120 --output-file dashboard/locale/messages.pot dashboard
+	$(VENV)/bin/pybabel -q update --input-file dashboard/locale/messages.pot --output-dir dashboard/locale \
+	  --domain messages --no-fuzzy-matching --ignore-obsolete --width 120
 
 # After changing a requirements file and `make venv`: write requirements.lock again from what is installed.
 lock: venv

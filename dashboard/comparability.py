@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.charts.tables import md_escape
+from dashboard.i18n import _, ngettext
 
 
 def variants(rows: pd.DataFrame) -> dict[str, str]:
@@ -29,8 +30,8 @@ def unlike_note(rows: pd.DataFrame, measure: str) -> str | None:
     shown = rows[rows["variant"].notna()]
     parts = [f"{md_escape(str(r.entity))}: {md_escape(str(r.measured))}"
              for r in shown.drop_duplicates("entity").itertuples(index=False)]
-    return (f"Not like with like: {measure} is measured differently here, so a difference may come from the "
-            f"definition, not from the prosecutor. " + "; ".join(parts) + ".")
+    return _("Not like with like: {measure} is measured differently here, so a difference may come from the "
+             "definition, not from the prosecutor. {variants}.").format(measure=measure, variants="; ".join(parts))
 
 
 def alike_column(table: pd.DataFrame) -> pd.Series:
@@ -42,8 +43,8 @@ def alike_column(table: pd.DataFrame) -> pd.Series:
 
     def word(metric: str) -> str:
         if variants.get(metric, 0) > 1:
-            return "no: different definitions"
-        return "yes" if entities.get(metric, 0) > 1 else "one value only"
+            return _("no: different definitions")
+        return _("yes") if entities.get(metric, 0) > 1 else _("one value only")
 
     return table["metric_id"].map(word)
 
@@ -51,4 +52,5 @@ def alike_column(table: pd.DataFrame) -> pd.Series:
 def others_label(n_counties: object, state_name: str) -> str:
     """The state baseline named for what it is: 'the 1 other Illinois county with data', never 'the state'."""
     n = int(n_counties) if n_counties is not None and not pd.isna(n_counties) else 0
-    return f"the {n} other {state_name} count{'y' if n == 1 else 'ies'} with data measured alike"
+    return ngettext("the {n} other {state} county with data measured alike",
+                    "the {n} other {state} counties with data measured alike", n).format(n=n, state=state_name)

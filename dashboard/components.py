@@ -15,27 +15,46 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import db, navigation, permalinks
+from dashboard import db, i18n, navigation, permalinks
 from dashboard.charts import trends
 from dashboard.charts.common import download_config, safe_filename
 from dashboard.charts.events import footer_note
 from dashboard.charts.tables import md_escape
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 from dashboard.internals.plotly import share
 
-DEMO_BANNER = ("**Demo data.** Every number, prosecutor and office on this page is synthetic, generated to show "
-               "how the dashboard works. Nothing here describes a real person or county.")
+DEMO_BANNER = N_("**Demo data.** Every number, prosecutor and office on this page is synthetic, generated to show "
+                 "how the dashboard works. Nothing here describes a real person or county.")
 
 
 def page_start(page: str) -> permalinks.View:
-    """Read the URL, and show what every page shows first: the demo banner and any link problems."""
+    """Read the URL, and show what every page shows first: the language switch, the demo banner and any link
+    problems."""
     view = permalinks.read(page)
     if view.embed:
         st.html("<style>[data-testid='stSidebar'],[data-testid='stHeader'],"
                 "[data-testid='stToolbar']{display:none}</style>")
+    else:
+        language_switch(view)
     if db.is_demo():
-        st.warning(DEMO_BANNER, icon=":material/science:")
+        st.warning(_(DEMO_BANNER), icon=":material/science:")
     return view
+
+
+def language_switch(view: permalinks.View) -> None:
+    """English / Español on every page: choosing one reopens this very view in that language (the URL's `lang`)."""
+    key = f"lang-{view.page}"
+    st.session_state[key] = view.lang  # the link's language, whatever the switch held before
+    st.segmented_control(_("Language"), options=list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key=key,
+                         label_visibility="collapsed", on_change=_language_chosen, args=(key, view.lang))
+
+
+def _language_chosen(key: str, current: str) -> None:
+    """The switch was used: the next run reads the chosen language from the URL (pressing the chosen one again
+    keeps it)."""
+    chosen = st.session_state.get(key) or current
+    st.session_state[key] = chosen
+    permalinks.switch_language(chosen)
 
 
 def show_messages(view: permalinks.View) -> None:
@@ -50,10 +69,10 @@ def copy_link(view: permalinks.View) -> None:
     load; the address bar holds the same link anyway.
     """
     permalinks.write(view)
-    with st.expander("Share this view", icon=":material/link:"):
-        st.text_input("Link to this view", value=permalinks.absolute(view),
-                      help="Select it and copy; the address bar holds the same link.")
-        st.text_input("To embed it in a web page, use an iframe with this link",
+    with st.expander(_("Share this view"), icon=":material/link:"):
+        st.text_input(_("Link to this view"), value=permalinks.absolute(view),
+                      help=_("Select it and copy; the address bar holds the same link."))
+        st.text_input(_("To embed it in a web page, use an iframe with this link"),
                       value=permalinks.absolute(view.with_(embed=True)))
 
 
@@ -75,13 +94,14 @@ def cached_chart(builder: Callable[..., Chart], *args: object, **kwargs: object)
     if builder.__module__ == "__main__":
         raise ValueError(f"cached_chart({builder.__qualname__}): define chart builders in dashboard/charts/, "
                          "not in a page script (a new function each rerun would be kept forever)")
-    return _cached(builder)(*args, **kwargs)
+    return _cached(builder)(i18n.language(), *args, **kwargs)
 
 
 @functools.cache
 def _cached(builder: Callable[..., Chart]) -> Callable[..., Chart]:
-    def build_once(*args: object, **kwargs: object) -> Chart:
-        return share(builder(*args, **kwargs))
+    def build_once(lang: str, *args: object, **kwargs: object) -> Chart:  # one chart per language
+        with i18n.using(lang):
+            return share(builder(*args, **kwargs))
 
     # Streamlit keys a cached function by its module and name: each builder keeps its own cache
     build_once.__module__, build_once.__qualname__ = builder.__module__, builder.__qualname__
@@ -108,7 +128,7 @@ def chart_block(fig: go.Figure, data: pd.DataFrame, *, alt: str, filename: str, 
     st.plotly_chart(fig, config=download_config(filename), key=f"chart-{key}", width="stretch")
     if events is not None and not events.empty:  # screen readers hear the marked events too
         alt = f"{alt} {footer_note(events)}."
-    st.caption(f"Chart description: {md_escape(alt)}")  # names in it are data: shown as typed
+    st.caption(_("Chart description: {text}").format(text=md_escape(alt)))  # names in it are data: shown as typed
     table_and_csv(data, filename=filename, key=key, images_of=fig if image_export_available() else None,
                   events=events)
 
@@ -124,8 +144,8 @@ def table_and_csv(data: pd.DataFrame, *, filename: str, key: str, images_of: go.
     click asked for.
     """
     with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
-        as_table = st.toggle("Show as table", key=f"table-{key}")
-        st.download_button("Download data (CSV)", data=functools.partial(csv_bytes, data),
+        as_table = st.toggle(_("Show as table"), key=f"table-{key}")
+        st.download_button(_("Download data (CSV)"), data=functools.partial(csv_bytes, data),
                            file_name=f"{safe_filename(filename)}.csv", mime="text/csv", key=f"csv-{key}",
                            icon=":material/download:", on_click="ignore")
         if events is not None and not events.empty:
@@ -142,18 +162,20 @@ def table_and_csv(data: pd.DataFrame, *, filename: str, key: str, images_of: go.
 def _image_downloads(fig: go.Figure, filename: str, key: str) -> None:
     """PNG and SVG rendered on the server only when asked for (rendering takes a second or two per chart)."""
     asked = st.session_state.get(f"images-{key}", False)
-    if not asked and st.button("Prepare PNG and SVG downloads", key=f"prepare-{key}", icon=":material/image:"):
+    if not asked and st.button(_("Prepare PNG and SVG downloads"), key=f"prepare-{key}", icon=":material/image:"):
         st.session_state[f"images-{key}"] = True
         asked = True
     if not asked:
         return
     spec = fig.to_json()
     for fmt in ("png", "svg"):
-        image = _render(spec, fmt)
+        with st.spinner(_("Rendering the image...")):
+            image = _render(spec, fmt)
         if image is None:
-            st.caption(f"{fmt.upper()} export is not available here; use the camera icon on the chart.")
+            st.caption(_("{format} export is not available here; use the camera icon on the chart.").format(
+                format=fmt.upper()))
             continue
-        st.download_button(f"{fmt.upper()} with title and source", data=image,
+        st.download_button(_("{format} with title and source").format(format=fmt.upper()), data=image,
                            file_name=f"{safe_filename(filename)}.{fmt}",
                            mime="image/png" if fmt == "png" else "image/svg+xml", key=f"{fmt}-{key}",
                            on_click="ignore")
@@ -181,7 +203,7 @@ def image_export_available() -> bool:
     return shutil.which("chromium") is not None or bool(os.environ.get("BROWSER_PATH"))
 
 
-@st.cache_data(max_entries=256, show_spinner="Rendering the image...")
+@st.cache_data(max_entries=256, show_spinner=False)
 def _render(spec: str, fmt: str) -> bytes | None:
     """One figure (as JSON) -> image bytes through kaleido and the system Chromium; cached per figure."""
     browser = shutil.which("chromium")
@@ -203,7 +225,8 @@ def pick_entity(view: permalinks.View, *, title: str, label: str, labels: Mappin
                           placeholder=placeholder, key=key)
     if chosen is None:
         st.info(hint, icon=":material/search:")
-        st.page_link(navigation.page("map"), label="Back to the map", icon=":material/map:")
+        st.page_link(navigation.page("map"), label=_("Back to the map"), icon=":material/map:",
+                     query_params=permalinks.query())
         return
     permalinks.write(view.with_(**{field: (chosen,)}))
     st.rerun()
@@ -216,14 +239,16 @@ def view_controls(view: permalinks.View, with_data: list[str], label_of: Mapping
     choices: (metric, by, first year, last year). No year slider when the data cover one year."""
     first_year, last_year = years
     default_metric = view.metric if view.metric in with_data else (with_data[0] if with_data else None)
-    st.subheader("Choose what to show")
+    st.subheader(_("Choose what to show"))
     left, right = st.columns(2)
     with left:
-        metric = st.selectbox("Measure", options=with_data, format_func=label_of.get, key=f"{key_prefix}metric-{ident}",
+        metric = st.selectbox(_("Measure"), options=with_data, format_func=label_of.get,
+                              key=f"{key_prefix}metric-{ident}",
                               index=with_data.index(default_metric) if default_metric else None)
     with right:
-        by = st.selectbox("Break down by", options=list(permalinks.DIMENSIONS),
-                          index=list(permalinks.DIMENSIONS).index(view.by), format_func=trends.DIMENSION_LABELS.get,
+        by = st.selectbox(_("Break down by"), options=list(permalinks.DIMENSIONS),
+                          index=list(permalinks.DIMENSIONS).index(view.by),
+                          format_func=lambda d: _(trends.DIMENSION_LABELS[d]),
                           key=f"{key_prefix}by-{ident}")
     y0, y1 = chosen
     if first_year < last_year:

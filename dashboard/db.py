@@ -20,6 +20,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from dashboard import i18n
+
 PROJECT = Path(__file__).resolve().parents[1]
 QUERIES_DIR = Path(__file__).parent / "queries"
 DEFAULT_WAREHOUSE = PROJECT / "data" / "warehouse.duckdb"
@@ -86,7 +88,29 @@ def query(name: str, **params: Any) -> pd.DataFrame:
     """
     version = current_version()
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    lang = i18n.language()
+    if lang != i18n.DEFAULT and name != "metric_words":
+        return _in_language(name, frozen, version, lang).copy()
     return _cached(name, frozen, version).copy()
+
+
+WORDS = ("label", "question", "description", "direction", "caveat")  # a measure's words metric_definition_i18n has
+
+
+@st.cache_resource(max_entries=2048, show_spinner=False)
+def _in_language(name: str, params: tuple[tuple[str, Any], ...], version: Version, lang: str) -> pd.DataFrame:
+    """A query's result with each measure's words in language `lang`: every column named like a measure's word
+    in a result keyed by `metric_id` takes the warehouse's translation (metric_definition_i18n), so each query
+    and page shows the reader's language without naming it. A measure with no translation keeps its English."""
+    frame = _cached(name, params, version)
+    columns = [c for c in WORDS if c in frame.columns]
+    if "metric_id" not in frame.columns or not columns:
+        return frame
+    words = query("metric_words", lang=lang).set_index("metric_id")
+    frame = frame.copy()
+    for column in columns:
+        frame[column] = frame["metric_id"].map(words[column]).fillna(frame[column])
+    return frame
 
 
 @st.cache_resource(max_entries=2048, show_spinner=False)

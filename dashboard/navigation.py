@@ -13,6 +13,8 @@ from typing import NamedTuple
 
 import streamlit as st
 
+from dashboard.i18n import N_, _, language
+
 VIEWS = Path(__file__).parent / "views"  # not "pages/": Streamlit would auto-load that folder
 _SESSION_KEY = "_pad_pages"
 
@@ -24,23 +26,24 @@ class PageSpec(NamedTuple):
 
 
 PAGES = (
-    PageSpec("map", "Map", ":material/map:"),  # the first is the home page
-    PageSpec("county", "County", ":material/location_city:"),
-    PageSpec("prosecutor", "Prosecutor", ":material/person:"),
-    PageSpec("compare", "Compare", ":material/compare_arrows:"),
-    PageSpec("questions", "Questions", ":material/help:"),
-    PageSpec("methods", "Methods and sources", ":material/menu_book:"),
+    PageSpec("map", N_("Map"), ":material/map:"),  # the first is the home page
+    PageSpec("county", N_("County"), ":material/location_city:"),
+    PageSpec("prosecutor", N_("Prosecutor"), ":material/person:"),
+    PageSpec("compare", N_("Compare"), ":material/compare_arrows:"),
+    PageSpec("questions", N_("Questions"), ":material/help:"),
+    PageSpec("methods", N_("Methods and sources"), ":material/menu_book:"),
 )
 
 
 def pages() -> dict[str, st.Page]:
-    """This session's pages by name, in menu order."""
-    made = st.session_state.get(_SESSION_KEY)
+    """This session's pages by name, in menu order, titled in the reader's language (one set per language)."""
+    key = f"{_SESSION_KEY}_{language()}"
+    made = st.session_state.get(key)
     if made is None:
-        made = {spec.name: st.Page(VIEWS / f"{spec.name}.py", title=spec.title, icon=spec.icon, url_path=spec.name,
-                                   default=spec is PAGES[0])
+        made = {spec.name: st.Page(VIEWS / f"{spec.name}.py", title=_(spec.title), icon=spec.icon,
+                                   url_path=spec.name, default=spec is PAGES[0])
                 for spec in PAGES}
-        st.session_state[_SESSION_KEY] = made
+        st.session_state[key] = made
     return made
 
 

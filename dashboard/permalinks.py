@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from dashboard import navigation
-from dashboard.i18n import _
+from dashboard import i18n, navigation
+from dashboard.i18n import N_, _, ngettext
 
 # page -> its URL path (dashboard/navigation.py names the pages; the first is the home page, at "/")
 PAGES = {spec.name: "" if spec is navigation.PAGES[0] else spec.name for spec in navigation.PAGES}
@@ -49,6 +49,7 @@ KNOWN_KEYS = {
     "source": {"methods"},
     "embed": EVERY_PAGE,
     "embed_options": EVERY_PAGE,
+    "lang": EVERY_PAGE,
 }
 
 
@@ -70,6 +71,7 @@ class View:
     source: str | None = None
     lens: str | None = None  # the questions page's open question (None: all of them)
     embed: bool = False
+    lang: str = i18n.DEFAULT  # the reader's language (`lang=es`); English is the default, left out of links
     messages: tuple[str, ...] = field(default=(), compare=False)
 
     def with_(self, **changes: object) -> View:
@@ -105,13 +107,14 @@ class View:
             out["lens"] = self.lens
         if self.embed:
             out["embed"] = "true"
+        if self.lang != i18n.DEFAULT:
+            out["lang"] = self.lang
         return out
 
 
-def href(page: str, **params: object) -> str:
-    """A relative link to a page with parameters (lists joined by commas), e.g. `/county?fips=17031`."""
-    if page not in PAGES:
-        raise ValueError(f"unknown page {page!r}")
+def query(**params: object) -> dict[str, str]:
+    """The URL parameters of an internal link (lists joined by commas), with the reader's language kept, for
+    `st.page_link(..., query_params=permalinks.query(fips=...))` and `href`: a Spanish reader stays in Spanish."""
     clean: dict[str, str] = {}
     for key, value in params.items():
         if value is None or value == "" or value == () or value == []:
@@ -122,12 +125,23 @@ def href(page: str, **params: object) -> str:
         elif isinstance(value, bool):
             value = "true" if value else "false"
         clean[key] = str(value)
-    query = urlencode(clean, safe=",")
-    return "/" + PAGES[page] + (f"?{query}" if query else "")
+    lang = clean.pop("lang", None) or i18n.language()  # the link's own language, else the reader's
+    if lang != i18n.DEFAULT:
+        clean["lang"] = lang
+    return clean
+
+
+def href(page: str, **params: object) -> str:
+    """A relative link to a page with parameters (lists joined by commas), e.g. `/county?fips=17031`; the
+    reader's language is kept (`&lang=es`)."""
+    if page not in PAGES:
+        raise ValueError(f"unknown page {page!r}")
+    text = urlencode(query(**params), safe=",")
+    return "/" + PAGES[page] + (f"?{text}" if text else "")
 
 
 def view_href(view: View) -> str:
-    return href(view.page, **{k: v for k, v in view.params().items()})
+    return href(view.page, **{**view.params(), "lang": view.lang})
 
 
 def parse(page: str, raw: Mapping[str, str | Iterable[str]]) -> View:
@@ -137,13 +151,15 @@ def parse(page: str, raw: Mapping[str, str | Iterable[str]]) -> View:
     for key, value in raw.items():
         items = [value] if isinstance(value, str) else list(value)
         if key not in KNOWN_KEYS or page not in KNOWN_KEYS[key]:
-            messages.append(f"The link's `{_shown(key)}` setting does not apply to this page and was ignored.")
+            messages.append(_("The link's `{key}` setting does not apply to this page and was ignored.").format(
+                key=_shown(key)))
             continue
         if len(items) > 1:
-            messages.append(f"The link sets `{_shown(key)}` more than once; the last value was used.")
+            messages.append(_("The link sets `{key}` more than once; the last value was used.").format(
+                key=_shown(key)))
         text = items[-1] if items else ""
         if len(text) > MAX_VALUE_LENGTH * (MAX_COMPARE + 1):
-            messages.append(f"The link's `{key}` value is too long and was ignored.")
+            messages.append(_("The link's `{key}` value is too long and was ignored.").format(key=key))
             continue
         values[key] = text.strip()
     _merge_prosecutor_alias(values, messages)
@@ -155,12 +171,13 @@ def parse(page: str, raw: Mapping[str, str | Iterable[str]]) -> View:
         parts = [transform(p.strip()) for p in values[key].split(",") if p.strip()]
         good = [p for p in parts if pattern.fullmatch(p)]
         if len(good) < len(parts):
-            messages.append(f"Some `{key}` values in the link are not valid and were ignored.")
+            messages.append(_("Some `{key}` values in the link are not valid and were ignored.").format(key=key))
         unique = tuple(dict.fromkeys(good))
         limit = MAX_COMPARE if page == "compare" else 1
         if len(unique) > limit:
-            messages.append(f"Only {limit} `{key}` value{'s' if limit > 1 else ''} can be shown here; "
-                            "the rest were ignored.")
+            messages.append(ngettext("Only {n} `{key}` value can be shown here; the rest were ignored.",
+                                     "Only {n} `{key}` values can be shown here; the rest were ignored.", limit)
+                            .format(n=limit, key=key))
         return unique[:limit]
 
     def year(key: str) -> int | None:
@@ -169,7 +186,7 @@ def parse(page: str, raw: Mapping[str, str | Iterable[str]]) -> View:
             return None
         if _YEAR.fullmatch(text) and YEAR_MIN <= int(text) <= YEAR_MAX:
             return int(text)
-        messages.append(f"`{key}` must be a year such as 2019; the link's value was ignored.")
+        messages.append(_("`{key}` must be a year such as 2019; the link's value was ignored.").format(key=key))
         return None
 
     def single(key: str, pattern: re.Pattern[str], transform=lambda s: s) -> str | None:
@@ -179,25 +196,31 @@ def parse(page: str, raw: Mapping[str, str | Iterable[str]]) -> View:
         text = transform(text)
         if pattern.fullmatch(text):
             return text
-        messages.append(f"The link's `{key}` value is not valid and was ignored.")
+        messages.append(_("The link's `{key}` value is not valid and was ignored.").format(key=key))
         return None
 
     by = values.get("by", "all") or "all"
     if by not in DIMENSIONS:
-        messages.append("`by` must be one of " + ", ".join(DIMENSIONS) + "; showing all cases together.")
+        messages.append(_("`by` must be one of {values}; showing all cases together.").format(
+            values=", ".join(DIMENSIONS)))
         by = "all"
     year_from, year_to = year("from"), year("to")
     if year_from and year_to and year_from > year_to:
-        messages.append("The link's `from` year is after its `to` year; they were swapped.")
+        messages.append(_("The link's `from` year is after its `to` year; they were swapped."))
         year_from, year_to = year_to, year_from
     embed = values.get("embed", "").lower() in ("true", "1", "yes")
+    lang = (values.get("lang") or i18n.DEFAULT).lower()
+    if lang not in i18n.LANGUAGES:
+        messages.append(_("The link's `lang` value is not a language this dashboard offers; it is shown in "
+                          "English."))
+        lang = i18n.DEFAULT
     cost = None
     if values.get("cost"):
         if _AMOUNT.fullmatch(values["cost"]) and 0 < float(values["cost"]) < COST_MAX:
             cost = float(values["cost"])
         else:
-            messages.append(_("`cost` must be dollars a day, such as 143 or 143.50, below {limit:,}; the link's "
-                              "value was ignored.").format(limit=COST_MAX))
+            messages.append(_("`cost` must be dollars a day, such as 143 or 143.50, below {limit}; the link's "
+                              "value was ignored.").format(limit=i18n.number(COST_MAX)))
     return View(
         page=page,
         fips=listed("fips", _FIPS, lambda s: s.zfill(5) if s.isdigit() and len(s) == 4 else s),
@@ -213,6 +236,7 @@ def parse(page: str, raw: Mapping[str, str | Iterable[str]]) -> View:
         source=single("source", _METRIC, str.lower),
         lens=single("lens", _METRIC, str.lower),
         embed=embed,
+        lang=lang,
         messages=tuple(messages),
     )
 
@@ -236,20 +260,22 @@ def allowed(view: View, *, fips: Iterable[str] | None = None, ids: Iterable[str]
         kept = tuple(f for f in view.fips if f in known)
         if len(kept) < len(view.fips):
             missing = ", ".join(f for f in view.fips if f not in known)
-            messages.append(f"No county with FIPS code {missing} is in the data.")
+            messages.append(_("No county with FIPS code {codes} is in the data.").format(codes=missing))
         changes["fips"] = kept
     if ids is not None and view.ids:
         known = _present(view.ids, ids)
         kept = tuple(i for i in view.ids if i in known)
         if len(kept) < len(view.ids):
-            messages.append("No prosecutor with the id " + ", ".join(i for i in view.ids if i not in known)
-                            + " is in the data.")
+            messages.append(_("No prosecutor with the id {ids} is in the data.").format(
+                ids=", ".join(i for i in view.ids if i not in known)))
         changes["ids"] = kept
-    for attribute, known_values, label in (("metric", metrics, "measure"), ("state", states, "state"),
-                                           ("source", sources, "source")):
+    for attribute, known_values, said in (
+            ("metric", metrics, N_("The measure `{value}` is not in the data; showing the default instead.")),
+            ("state", states, N_("The state `{value}` is not in the data; showing the default instead.")),
+            ("source", sources, N_("The source `{value}` is not in the data; showing the default instead."))):
         value = getattr(view, attribute)
         if known_values is not None and value and value not in _present((value,), known_values):
-            messages.append(f"The {label} `{value}` is not in the data; showing the default instead.")
+            messages.append(_(said).format(value=value))
             changes[attribute] = None
     return replace(view, messages=tuple(messages), **changes)
 
@@ -265,8 +291,8 @@ def _merge_prosecutor_alias(values: dict[str, str], messages: list[str]) -> None
         values["id"] = own or alias
         return
     if alias:
-        messages.append("The link gives both `id` and `prosecutor`, two names for the same setting: their values "
-                        "were read together, those of `id` first.")
+        messages.append(_("The link gives both `id` and `prosecutor`, two names for the same setting: their values "
+                          "were read together, those of `id` first."))
         values["id"] = f"{own},{alias}"
 
 
@@ -304,13 +330,48 @@ def embedded() -> bool:
         return False
 
 
+_LANG_KEY = "_pad_lang"
+
+
+def language() -> str:
+    """The reader's language for this run: the link's `lang`, else the one this browser tab last used (the
+    menu's links carry no settings, so a Spanish reader who follows one stays in Spanish), else English."""
+    import streamlit as st
+
+    raw = st.query_params.get_all("lang")
+    if raw:
+        code = raw[-1].strip().lower()
+        code = code if code in i18n.LANGUAGES else i18n.DEFAULT
+    else:
+        code = st.session_state.get(_LANG_KEY, i18n.DEFAULT)
+    st.session_state[_LANG_KEY] = code
+    return code
+
+
+def switch_language(code: str) -> None:
+    """The reader chose another language: remember it for this tab and put it in the URL, so the next run (and a
+    copied link) shows the same view in that language."""
+    import streamlit as st
+
+    code = code if code in i18n.LANGUAGES else i18n.DEFAULT
+    st.session_state[_LANG_KEY] = code
+    if code == i18n.DEFAULT:
+        if "lang" in st.query_params:
+            del st.query_params["lang"]
+    else:
+        st.query_params["lang"] = code
+
+
 def read(page: str) -> View:
     import streamlit as st
 
     raw = {key: st.query_params.get_all(key) for key in st.query_params}
     if embedded():
         raw["embed"] = ["true"]
-    return parse(page, raw)
+    view = parse(page, raw)
+    if "lang" not in raw:  # a menu link: the tab's language, written back into the URL by `write`
+        view = view.with_(lang=i18n.language())
+    return view
 
 
 def write(view: View) -> None:

@@ -20,6 +20,8 @@ import pandas as pd
 
 from dashboard.charts.trends import count_text, format_value, partial_label
 from dashboard.comparability import others_label
+from dashboard.i18n import _, contracted, month_name, month_text
+from dashboard.warehouse_words import words
 
 if TYPE_CHECKING:
     from dashboard.charts.detention import Outlook
@@ -93,16 +95,17 @@ def _fmt(value: float, unit: str, scale_of: float) -> str:
 def _years(y0: object, y1: object) -> str:
     if pd.isna(y0) or pd.isna(y1):
         return ""
-    return f"in {int(y0)}" if int(y0) == int(y1) else f"in {int(y0)}–{int(y1)}"
+    return (_("in {year}").format(year=int(y0)) if int(y0) == int(y1)
+            else _("in {first}–{last}").format(first=int(y0), last=int(y1)))
 
 
 def compare_word(ci_low: float, ci_high: float, other: float) -> str:
     """'higher than' | 'lower than' | 'close to' (other outside / inside the 95% interval)."""
     if other < ci_low:
-        return "higher than"
+        return _("higher than")
     if other > ci_high:
-        return "lower than"
-    return "close to"
+        return _("lower than")
+    return _("close to")
 
 
 def period_words(years: pd.DataFrame, y0: object, y1: object, terms: pd.DataFrame | None = None) -> tuple[str, bool]:
@@ -120,17 +123,19 @@ def period_words(years: pd.DataFrame, y0: object, y1: object, terms: pd.DataFram
     partial = rows[rows["partial"].fillna(False).astype(bool)] if "partial" in rows else rows.iloc[0:0]
     single = int(y0) == int(y1)
     if not names:
-        parts = ["no prosecutor in the data for these years"]
+        parts = [_("no prosecutor in the data for these years")]
     elif (len(names) == 1 and single and partial.empty and terms is not None
           and _first_full_year(names[0], int(y0), terms)):
-        parts = [f"{names[0]}'s first full year"]
+        parts = [_("{name}'s first full year").format(name=names[0])]
     else:
-        parts = ["under " + _and_list(names, "and")]
+        parts = [_("under {names}").format(names=_and_list(names, _("and")))]
         if len(names) == 1 and single and terms is not None:
             parts += _others_in_year(names[0], int(y0), terms)
     if not partial.empty:
-        parts.append("; ".join(f"{int(r.year)}: {r.covered_label or 'part of the year'} only" if not single
-                               else f"{r.covered_label or 'part of the year'} only" for r in partial.itertuples()))
+        parts.append("; ".join(
+            _("{year}: {months} only").format(year=int(r.year), months=words(r.covered_label or "part of the year"))
+            if not single else _("{months} only").format(months=words(r.covered_label or "part of the year"))
+            for r in partial.itertuples()))
     return "; ".join(parts), not partial.empty
 
 
@@ -143,9 +148,9 @@ def _others_in_year(name: str, year: int, terms: pd.DataFrame) -> list[str]:
         start = pd.Timestamp(row.start_date).date()
         end = None if pd.isna(row.end_date) else pd.Timestamp(row.end_date).date()
         if start.year == year:
-            out.append(f"{row.name} from {start:%B}")
+            out.append(_("{name} from {month}").format(name=row.name, month=month_name(start)))
         elif end is not None and end.year == year and start.year < year:
-            out.append(f"{row.name} until {end:%B}")
+            out.append(_("{name} until {month}").format(name=row.name, month=month_name(end)))
     return list(dict.fromkeys(out))
 
 
@@ -172,68 +177,77 @@ def _first_full_year(name: str, year: int, terms: pd.DataFrame) -> bool:
     return start.year == year - 1 and (start.month, start.day) != (1, 1)
 
 
-def metric_sentence(row: pd.Series, *, state_name: str = "the state", who: str = "", partial: bool = False) -> str:
+def metric_sentence(row: pd.Series, *, state_name: str | None = None, who: str = "", partial: bool = False) -> str:
     """One hedged sentence about a headline value, with who was in office (`who`) and its comparison to the state
     and similar counties; a part-year (`partial`) is never compared with other places' whole years."""
     unit = row["unit"]
     label = str(row["label"])
+    state_name = state_name or _("the state")
     when = _years(row.get("y0"), row.get("y1")) + (f" ({who})" if who else "")
     if pd.isna(row.get("value")):
-        return f"{label}: no year has enough cases to publish a value."
+        return _("{measure}: no year has enough cases to publish a value.").format(measure=label)
     counts = count_text(row["numerator"], row["denominator"], unit)
     small = max(row["value"], row["ci_high"])
-    interval = f"95% interval {_fmt(row['ci_low'], unit, small)} to {_fmt(row['ci_high'], unit, small)}"
+    interval = _("95% interval {low} to {high}").format(low=_fmt(row["ci_low"], unit, small),
+                                                        high=_fmt(row["ci_high"], unit, small))
     level = precision(row["numerator"], row["denominator"], row["ci_low"], row["ci_high"], unit)
-    if level == "too_few":
-        return (f"{label} {when}: the data are too few to say ({counts}; "
-                f"{_fmt(row['value'], unit, small)}, {interval}).")
     value = _fmt(row["value"], unit, small)
-    sentence = f"{label} {when}: {'about ' if level == 'about' else ''}{value} ({counts}; {interval})"
+    if level == "too_few":
+        return _("{measure} {when}: the data are too few to say ({counts}; {value}, {interval}).").format(
+            measure=label, when=when, counts=counts, value=value, interval=interval)
+    sentence = (_("{measure} {when}: about {value} ({counts}; {interval})") if level == "about"
+                else _("{measure} {when}: {value} ({counts}; {interval})")).format(
+        measure=label, when=when, value=value, counts=counts, interval=interval)
     comparisons = []
     if partial:
-        return sentence + "; not compared with other places, whose figures cover whole years."
+        return sentence + _("; not compared with other places, whose figures cover whole years.")
     state_value = row.get("state_value")
     if state_value is not None and not pd.isna(state_value) and (row.get("state_n_counties") or 0) >= 1:
         word = compare_word(row["ci_low"], row["ci_high"], state_value)
-        comparisons.append(f"{word} the {_fmt(state_value, unit, max(small, state_value))} of "
-                           f"{others_label(row['state_n_counties'], state_name)}")
+        comparisons.append(_("{comparison} the {value} of {others}").format(
+            comparison=word, value=_fmt(state_value, unit, max(small, state_value)),
+            others=others_label(row["state_n_counties"], state_name)))
     similar_value = row.get("similar_value")
     if similar_value is not None and not pd.isna(similar_value):
         word = compare_word(row["ci_low"], row["ci_high"], similar_value)
-        comparisons.append(f"{word} the {_fmt(similar_value, unit, max(small, similar_value))} of counties of "
-                           "similar size measured alike")
+        comparisons.append(_("{comparison} the {value} of counties of similar size measured alike").format(
+            comparison=word, value=_fmt(similar_value, unit, max(small, similar_value))))
     if comparisons:
-        sentence += ", " + " and ".join(comparisons)
-    return sentence + "."
+        sentence += ", " + (" " + _("and") + " ").join(comparisons)
+    return contracted(sentence + ".")
 
 
 def office_sentence(terms: pd.DataFrame, today: date | None = None) -> str:
     """Who is in office now, since when, and how they came to office."""
     today = today or date.today()
     if terms is None or terms.empty:
-        return "No prosecutor's office for this county is in the data yet."
+        return _("No prosecutor's office for this county is in the data yet.")
     frame = terms.copy()
     frame["start"] = pd.to_datetime(frame["start_date"]).dt.date
     frame["end"] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in frame["end_date"]]
     current = frame[(frame["start"] <= today) & frame["end"].map(lambda e: e is None or e >= today)]
     if current.empty:
         latest = frame.sort_values("start").iloc[-1]
-        return (f"The data do not say who holds the office now; the latest listed is {latest['name']}, "
-                f"from {latest['start']:%B %Y}.")
+        return _("The data do not say who holds the office now; the latest listed is {name}, from {since}.").format(
+            name=latest["name"], since=month_text(latest["start"]))
     sentences = []
     for office, rows in current.groupby("office_name", sort=False):
         row = rows.sort_values("start").iloc[-1]
         same = frame[(frame["office_name"] == office) & (frame["prosecutor_id"] == row["prosecutor_id"])]
         since = same["start"].min()
         if row["entry"] == "derived":  # from an election win and the state's term rule, not a roster: said so
-            until = f" to {row['end']:%B %Y}" if row["end"] is not None else ""
-            sentences.append(f"{row['name']} won the last general election for the {office} in the data and, by "
-                             f"state law, serves from {since:%B %Y}{until} (derived from election returns, not an "
-                             "official roster).")
+            sentence = (_("{name} won the last general election for the {office} in the data and, by state law, "
+                          "serves from {since} to {until} (derived from election returns, not an official roster).")
+                        if row["end"] is not None else
+                        _("{name} won the last general election for the {office} in the data and, by state law, "
+                          "serves from {since} (derived from election returns, not an official roster)."))
+            sentences.append(sentence.format(name=row["name"], office=office, since=month_text(since),
+                                             until=month_text(row["end"]) if row["end"] is not None else ""))
             continue
-        how = {"appointed": "appointed", "interim": "serving as interim", "acting": "acting"}.get(row["entry"],
-                                                                                               "elected")
-        sentences.append(f"{row['name']} ({how}) has led the {office} since {since:%B %Y}.")
+        how = {"appointed": _("appointed"), "interim": _("serving as interim"), "acting": _("acting")}.get(
+            row["entry"], _("elected"))
+        sentences.append(_("{name} ({how}) has led the {office} since {since}.").format(
+            name=row["name"], how=how, office=office, since=month_text(since)))
     return " ".join(sentences)
 
 
@@ -246,26 +260,28 @@ def term_data_sentence(name: str, since: date | None, years: pd.DataFrame, until
     nothing to say (no years at all and no name). `until`: the day a past prosecutor left office. `labels`
     (metric_id -> label): when their years cover only some measures, say which, and where the others end.
     """
-    since_text = f" (in office since {since:%B %Y})" if since else ""
+    since_text = " " + _("(in office since {since})").format(since=month_text(since)) if since else ""
     rows = years.dropna(subset=["year"]) if years is not None else pd.DataFrame(columns=["year", "prosecutor"])
     theirs = rows[rows["prosecutor"] == name]
     if theirs.empty and until is not None:
-        held = f" ({since:%B %Y} to {until:%B %Y})" if since else ""
-        return (f"No published data are attributed to {name}'s time in office{held}: yearly figures go to whoever "
-                "held the office for most of the year.")
+        held = " " + _("({since} to {until})").format(since=month_text(since), until=month_text(until)) \
+            if since else ""
+        return _("No published data are attributed to {name}'s time in office{held}: yearly figures go to whoever "
+                 "held the office for most of the year.").format(name=name, held=held)
     if theirs.empty:
         if rows.empty:
-            return f"No published data cover {name}'s time in office{since_text}, nor any earlier years."
+            return _("No published data cover {name}'s time in office{since}, nor any earlier years.").format(
+                name=name, since=since_text)
         latest = rows[rows["year"] == rows["year"].max()].iloc[0]
-        who = latest["prosecutor"] if isinstance(latest["prosecutor"], str) else "no prosecutor named in the data"
-        return (f"No published data cover {name}'s time in office yet{since_text}: the latest published data are "
-                f"from {_labelled_year(latest)}, under {who}.")
+        who = latest["prosecutor"] if isinstance(latest["prosecutor"], str) else _("no prosecutor named in the data")
+        return _("No published data cover {name}'s time in office yet{since}: the latest published data are from "
+                 "{year}, under {who}.").format(name=name, since=since_text, year=_labelled_year(latest), who=who)
     per_year = theirs.drop_duplicates("year").sort_values("year")
     partial = per_year[per_year["partial"].fillna(False).astype(bool)] if "partial" in per_year else per_year.iloc[0:0]
     whole = sorted(set(int(y) for y in per_year["year"]) - {int(y) for y in partial["year"]})
     pieces: list[str] = []
     run: list[int] = []  # consecutive whole years, said as one span
-    for _, row in per_year.iterrows():
+    for _i, row in per_year.iterrows():
         if int(row["year"]) in whole and (not run or int(row["year"]) == run[-1] + 1):
             run.append(int(row["year"]))
             continue
@@ -274,18 +290,19 @@ def term_data_sentence(name: str, since: date | None, years: pd.DataFrame, until
         if not run:
             pieces.append(_labelled_year(row))
     pieces += [_year_span(run)] if run else []
-    text = f"Under {name}{since_text}, the published data cover {_and_list(pieces, 'and')}"
+    covered = {"name": name, "since": since_text, "years": _and_list(pieces, _("and"))}
     others = rows[~rows["metric_id"].isin(set(theirs["metric_id"]))] if "metric_id" in rows else rows.iloc[0:0]
     if labels and not others.empty:
         measures = [labels.get(m, m).lower() for m in dict.fromkeys(theirs["metric_id"])]
         latest = others[others["year"] == others["year"].max()].iloc[0]
-        who = latest["prosecutor"] if isinstance(latest["prosecutor"], str) else "no prosecutor named in the data"
-        return (text + f", for {_and_list(measures, 'and')} only; the latest data on the other measures are from "
-                f"{_labelled_year(latest)}, under {who}.")
+        who = latest["prosecutor"] if isinstance(latest["prosecutor"], str) else _("no prosecutor named in the data")
+        return _("Under {name}{since}, the published data cover {years}, for {measures} only; the latest data on "
+                 "the other measures are from {latest}, under {who}.").format(
+            **covered, measures=_and_list(measures, _("and")), latest=_labelled_year(latest), who=who)
     if not whole:
-        text += ": no whole year of theirs is published yet, so the whole-year figures below are from before"
-        text += " their term"
-    return text + "."
+        return _("Under {name}{since}, the published data cover {years}: no whole year of theirs is published yet, "
+                 "so the whole-year figures below are from before their term.").format(**covered)
+    return _("Under {name}{since}, the published data cover {years}.").format(**covered)
 
 
 def _labelled_year(row: pd.Series) -> str:
@@ -314,7 +331,7 @@ def current_prosecutors(terms: pd.DataFrame, today: date | None = None) -> list[
     frame["end"] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in frame["end_date"]]
     now = frame[(frame["start"] <= today) & frame["end"].map(lambda e: e is None or e >= today)]
     out = []
-    for _, row in now.sort_values("start").iterrows():
+    for _i, row in now.sort_values("start").iterrows():
         same = frame[(frame["office_name"] == row["office_name"]) & (frame["name"] == row["name"])]
         out.append((str(row["name"]), same["start"].min()))
     return list(dict.fromkeys(out))
@@ -340,9 +357,9 @@ def county_summary(*, place: str, state_name: str, terms: pd.DataFrame, headline
             sentences.append(lead)
         sentences.extend(_part_year_sentences(name, years, shown, terms))
     if shown.empty:
-        sentences.append(f"There are no published case numbers for {place} yet.")
+        sentences.append(_("There are no published case numbers for {place} yet.").format(place=place))
     else:
-        for _, row in shown.iterrows():
+        for _i, row in shown.iterrows():
             mine = years[years["metric_id"] == row["metric_id"]] if "metric_id" in years else years
             who, partial = period_words(mine, row.get("y0"), row.get("y1"), terms)
             sentences.append(metric_sentence(row, state_name=state_name, who=who, partial=partial))
@@ -351,7 +368,8 @@ def county_summary(*, place: str, state_name: str, terms: pd.DataFrame, headline
 
         sentences.append(progress_sentence(progress))
     if missing:
-        sentences.append("The data for this county do not cover " + _and_list(missing) + ".")
+        sentences.append(_("The data for this county do not cover {stages}.").format(
+            stages=_and_list(missing, _("or"))))
     return sentences
 
 
@@ -365,7 +383,7 @@ def _part_year_sentences(name: str, years: pd.DataFrame, shown: pd.DataFrame, te
         return []
     latest = int(theirs["year"].max())
     out = []
-    for _, headline in shown.iterrows():
+    for _i, headline in shown.iterrows():
         match = theirs[(theirs["metric_id"] == headline["metric_id"]) & (theirs["year"] == latest)]
         if match.empty:
             continue
@@ -387,11 +405,12 @@ def sources_text(source_ids: object, titles: dict[str, str]) -> str:
             ids.extend(i.strip() for i in cell.split(",") if i.strip())
     unique = list(dict.fromkeys(ids))
     if not unique:
-        return "no published source for this selection"
+        return _("no published source for this selection")
     return "; ".join(titles.get(i, i) for i in unique)
 
 
-def _and_list(items: list[str], word: str = "or") -> str:
+def _and_list(items: list[str], word: str | None = None) -> str:
+    word = word or _("or")
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {word} " + items[-1]

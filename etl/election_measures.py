@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from etl.config import SQL_DIR
+from etl.metrics import insert_translations
 
 DEFINITIONS = Path(__file__).parent / "election_measures.toml"
 FIRST_SORT_ORDER = 1000  # after every case metric in display order
@@ -24,4 +25,5 @@ def materialize(con: duckdb.DuckDBPyConnection, path: Path = DEFINITIONS) -> Non
         con.execute("INSERT INTO election_measure_definition VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [metric_id, d["label"], d["question"], d["description"], d["unit"], d["caveat"], d["direction"],
                      order])
+    insert_translations(con, [{"metric_id": metric_id, **d} for metric_id, d in catalogue.items()])
     con.execute((SQL_DIR / "election_measures.sql").read_text(encoding="utf-8"))

@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from etl import sqlfiles, suppression
 from etl.config import SQL_DIR
+from etl.errors import BuildError
 
 METRICS_TOML = Path(__file__).parent / "metrics.toml"
 METRICS_SQL = SQL_DIR / "metrics"
@@ -34,6 +35,24 @@ def load_definitions(path: Path = METRICS_TOML) -> list[dict]:
         catalogue = tomllib.load(handle)
     return [{"metric_id": metric_id, "sort_order": order, **entry}
             for order, (metric_id, entry) in enumerate(catalogue.items(), start=1)]
+
+
+LANGUAGES = ("es",)  # the languages whose words each measure's definition carries (`[<metric>.<lang>]`)
+TRANSLATED = ("label", "question", "description", "direction", "caveat")
+
+
+def insert_translations(con: duckdb.DuckDBPyConnection, definitions: list[dict]) -> None:
+    """metric_definition_i18n: each measure's words in each other language, from its `[<metric>.<lang>]` table.
+    A measure without them stops the build: a reader of that language would meet English without warning."""
+    for d in definitions:
+        for lang in LANGUAGES:
+            words = d.get(lang)
+            missing = [key for key in TRANSLATED if not (words or {}).get(key)]
+            if missing:
+                raise BuildError(f"measure {d['metric_id']!r} has no {lang} {', '.join(missing)} "
+                                 f"(add them under [{d['metric_id']}.{lang}])")
+            con.execute("INSERT INTO metric_definition_i18n VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [d["metric_id"], lang, *(words[key] for key in TRANSLATED)])
 
 
 def register_priorities(con: duckdb.DuckDBPyConnection, priorities: dict[str, int]) -> None:
@@ -56,6 +75,7 @@ def materialize(con: duckdb.DuckDBPyConnection, *, threshold: int, priorities: d
              d["denominator"], d["unit"], d["caveat"], d["sort_order"], d["direction"], d.get("unavailable_if", []),
              d.get("roles", [])],
         )
+    insert_translations(con, load_definitions())
     register_priorities(con, priorities)
     con.execute("CREATE OR REPLACE TEMP TABLE source_replaces (source_id VARCHAR, replaced VARCHAR, from_year INTEGER,"
                 " to_year INTEGER)")

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 
+from dashboard.i18n import _
+
 
 @dataclass(frozen=True)
 class Card:
@@ -37,12 +39,15 @@ STYLE = (
 
 
 def cards_html(cards: Iterable[Card]) -> str:
-    items = []
+    items, what = [], _("What this measures")
     for card in cards:
         notes = "".join(f"<p class='pad-card-note'>{escape(note)}</p>" for note in card.notes)
-        about = (f"<details><summary>What this measures</summary>{escape(card.help)}</details>" if card.help
+        about = (f"<details><summary>{escape(what)}</summary>{escape(card.help)}</details>"
+                 if card.help
                  else "")
         items.append(f"<div class='pad-card' role='listitem'><div class='pad-card-label'>{escape(card.label)}</div>"
                      f"<div class='pad-card-value'>{escape(card.value)}</div>{notes}{about}</div>")
     # divs with list roles, not ul/li: the page's list styles would indent the grid
-    return f"{STYLE}<div class='pad-cards' role='list' aria-label='Headline numbers'>{''.join(items)}</div>"
+    heading = escape(_("Headline numbers"))
+    return (f"{STYLE}<div class='pad-cards' role='list' aria-label='{heading}'>"
+            f"{''.join(items)}</div>")

@@ -7,12 +7,14 @@ import re
 
 import plotly.graph_objects as go
 
+from dashboard.i18n import N_, _, plotly_separators
+
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 SEQUENTIAL = "Cividis"  # perceptually uniform and colour-blind safe
 NO_DATA_COLOR = "#d9d9d9"
 FONT = "DejaVu Sans, Arial, sans-serif"
-DEMO_TEXT = "DEMO DATA - NOT REAL"
+DEMO_TEXT = N_("DEMO DATA - NOT REAL")
 
 
 # Characters of 12 px text that fit one line of a chart on a 375 px phone (plotly does not wrap titles).
@@ -47,16 +49,18 @@ def finish(fig: go.Figure, *, title: str, source: str, built: str, demo: bool, s
         height=fig.layout.height or 480,  # fixed, so the footer keeps its place in exported images
         paper_bgcolor="white",
         plot_bgcolor="white",
+        separators=plotly_separators(),  # axis ticks and hover numbers the reader's way (1.234,5 in Spanish)
         colorway=list(PALETTE),
         legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
     )
-    footer = wrap(f"Source: {_escape(source)} | Data built {_escape(built)}", FOOTER_WIDTH)
+    footer = wrap(_("Source: {source} | Data built {built}").format(source=_escape(source), built=_escape(built)),
+                  FOOTER_WIDTH)
     fig.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=-0.32, xanchor="left", yanchor="top",
                        showarrow=False, font={"size": 10, "color": "#444"}, align="left")
     if footer.count("<br>"):  # room below for every line of a long source list
         fig.update_layout(margin={"b": 150 + 14 * footer.count("<br>")})
     if demo:
-        fig.add_annotation(text=DEMO_TEXT, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
+        fig.add_annotation(text=_(DEMO_TEXT), xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
                            font={"size": 36, "color": "rgba(200,0,0,0.18)"}, textangle=-20)
     return fig
 

@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts.common import PALETTE, finish, no_data_figure
 from dashboard.charts.events import footer_note, mark_events
-from dashboard.i18n import _
+from dashboard.i18n import _, month_text, number, percent, short_month_text
 
 RECENT_YEARS = 4  # the pace's window: recent enough to be today's pace, long enough for an interval
 GOAL_YEARS = 10  # "halve it in 10 years": the pace that would do it
@@ -193,7 +193,7 @@ def _people(value: float) -> str:
     of 1-9 can be read from the page (a small jail's goal, pace or pretrial part)."""
     if 0 < abs(value) < SMALL - 0.5:
         return _("fewer than {n}").format(n=SMALL)
-    return f"{value:,.0f}"
+    return number(value)
 
 
 def _about(value: float) -> str:
@@ -204,7 +204,7 @@ def _about(value: float) -> str:
 
 
 def _pct(share: float, *, sign: bool = True) -> str:
-    return f"{share * 100:+.1f}%" if sign else f"{share * 100:.1f}%"
+    return ("+" if sign and share >= 0 else "") + percent(share, 1)
 
 
 def pace_sentence(o: Outlook) -> str:
@@ -256,7 +256,7 @@ def progress_sentence(o: Outlook | None) -> str:
 def term_sentence(t: TermOutlook) -> str:
     """The same arithmetic from the prosecutor's first whole year in office, said honestly when the jail series
     starts later than their term or holds too little of it."""
-    took = t.start.strftime("%B %Y")
+    took = month_text(t.start)
     if t.outlook is None:
         if t.series_first is not None and t.first_whole > t.series_first:
             return _("{name} took office in {took}; the jail data hold no whole year of their time in office "
@@ -281,7 +281,7 @@ def term_sentence(t: TermOutlook) -> str:
     else:
         lead = _("While {name} was in office ({took} to {ended}): in {baseline} the jail held {base} people on "
                  "an average day; in {latest}, {now} ({change}).")
-    parts.append(lead.format(name=t.name, took=took, ended=t.end.strftime("%B %Y") if t.end else "",
+    parts.append(lead.format(name=t.name, took=took, ended=month_text(t.end) if t.end else "",
                              baseline=o.baseline, base=_about(o.baseline_value), latest=o.latest,
                              now=_about(o.latest_value), change=_pct(o.change_share)))
     parts.append(pace_sentence(o))
@@ -296,20 +296,20 @@ def cost_sentence(population: float, year: int, pretrial_share: float | None, pe
         return _("In {year} {people} people were in the jail on an average day. At {figure} of ${per_day} a "
                  "day, a year of that cost about ${cost}. The data do not say how many of them were held before "
                  "trial, so this is the cost of the whole jail, not of pretrial detention alone.").format(
-            year=year, people=_about(population), figure=figure, per_day=f"{per_day:,.2f}",
-            cost=f"{cost:,.0f}")
+            year=year, people=_about(population), figure=figure, per_day=number(per_day, 2),
+            cost=number(cost))
     return _("In {year} {held} of the {people} people in the jail on an average day ({share}) were held "
              "before trial. At {figure} of ${per_day} a day, a year of pretrial detention cost about ${cost}.").format(
         year=year, held=_about(population * pretrial_share), people=_people(population),
-        share=_pct(pretrial_share, sign=False), figure=figure, per_day=f"{per_day:,.2f}", cost=f"{cost:,.0f}")
+        share=_pct(pretrial_share, sign=False), figure=figure, per_day=number(per_day, 2), cost=number(cost))
 
 
 def _month_text(month: pd.Timestamp, people: float, days: int) -> str:
     if days:
         return _("{month}: {people} people on an average day ({days} days reported)").format(
-            month=f"{month:%b %Y}", people=_people(people), days=days)
+            month=short_month_text(month), people=_people(people), days=days)
     return _("{month}: {people} people on an average day (a monthly figure)").format(
-        month=f"{month:%b %Y}", people=_people(people))
+        month=short_month_text(month), people=_people(people))
 
 
 PROJECTION_YEARS = 30  # the chart draws the projection at most this far past the data

@@ -14,11 +14,13 @@ import plotly.graph_objects as go
 
 from dashboard.charts.common import PALETTE, escape, finish, no_data_figure, wrap
 from dashboard.charts.trends import format_value, group_label
+from dashboard.i18n import N_, _, number, signed
+from dashboard.warehouse_words import words
 
 RACE_ORDER = ("black", "hispanic", "asian_pacific", "native_american", "other", "white")
 MEASURE_WORDS = {
-    "relative_rate": "times the rate for white defendants",
-    "representation_ratio": "times their share of the county's population",
+    "relative_rate": N_("times the rate for white defendants"),
+    "representation_ratio": N_("times their share of the county's population"),
 }
 
 
@@ -33,16 +35,16 @@ def disparity_notes(frame: pd.DataFrame) -> list[str]:
     """Why each group that is not drawn is missing, in plain words."""
     notes = []
     for row in frame[~_drawable(frame)].itertuples(index=False):
-        reason = row.suppression_reason if isinstance(row.suppression_reason, str) and row.suppression_reason \
-            else "its interval cannot be computed"
-        notes.append(f"{group_label('race', row.race)}: not shown — {reason}.")
+        reason = words(row.suppression_reason) if isinstance(row.suppression_reason, str) and row.suppression_reason \
+            else _("its interval cannot be computed")
+        notes.append(_("{group}: not shown — {reason}.").format(group=group_label("race", row.race), reason=reason))
     if "reference" in frame:
         approximate = frame[_drawable(frame) & (frame["reference"] == "county_population_any_ethnicity")]
         if not approximate.empty:
             groups = ", ".join(group_label("race", r) for r in approximate["race"])
-            notes.append(f"{groups}: approximate — the census counts these groups of any ethnicity, while the "
-                         "case data count Hispanic people apart, so the population share includes some people "
-                         "the referrals count as Hispanic.")
+            notes.append(_("{groups}: approximate — the census counts these groups of any ethnicity, while the "
+                           "case data count Hispanic people apart, so the population share includes some people "
+                           "the referrals count as Hispanic.").format(groups=groups))
     return notes
 
 
@@ -58,11 +60,12 @@ def disparity_chart(frame: pd.DataFrame, *, measure: str, title: str, source: st
     shown = shown.sort_values("order", ascending=False)
     fig = go.Figure()
     if shown.empty:
-        return no_data_figure("No group has enough cases to compare",
+        return no_data_figure(_("No group has enough cases to compare"),
                               title=title, source=source, built=built, demo=demo, subtitle=subtitle)
     labels = [wrap(escape(group_label("race", r))) for r in shown["race"]]
-    words = MEASURE_WORDS.get(measure, "times the reference")
-    hover = [f"<b>{label}</b><br>{v:.2f} {words}<br>95% interval {lo:.2f} to {hi:.2f}"
+    words = _(MEASURE_WORDS.get(measure, N_("times the reference")))
+    hover = [f"<b>{label}</b><br>{number(v, 2)} {escape(words)}<br>"
+             + escape(_("95% interval {low} to {high}").format(low=number(lo, 2), high=number(hi, 2)))
              for label, v, lo, hi in zip(labels, shown["value"], shown["ci_low"], shown["ci_high"], strict=True)]
     fig.add_trace(go.Scatter(
         x=list(shown["value"]), y=labels, mode="markers", name=escape(measure.replace("_", " ")),
@@ -73,9 +76,9 @@ def disparity_chart(frame: pd.DataFrame, *, measure: str, title: str, source: st
     low = min(float(shown["ci_low"].min()), 0.8)
     high = max(float(shown["ci_high"].max()), 1.25)
     fig.add_shape(type="line", xref="x", yref="paper", x0=1, x1=1, y0=0, y1=1,
-                  line={"color": "#444", "dash": "dash", "width": 1}, name="no difference (1.0)")
+                  line={"color": "#444", "dash": "dash", "width": 1}, name=_("no difference (1.0)"))
     fig.add_annotation(x=math.log10(1), y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
-                       text="same as reference", font={"size": 10, "color": "#444"})
+                       text=_("same as reference"), font={"size": 10, "color": "#444"})
     finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
     fig.update_layout(showlegend=False, margin={"l": 10}, height=300 + 45 * len(shown), yaxis={"automargin": True},
                       xaxis={"type": "log", "range": [math.log10(low / 1.2), math.log10(high * 1.2)],
@@ -98,12 +101,14 @@ def log_ticks(low: float, high: float) -> dict:
 
 def disparity_alt(frame: pd.DataFrame, *, measure: str, place: str, year: int) -> str:
     shown = frame[_drawable(frame)]
-    words = MEASURE_WORDS.get(measure, "times the reference")
+    words = _(MEASURE_WORDS.get(measure, N_("times the reference")))
     if shown.empty:
-        return f"No group in {place} had enough cases in {year} to compare."
-    parts = [f"{group_label('race', r.race)}: {r.value:.2f} (95% interval {r.ci_low:.2f} to {r.ci_high:.2f})"
-             for r in shown.itertuples(index=False)]
-    return f"Dot chart for {place}, {year}, in {words}; 1 means no difference. " + "; ".join(parts) + "."
+        return _("No group in {place} had enough cases in {year} to compare.").format(place=place, year=year)
+    parts = [_("{group}: {value} (95% interval {low} to {high})").format(
+        group=group_label("race", r.race), value=number(r.value, 2), low=number(r.ci_low, 2),
+        high=number(r.ci_high, 2)) for r in shown.itertuples(index=False)]
+    return _("Dot chart for {place}, {year}, in {words}; 1 means no difference. {groups}.").format(
+        place=place, year=year, words=words, groups="; ".join(parts))
 
 
 # --- a prosecutor against their predecessor and the state's other offices --------------------------------
@@ -127,15 +132,18 @@ def difference_chart(comparisons: pd.DataFrame, *, unit_of: dict[str, str], labe
     frame = drawn_differences(comparisons, unit_of)
     fig = go.Figure()
     if frame.empty:
-        return no_data_figure("No difference can be computed for this selection",
+        return no_data_figure(_("No difference can be computed for this selection"),
                               title=title, source=source, built=built, demo=demo, subtitle=subtitle)
-    names = {"predecessor": "vs predecessor", "state_others": "vs the state's other offices"}
+    names = {"predecessor": _("vs predecessor"), "state_others": _("vs the state's other offices")}
     for i, (kind, rows) in enumerate(frame.groupby("comparison", sort=False)):
         ys = [wrap(escape(labels.get(m, m))) for m in rows["metric_id"]]
-        hover = [f"<b>{escape(labels.get(r.metric_id, r.metric_id))}</b><br>{format_value(r.value, 'share', digits=1)}"
-                 f" vs {format_value(r.other_value, 'share', digits=1)} ({escape(r.other_label)})<br>"
-                 f"difference {r.diff * 100:+.1f} points (95% interval {r.diff_low * 100:+.1f} to "
-                 f"{r.diff_high * 100:+.1f})" for r in rows.itertuples(index=False)]
+        hover = [f"<b>{escape(labels.get(r.metric_id, r.metric_id))}</b><br>" + escape(_(
+            "{value} vs {other} ({who})").format(value=format_value(r.value, "share", digits=1),
+                                                  other=format_value(r.other_value, "share", digits=1),
+                                                  who=r.other_label)) + "<br>" + escape(_(
+            "difference {diff} points (95% interval {low} to {high})").format(
+            diff=signed(r.diff * 100), low=signed(r.diff_low * 100), high=signed(r.diff_high * 100)))
+            for r in rows.itertuples(index=False)]
         fig.add_trace(go.Scatter(
             x=list(rows["diff"] * 100), y=ys, mode="markers", name=names.get(kind, escape(kind)),
             marker={"size": 10, "color": PALETTE[i % len(PALETTE)], "symbol": ["circle", "square"][i % 2]},
@@ -144,11 +152,11 @@ def difference_chart(comparisons: pd.DataFrame, *, unit_of: dict[str, str], labe
                      "color": PALETTE[i % len(PALETTE)]},
             text=hover, hovertemplate="%{text}<extra></extra>"))
     fig.add_shape(type="line", xref="x", yref="paper", x0=0, x1=0, y0=0, y1=1,
-                  line={"color": "#444", "dash": "dash", "width": 1}, name="no difference")
+                  line={"color": "#444", "dash": "dash", "width": 1}, name=_("no difference"))
     finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
     fig.update_layout(margin={"l": 10}, scattermode="group", showlegend=True,
                       height=330 + 40 * frame["metric_id"].nunique(),
-                      xaxis={"title": {"text": "difference in percentage points"}, "zeroline": False,
+                      xaxis={"title": {"text": _("difference in percentage points")}, "zeroline": False,
                              "gridcolor": "#eee", "ticksuffix": ""},
                       yaxis={"autorange": "reversed", "categoryorder": "array", "automargin": True,
                              "categoryarray": [wrap(escape(labels.get(m, m)))
@@ -159,18 +167,20 @@ def difference_chart(comparisons: pd.DataFrame, *, unit_of: dict[str, str], labe
 def difference_sentence(row: pd.Series, unit: str, label: str) -> str:
     """'3.1 points higher than Anita Alvarez (95% interval 1.2 to 5.0)' or why no difference is shown."""
     if pd.isna(row.get("diff")):
-        return f"{label}: no comparison with {row['other_label']} — {row.get('note') or 'not enough data'}."
-    scale, suffix = (100, " points") if unit == "share" else (1, " per 100,000")
+        return _("{measure}: no comparison with {who} — {reason}.").format(
+            measure=label, who=row["other_label"], reason=row.get("note") or _("not enough data"))
+    scale = 100 if unit == "share" else 1
     diff, low, high = row["diff"] * scale, row["diff_low"] * scale, row["diff_high"] * scale
+    amount = number(abs(diff), 1)
     if low > 0:
-        word = "higher than"
+        said = (_("{amount} points higher than") if unit == "share" else _("{amount} per 100,000 higher than"))
     elif high < 0:
-        word = "lower than"
+        said = (_("{amount} points lower than") if unit == "share" else _("{amount} per 100,000 lower than"))
     else:
-        word = "no clear difference from"
-    amount = f"{abs(diff):.1f}{suffix} " if word != "no clear difference from" else ""
+        said = _("no clear difference from")
     mine, other = format_value(row["value"], unit, digits=1), format_value(row["other_value"], unit, digits=1)
     note = row.get("note")
-    return (f"{label}: {mine} vs {other} — {amount}{word} {row['other_label']} "
-            f"(difference {diff:+.1f}, 95% interval {low:+.1f} to {high:+.1f})."
-            + (f" Note: {note}." if isinstance(note, str) and note else ""))
+    return (_("{measure}: {value} vs {other} — {comparison} {who} (difference {diff}, 95% interval {low} to "
+              "{high}).").format(measure=label, value=mine, other=other, comparison=said.format(amount=amount),
+                                 who=row["other_label"], diff=signed(diff), low=signed(low), high=signed(high))
+            + (" " + _("Note: {note}.").format(note=note) if isinstance(note, str) and note else ""))

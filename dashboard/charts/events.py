@@ -56,7 +56,7 @@ def mark_events(fig: go.Figure, events: pd.DataFrame | None, x0: date, x1: date)
         fig.add_annotation(x=day, y=1, xref="x", yref="paper", yanchor="top", xanchor="left", showarrow=False,
                            text=wrap(escape(row["label"]), 24), textangle=-90 if len(drawn) > 2 else 0,
                            font={"size": 9, "color": EVENT_COLOR}, bgcolor="rgba(255,255,255,0.7)",
-                           name=f"event: {row['label']}", hovertext=text)
+                           name=_("event: {label}").format(label=row["label"]), hovertext=text)
     fig.add_trace(go.Scatter(x=xs, y=ys, yaxis="y4", mode="lines", name=_(EVENTS_NAME),
                              line={"color": EVENT_COLOR, "dash": "dot", "width": 1.5},
                              text=texts, hovertemplate="%{text}<extra></extra>"))

@@ -14,19 +14,21 @@ import plotly.graph_objects as go
 
 from dashboard.charts.common import PALETTE, escape, finish, no_data_figure
 from dashboard.charts.trends import year_list
+from dashboard.i18n import N_, _, number
 
 # (stage key, plain label, the metric role (metric_definition.roles) whose count it is, which count, what the
 # stage needs in the coverage table)
 STAGES = (
-    ("referred", "Referred by police", "referred", "denominator", "referral"),
-    ("charged", "Charged", "declined", "charged", "referral"),
-    ("resolved", "Resolved in court", "resolved", "denominator", "disposition"),
-    ("convicted", "Convicted", "convicted", "numerator", "disposition"),
-    ("sentenced", "Sentenced", "sentenced", "denominator", "sentence"),
-    ("incarcerated", "Sentenced to prison or jail", "incarcerated", "numerator", "sentence"),
+    ("referred", N_("Referred by police"), "referred", "denominator", "referral"),
+    ("charged", N_("Charged"), "declined", "charged", "referral"),
+    ("resolved", N_("Resolved in court"), "resolved", "denominator", "disposition"),
+    ("convicted", N_("Convicted"), "convicted", "numerator", "disposition"),
+    ("sentenced", N_("Sentenced"), "sentenced", "denominator", "sentence"),
+    ("incarcerated", N_("Sentenced to prison or jail"), "incarcerated", "numerator", "sentence"),
 )
-STAGE_WORDS = {"referral": "referrals from police", "disposition": "court outcomes (dispositions)",
-               "sentence": "sentences", "pretrial": "bail and release decisions", "detention": "jail population"}
+STAGE_WORDS = {"referral": N_("referrals from police"), "disposition": N_("court outcomes (dispositions)"),
+               "sentence": N_("sentences"), "pretrial": N_("bail and release decisions"),
+               "detention": N_("jail population")}
 
 
 def flow_counts(values: pd.DataFrame, roles: Mapping[str, Sequence[str]], year_from: int, year_to: int
@@ -47,7 +49,7 @@ def flow_counts(values: pd.DataFrame, roles: Mapping[str, Sequence[str]], year_f
              in zip(counts["years"], counts["withheld"], counts["available"], strict=True) if available]
     common = set.intersection(*spans) if spans else set()
     if not common or all(span == common for span in spans):
-        return counts.assign(outside=[[] for _ in range(len(counts))])
+        return counts.assign(outside=[[] for _i in range(len(counts))])
     same = _stage_counts(values[values["year"].isin(common)], roles)
     same["outside"] = [sorted(set(before) - common) for before in counts["years"]]
     return same
@@ -102,14 +104,14 @@ def _stage_counts(values: pd.DataFrame, roles: Mapping[str, Sequence[str]]) -> p
             withheld = sorted(part.loc[part["suppressed"], "year"].astype(int))
             years = sorted(published["year"].astype(int))
             count = float(published[which].sum()) if years else float("nan")
-        rows.append({"stage": key, "label": label, "count": count, "years": years, "withheld": withheld,
+        rows.append({"stage": key, "label": _(label), "count": count, "years": years, "withheld": withheld,
                      "available": bool(years)})
     return pd.DataFrame(rows)
 
 
 def missing_stages(coverage_stages: set[str]) -> list[str]:
     """The case stages a county's data do not cover, in plain words."""
-    return [STAGE_WORDS[s] for s in ("referral", "pretrial", "disposition", "sentence", "detention")
+    return [_(STAGE_WORDS[s]) for s in ("referral", "pretrial", "disposition", "sentence", "detention")
             if s not in coverage_stages]
 
 
@@ -119,13 +121,14 @@ def flow_chart(counts: pd.DataFrame, *, title: str, source: str, built: str, dem
     shown = counts[counts["available"]]
     fig = go.Figure()
     if shown.empty:
-        return no_data_figure("No published counts for these years",
+        return no_data_figure(_("No published counts for these years"),
                               title=title, source=source, built=built, demo=demo, subtitle=subtitle)
     hover = []
     for row in shown.itertuples(index=False):
-        text = f"<b>{escape(row.label)}</b><br>{row.count:,.0f} cases in {year_list(row.years)}"
+        text = f"<b>{escape(row.label)}</b><br>" + escape(_("{n} cases in {years}").format(
+            n=number(row.count), years=year_list(row.years)))
         if row.withheld:
-            text += f"<br>Left out (too few to publish): {year_list(row.withheld)}"
+            text += "<br>" + escape(_("Left out (too few to publish): {years}").format(years=year_list(row.withheld)))
         hover.append(text)
     fig.add_trace(go.Funnel(
         y=[escape(label) for label in shown["label"]], x=list(shown["count"]), textinfo="value",
@@ -140,6 +143,7 @@ def flow_chart(counts: pd.DataFrame, *, title: str, source: str, built: str, dem
 def flow_alt(counts: pd.DataFrame, place: str, years: str) -> str:
     shown = counts[counts["available"]]
     if shown.empty:
-        return f"No published case counts for {place} in {years}."
-    steps = "; ".join(f"{row.label}: {row.count:,.0f}" for row in shown.itertuples(index=False))
-    return f"Funnel of case counts for {place}, {years}, each stage summed over its published years. {steps}."
+        return _("No published case counts for {place} in {years}.").format(place=place, years=years)
+    steps = "; ".join(f"{row.label}: {number(row.count)}" for row in shown.itertuples(index=False))
+    return _("Funnel of case counts for {place}, {years}, each stage summed over its published years. {steps}.").format(
+        place=place, years=years, steps=steps)

@@ -35,7 +35,9 @@ from dashboard.charts.geography import albers_usa as albers_usa
 from dashboard.charts.geography import bounds_by_prefix as bounds_by_prefix
 from dashboard.charts.geography import load_geometry as load_geometry
 from dashboard.charts.geography import projected_path
+from dashboard.i18n import N_, _, format_value, ngettext, number, significant
 from dashboard.internals.pydeck import CompactDeck, expression, set_data_transform
+from dashboard.warehouse_words import words as warehouse_words
 
 MAP_SCALE = "Viridis"
 NO_DATA_RGBA = (217, 217, 217, 255)  # NO_DATA_COLOR
@@ -43,7 +45,8 @@ SUPPRESSED_RGBA = (140, 140, 140, 255)
 # No value for this measure, but the county's page names its prosecutor or elections: told apart from nothing.
 PAGE_ONLY_RGBA = (190, 207, 226, 255)
 PAGE_ONLY_COLOR = "#becfe2"
-PAGE_ONLY_WORDS = "no value for this measure; its page names the prosecutor or elections"
+PAGE_ONLY_WORDS = N_("no value for this measure; its page names the prosecutor or elections")
+CLICK_WORDS = N_("Click to open the county's page")
 SUPPRESSED_COLOR = "#8c8c8c"
 LINE_RGBA = (255, 255, 255, 140)
 STATE_LINE_RGBA = (40, 40, 40, 200)
@@ -62,6 +65,12 @@ _LUT = [tuple(int(round(c)) for c in pcolors.unlabel_rgb(colour))
 
 EXPORT_COLUMNS = ["fips", "county", "state", "year", "measure", "value", "ci_low", "ci_high", "numerator",
                   "denominator", "suppressed", "suppression_reason", "prosecutor_in_office", "covered", "source"]
+# The export's column headers as a reader of each language reads them (the CSV of a Spanish page is in Spanish)
+EXPORT_HEADERS = {"fips": N_("fips"), "county": N_("county"), "state": N_("state"), "year": N_("year"),
+                  "measure": N_("measure"), "value": N_("value"), "ci_low": N_("ci_low"), "ci_high": N_("ci_high"),
+                  "numerator": N_("numerator"), "denominator": N_("denominator"), "suppressed": N_("suppressed"),
+                  "suppression_reason": N_("suppression_reason"), "prosecutor_in_office": N_("prosecutor_in_office"),
+                  "covered": N_("covered"), "source": N_("source")}
 
 
 ELECTION_UNITS = ("yes_no", "years")
@@ -72,21 +81,25 @@ def period_caption(partial_counties: int, year: int, unit: str = "share") -> str
 
     An election measure is a fact as of the year's end, not a count over the year."""
     if unit in ELECTION_UNITS:
-        return (f"Each value is as of 31 December {year}: the county's last general election for prosecutor on or "
-                "before that day.")
+        return _("Each value is as of 31 December {year}: the county's last general election for prosecutor on "
+                 "or before that day.").format(year=year)
     if partial_counties:
-        which = "1 county's number covers" if partial_counties == 1 else f"{partial_counties:,} counties' numbers cover"
-        return (f"In {year}, {which} only part of the year (the hover and the table say which months); the other "
-                "numbers cover the whole year. The prosecutor named is the one in office for most of the part "
-                "covered.")
-    return "Each number covers the whole year; the prosecutor named is the one in office for most of it."
+        return ngettext(
+            "In {year}, {n} county's number covers only part of the year (the hover and the table say which "
+            "months); the other numbers cover the whole year. The prosecutor named is the one in office for most "
+            "of the part covered.",
+            "In {year}, {n} counties' numbers cover only part of the year (the hover and the table say which "
+            "months); the other numbers cover the whole year. The prosecutor named is the one in office for most "
+            "of the part covered.", partial_counties).format(year=year, n=number(partial_counties))
+    return _("Each number covers the whole year; the prosecutor named is the one in office for most of it.")
 
 
 def _in_office(row: Mapping) -> str:
     """The prosecutor in office, with the part of the year the data cover when it is not the whole year."""
-    prosecutor = _clean(row.get("prosecutor")) or "not in the data"
-    covered = _clean(row.get("covered_label")) if _flag(row.get("partial")) else ""
-    return f"{prosecutor} (data cover {covered} only)" if covered else prosecutor
+    prosecutor = _clean(row.get("prosecutor")) or _("not in the data")
+    covered = warehouse_words(_clean(row.get("covered_label"))) if _flag(row.get("partial")) else ""
+    return _("{prosecutor} (data cover {months} only)").format(prosecutor=prosecutor, months=covered) if covered \
+        else prosecutor
 
 
 def us_view(*, phone: bool = False) -> dict[str, float]:
@@ -118,19 +131,7 @@ def view_for_bounds(bounds: tuple[float, float, float, float] | None, *, width: 
 # --- values and colours --------------------------------------------------------------------------------
 
 
-def format_value(value: float | None, unit: str) -> str:
-    """A value as a voter reads it: a share as a percentage, a rate per 100,000 as a whole number."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if unit == "share":
-        return f"{value * 100:.1f}%"
-    if unit == "per_100k":
-        return f"{value:,.0f} per 100,000"
-    if unit == "yes_no":
-        return "yes" if value >= 0.5 else "no"
-    if unit == "years":
-        return f"{value:,.0f} year{'' if round(value) == 1 else 's'}"
-    return f"{value:,.3g}"
+MAP_STYLE = {"digits": 1, "missing": "", "with_unit": True}  # format_value as the map writes values
 
 
 def _nice_floor(x: float, step: float) -> float:
@@ -181,7 +182,7 @@ def _quantile(ordered: list[float], q: float) -> float:
 def domain_labels(domain: tuple[float, float], values: Iterable[float], unit: str) -> tuple[str, str]:
     """The legend's two end labels, marked "or less" / "or more" when some values lie beyond the range."""
     clean = [float(v) for v in values if not _is_missing(v)]
-    low, high = format_value(domain[0], unit), format_value(domain[1], unit)
+    low, high = format_value(domain[0], unit, **MAP_STYLE), format_value(domain[1], unit, **MAP_STYLE)
     if clean and min(clean) < domain[0]:
         low += " or less"
     if clean and max(clean) > domain[1]:
@@ -214,20 +215,23 @@ def _flag(value: object) -> bool:
 
 def _value_lines(row: Mapping, unit: str) -> list[str]:
     """A shown value as the tooltip words it: the value with its 95% range, then the counts behind it."""
-    value = format_value(float(row["value"]), unit)
+    value = format_value(float(row["value"]), unit, **MAP_STYLE)
     low, high = row.get("ci_low"), row.get("ci_high")
     interval = ""
     if not _is_missing(low) and not _is_missing(high):
-        interval = f" (95% range {format_value(float(low), unit)} to {format_value(float(high), unit)})"
+        interval = " " + _("(95% range {low} to {high})").format(low=format_value(float(low), unit, **MAP_STYLE),
+                                                                   high=format_value(float(high), unit, **MAP_STYLE))
     lines = [f"{value}{interval}"]
     numerator, denominator = row.get("numerator"), row.get("denominator")
     if not _is_missing(denominator):
-        part = "" if _is_missing(numerator) else f"{round(float(numerator)):,} "
+        whole = number(round(float(denominator)))
+        part = None if _is_missing(numerator) else number(round(float(numerator)))
         if unit == "per_100k":
-            jailed = f"{part}people in jail, of " if part else ""
-            lines.append(f"n = {jailed}{round(float(denominator)):,} adults")
+            lines.append(_("n = {people} people in jail, of {adults} adults").format(people=part, adults=whole)
+                         if part else _("n = {adults} adults").format(adults=whole))
         else:
-            lines.append(f"n = {part}{'of ' if part else ''}{round(float(denominator)):,} cases")
+            lines.append(_("n = {numerator} of {denominator} cases").format(numerator=part, denominator=whole)
+                         if part else _("n = {denominator} cases").format(denominator=whole))
     return lines
 
 
@@ -236,22 +240,24 @@ def tooltip_text(row: Mapping, *, label: str, unit: str, year: int | None, for_e
     puts the same words together, see county_deck)."""
     place = _clean(row.get("county_name")) + (f", {_clean(row.get('state_abbr'))}" if row.get("state_abbr") else "")
     lines = [place]
-    lines.append(f"Prosecutor in office{f' ({year})' if year else ''}: {_in_office(row)}")
-    when = f" in {year}" if year else ""
+    lines.append((_("Prosecutor in office ({year}): {name}") if year else _("Prosecutor in office: {name}")).format(
+        year=year, name=_in_office(row)))
+    measure = (_("{measure} in {year}") if year else "{measure}").format(measure=_clean(label), year=year)
     if _flag(row.get("suppressed")):
-        reason = _clean(row.get("suppression_reason")) or "too few cases"
-        lines.append(f"{_clean(label)}{when}: not shown ({reason})")
+        reason = warehouse_words(_clean(row.get("suppression_reason"))) or _("too few cases")
+        lines.append(_("{measure}: not shown ({reason})").format(measure=measure, reason=reason))
     elif _is_missing(row.get("value")):
-        lines.append(f"{_clean(label)}{when}: {PAGE_ONLY_WORDS if _flag(row.get('has_page')) else 'no public data'}")
+        said = _(PAGE_ONLY_WORDS) if _flag(row.get("has_page")) else _("no public data")
+        lines.append(f"{measure}: {said}")
     else:
         first, *rest = _value_lines(row, unit)
-        lines += [f"{_clean(label)}{when}: {first}", *rest]
+        lines += [f"{measure}: {first}", *rest]
     source = _clean(row.get("source"))
     if for_export:  # the exported figure names its sources in its footer, and has no county pages to open
         return "\n".join(lines)
     if source:
-        lines.append(f"Source: {source}")
-    lines.append("Click to open the county's page")
+        lines.append(_("Source: {source}").format(source=source))
+    lines.append(_(CLICK_WORDS))
     return "\n".join(lines)
 
 
@@ -346,10 +352,10 @@ def _number(value: object, unit: str) -> str:
     """format_value without its unit (the tooltip template writes the unit once)."""
     value = float(value)  # type: ignore[arg-type]
     if unit == "share":
-        return f"{value * 100:.1f}"
+        return number(value * 100, 1)
     if unit == "per_100k":
-        return f"{value:,.0f}"
-    return f"{value:,.3g}"
+        return number(value)
+    return significant(value)
 
 
 def _literal(text: str) -> str:
@@ -357,7 +363,7 @@ def _literal(text: str) -> str:
     return text if re.fullmatch(r"-?[1-9][0-9]{0,14}|0", text) else _js(text)
 
 
-_UNIT_SUFFIX = {"share": "%", "per_100k": " per 100,000"}
+_UNIT_SUFFIX = {"share": "%", "per_100k": N_(" per 100,000")}
 
 
 class _Tooltips:
@@ -388,23 +394,32 @@ class _Tooltips:
             shown.append(f".pad-tt.{token} .pad-{kind}")
             if index is not None:
                 shown.append(f".pad-tt.{token} .pad-c{index}")
-        year = f" ({int(self.year)})" if self.year else ""
-        when = f" in {int(self.year)}" if self.year else ""
-        unit = _html(_UNIT_SUFFIX.get(self.unit, ""))
-        counts = "n = {8} people in jail, of {9} adults" if self.unit == "per_100k" else "n = {8} of {9} cases"
+        unit = _html(_(_UNIT_SUFFIX[self.unit]) if self.unit in _UNIT_SUFFIX else "")
+        # the template's own {n} places, kept apart from the translated words' placeholders
+        slot = {k: "{" + str(k) + "}" for k in range(10)}
+        counts = (_("n = {people} people in jail, of {adults} adults").format(people=slot[8], adults=slot[9])
+                  if self.unit == "per_100k"
+                  else _("n = {numerator} of {denominator} cases").format(numerator=slot[8], denominator=slot[9]))
+        in_office = (_("Prosecutor in office ({year}): {name}") if self.year
+                     else _("Prosecutor in office: {name}")).format(year=self.year and int(self.year), name=slot[3])
+        measure = (_("{measure} in {year}") if self.year else "{measure}").format(
+            measure=_html(_clean(self.label)), year=self.year and int(self.year))
+        interval = _("(95% range {low} to {high})").format(low=slot[6] + unit, high=slot[7] + unit)
+        no_data, page_only, click = _("no public data"), _(PAGE_ONLY_WORDS), _(CLICK_WORDS)
         parts = [f"<style>.pad-tt .pad-x{{display:none}}{','.join(shown) or '.pad-none'}{{display:inline}}</style>",
                  "<div class='pad-tt {1}'>{2}<br>",
-                 f"Prosecutor in office{year}: {{3}}<br>",
-                 f"{_html(_clean(self.label))}{when}: ",
-                 f"<span class='pad-x pad-f'>{{5}}{unit} (95% range {{6}}{unit} to {{7}}{unit})<br>{counts}</span>",
+                 f"{_html(in_office).replace('&#123;', '{').replace('&#125;', '}')}<br>",
+                 f"{measure}: ",
+                 f"<span class='pad-x pad-f'>{{5}}{unit} {interval}<br>{counts}</span>",
                  "<span class='pad-x pad-w'>{5}</span>",
-                 "<span class='pad-x pad-n'>no public data</span>",
-                 f"<span class='pad-x pad-p'>{PAGE_ONLY_WORDS}</span>"]
-        parts += [f"<span class='pad-x pad-s{i}'>not shown ({_html(reason)})</span>"
+                 f"<span class='pad-x pad-n'>{_html(no_data)}</span>",
+                 f"<span class='pad-x pad-p'>{_html(page_only)}</span>"]
+        not_shown, source_is = _("not shown ({reason})"), _("Source: {source}")
+        parts += [f"<span class='pad-x pad-s{i}'>{_html(not_shown.format(reason=reason))}</span>"
                   for reason, i in self.reasons.items()]
-        parts += [f"<span class='pad-x pad-c{i}'><br>Source: {_html(source)}</span>"
+        parts += [f"<span class='pad-x pad-c{i}'><br>{_html(source_is.format(source=source))}</span>"
                   for source, i in self.sources.items()]
-        parts.append("<br>Click to open the county's page</div>")
+        parts.append(f"<br>{_html(click)}</div>")
         return "".join(parts)
 
     def row(self, ref: str, row: Mapping, *, domain: tuple[float, float] | None) -> str:
@@ -416,7 +431,7 @@ class _Tooltips:
         head = f"{_js(place)},{_js(_in_office(row))}"
         source = _clean(row.get("source"))
         if _flag(row.get("suppressed")):
-            reason = _clean(row.get("suppression_reason")) or "too few cases"
+            reason = warehouse_words(_clean(row.get("suppression_reason"))) or _("too few cases")
             return f"[{ref},{_js(self.token('s', source, reason))},{head}]"
         if _is_missing(row.get("value")):
             if _flag(row.get("has_page")):
@@ -556,11 +571,13 @@ def legend_html(domain: tuple[float, float] | None, *, label: str, unit: str, ye
     swatch = ("display:inline-block;width:14px;height:14px;border:1px solid #999;vertical-align:middle;"
               "margin:0 4px 0 12px")
     title = escape(label) + (f", {int(year)}" if year else "")
-    parts = [f"<div role='img' aria-label='Colour key for {title}' "
+    key = _("Colour key for {measure}").format(measure=title)
+    parts = [f"<div role='img' aria-label='{key}' "
              f"style='font-family:{FONT};font-size:13px;line-height:1.4;margin:4px 0 8px 0'>",
              f"<div style='font-weight:600'>{title}</div>"]
     if coverage is not None:
-        parts.append(f"<div>{coverage[0]:,} of {coverage[1]:,} counties have data</div>")
+        parts.append("<div>" + escape(_("{shown} of {counties} counties have data").format(
+            shown=number(coverage[0]), counties=number(coverage[1]))) + "</div>")
     if domain is not None:
         low, high = domain_labels(domain, values, unit)
         parts.append("<div style='display:flex;align-items:center;gap:6px;flex-wrap:wrap'>"
@@ -569,15 +586,17 @@ def legend_html(domain: tuple[float, float] | None, *, label: str, unit: str, ye
                      f"background:linear-gradient(to right, {gradient});border:1px solid #999'></span>"
                      f"<span>{escape(high)}</span></div>")
     parts.append("<div style='margin-top:4px'>"
-                 f"<span style='{swatch};margin-left:0;background:{NO_DATA_COLOR}'></span>no public data")
+                 f"<span style='{swatch};margin-left:0;background:{NO_DATA_COLOR}'></span>"
+                 + escape(_("no public data")))
     if page_only:
-        parts.append(f"<span style='{swatch};background:{PAGE_ONLY_COLOR}'></span>no value here, but the county's page "
-                     "names its prosecutor or elections")
+        parts.append(f"<span style='{swatch};background:{PAGE_ONLY_COLOR}'></span>"
+                     + escape(_("no value here, but the county's page names its prosecutor or elections")))
     if show_suppressed:
-        parts.append(f"<span style='{swatch};background:{SUPPRESSED_COLOR}'></span>too few cases to show")
+        parts.append(f"<span style='{swatch};background:{SUPPRESSED_COLOR}'></span>"
+                     + escape(_("too few cases to show")))
     if markers:
         parts.append(f"<span style='{swatch};border-radius:50%;border:2px solid #1e1e1e'></span>"
-                     "a dot marks each county with data")
+                     + escape(_("a dot marks each county with data")))
     parts.append("</div></div>")
     return "".join(parts)
 
@@ -620,7 +639,7 @@ def export_table(frame: pd.DataFrame, *, metric_label: str, year: int | None, st
         "suppressed": suppressed_mask(data),
         "suppression_reason": data["suppression_reason"],
         "prosecutor_in_office": data["prosecutor"],
-        "covered": [(_clean(c) or "part of the year") if _flag(p) else "whole year"
+        "covered": [(warehouse_words(_clean(c)) or _("part of the year")) if _flag(p) else _("whole year")
                     for c, p in zip(data.get("covered_label", pd.Series([None] * len(data), index=data.index)),
                                     data.get("partial", pd.Series([False] * len(data), index=data.index)),
                                     strict=True)],
@@ -628,7 +647,7 @@ def export_table(frame: pd.DataFrame, *, metric_label: str, year: int | None, st
     }, columns=EXPORT_COLUMNS)
     for column in ("value", "ci_low", "ci_high", "numerator", "denominator"):
         out.loc[out["suppressed"], column] = None
-    return out.reset_index(drop=True)
+    return out.reset_index(drop=True).rename(columns={c: _(EXPORT_HEADERS[c]) for c in EXPORT_COLUMNS})
 
 
 SMALL_COUNTY_DEGREES = 0.25  # narrower than this (longitude and latitude), a county gets a dot on the printed map
@@ -670,7 +689,7 @@ def choropleth_figure(geometry: Mapping, frame: pd.DataFrame, *, label: str, uni
         groups.setdefault(key, []).append(feature)
         key_of[str(feature["properties"]["fips"])] = key
     fig = go.Figure()
-    names = {"none": "No public data", "suppressed": "Too few cases to show"}
+    names = {"none": _("No public data"), "suppressed": _("Too few cases to show")}
     for key in sorted(groups, key=lambda k: (not k.startswith("class"), k)):
         xs, ys = projected_path(groups[key])
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=colours[key],
@@ -702,7 +721,7 @@ def choropleth_figure(geometry: Mapping, frame: pd.DataFrame, *, label: str, uni
                     centres[str(r["fips"])][3] - centres[str(r["fips"])][1]) < SMALL_COUNTY_DEGREES]
     if small:
         fig.add_trace(go.Scatter(
-            x=[p[0] for _, p in small], y=[p[1] for _, p in small], mode="markers", hoverinfo="skip",
+            x=[p[0] for _i, p in small], y=[p[1] for _i, p in small], mode="markers", hoverinfo="skip",
             showlegend=False, name="small counties",
             marker={"size": 6, "color": [colours[key_of[str(r["fips"])]] for r, _ in small],
                     "line": {"color": "#333333", "width": 0.5}}))
@@ -711,19 +730,22 @@ def choropleth_figure(geometry: Mapping, frame: pd.DataFrame, *, label: str, uni
             x=[points[0][0]], y=[points[0][1]], mode="markers", hoverinfo="skip", showlegend=False,
             marker={"size": 0.1, "opacity": 0, "color": [domain[0] * scale], "cmin": domain[0] * scale,
                     "cmax": domain[1] * scale, "colorscale": MAP_SCALE, "showscale": True,
-                    "colorbar": {"title": {"text": "%" if unit == "share" else "per 100,000", "side": "top"},
+                    "colorbar": {"title": {"text": "%" if unit == "share" else _("per 100,000"), "side": "top"},
                                  "orientation": "h", "thickness": 10, "lenmode": "pixels", "len": 240,
                                  "x": 0.0, "xanchor": "left", "y": -0.02, "yanchor": "top", "nticks": 5}},
             name="colour scale"))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
     fig.update_layout(height=620, hovermode="closest")
-    where = state_name or "United States"
-    note = "; dark grey: too few cases to show" if "suppressed" in groups else ""
+    where = state_name or _("United States")
     part = sum(_flag(r.get("partial")) and not _is_missing(r.get("value")) for r in rows.values())
-    when = f"{year} ({part} {'county' if part == 1 else 'counties'}: part of the year only)" if part else year
-    subtitle = f"{where}, {when}. Grey: no public data{note}." if year else where
-    fig = finish(fig, title=f"{label} by county", subtitle=subtitle, source=source, built=built, demo=demo)
+    when = ngettext("{year} ({n} county: part of the year only)", "{year} ({n} counties: part of the year only)",
+                    part).format(year=year, n=part) if part else str(year)
+    greys = (_("Grey: no public data; dark grey: too few cases to show.") if "suppressed" in groups
+             else _("Grey: no public data."))
+    subtitle = f"{where}, {when}. {greys}" if year else where
+    fig = finish(fig, title=_("{measure} by county").format(measure=label), subtitle=subtitle, source=source,
+                 built=built, demo=demo)
     # below the map: the colour bar, the greys' legend, then finish()'s source line
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.19, "x": 0.0, "xanchor": "left"},
                       margin={"l": 24, "r": 16, "b": max(150, fig.layout.margin.b or 0)})

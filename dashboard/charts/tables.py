@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.i18n import N_, _
+
 STAGES = ("referral", "pretrial", "bail_request", "disposition", "sentence", "detention")
-STAGE_LABELS = {"referral": "Referral (charging)", "pretrial": "Pretrial (bail)",
-                "bail_request": "Bail asked vs set", "disposition": "Disposition", "sentence": "Sentence",
-                "detention": "Jail population"}
+STAGE_LABELS = {"referral": N_("Referral (charging)"), "pretrial": N_("Pretrial (bail)"),
+                "bail_request": N_("Bail asked vs set"), "disposition": N_("Disposition"), "sentence": N_("Sentence"),
+                "detention": N_("Jail population")}
 
 
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$")
@@ -36,30 +38,32 @@ def _stage_order(stages: set[str]) -> list[str]:
 def coverage_summary(coverage: pd.DataFrame) -> pd.DataFrame:
     """Per stage: how many counties have data and the first and last year, in case-flow order."""
     if coverage.empty:
-        return pd.DataFrame(columns=["Stage", "Counties", "From", "To"])
+        return pd.DataFrame(columns=[_("Stage"), _("Counties"), _("From"), _("To")])
     summary = (coverage.groupby("stage")
                .agg(Counties=("fips", "nunique"), From=("first_year", "min"), To=("last_year", "max"))
                .reindex(_stage_order(set(coverage["stage"]))))
-    summary.index = [STAGE_LABELS.get(s, s) for s in summary.index]
-    return summary.rename_axis("Stage").reset_index()
+    summary.index = [_(STAGE_LABELS[s]) if s in STAGE_LABELS else s for s in summary.index]
+    summary = summary.rename_axis("Stage").reset_index()
+    return summary.rename(columns={c: _(c) for c in ("Stage", "Counties", "From", "To")})
 
 
 def coverage_matrix(coverage: pd.DataFrame, county_link: dict[str, str] | None = None) -> pd.DataFrame:
     """One row per county, one column per stage, each cell the years covered ("2012–2019"; several sources
     joined with commas; empty: no data). `county_link` (fips -> link) adds a column of county page links."""
     stages = _stage_order(set(coverage["stage"])) if not coverage.empty else []
-    columns = ["County", "FIPS"] + [STAGE_LABELS.get(s, s) for s in stages]
+    labels = {s: _(STAGE_LABELS[s]) if s in STAGE_LABELS else s for s in stages}
+    columns = [_("County"), "FIPS"] + [labels[s] for s in stages]
     if coverage.empty:
-        return pd.DataFrame(columns=columns + (["Page"] if county_link is not None else []))
+        return pd.DataFrame(columns=columns + ([_("Page")] if county_link is not None else []))
     spans = coverage.assign(years=coverage["first_year"].astype(int).astype(str) + "–"
                             + coverage["last_year"].astype(int).astype(str))
     matrix = (spans.groupby(["county", "fips", "stage"], dropna=False)["years"]
               .agg(lambda v: ", ".join(sorted(set(v)))).unstack("stage"))
-    matrix = matrix[stages].rename(columns=STAGE_LABELS).reset_index().fillna("")
-    matrix = matrix.rename(columns={"county": "County", "fips": "FIPS"})
-    matrix["County"] = [c if isinstance(c, str) and c else f"FIPS {f}" for c, f in zip(matrix["County"],
-                                                                                       matrix["FIPS"], strict=True)]
+    matrix = matrix[stages].rename(columns=labels).reset_index().fillna("")
+    matrix = matrix.rename(columns={"county": _("County"), "fips": "FIPS"})
+    matrix[_("County")] = [c if isinstance(c, str) and c else f"FIPS {f}" for c, f in zip(matrix[_("County")],
+                                                                                           matrix["FIPS"], strict=True)]
     if county_link is not None:
-        matrix["Page"] = [county_link.get(f, "") for f in matrix["FIPS"]]
+        matrix[_("Page")] = [county_link.get(f, "") for f in matrix["FIPS"]]
     matrix.columns.name = None
     return matrix

@@ -18,7 +18,6 @@ prosecutor_id and highlight (bool).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from datetime import date
 
@@ -27,59 +26,64 @@ import plotly.graph_objects as go
 
 from dashboard.charts.common import PALETTE, escape, finish, no_data_figure
 from dashboard.charts.events import footer_note, mark_events
+from dashboard.i18n import N_, _, number
+from dashboard.i18n import format_value as format_value  # the one definition, named here for its callers
+from dashboard.warehouse_words import words
 
-SUPPRESSED_NAME = "Not shown: too few cases (suppressed)"
-SOURCE_BREAK_NAME = "Source changes: compare across this line with care"
-PARTIAL_NAME = "Part of the year only (months labelled)"
+SUPPRESSED_NAME = N_("Not shown: too few cases (suppressed)")
+SOURCE_BREAK_NAME = N_("Source changes: compare across this line with care")
+PARTIAL_NAME = N_("Part of the year only (months labelled)")
 SHADES = ("rgba(0,114,178,0.08)", "rgba(230,159,0,0.12)")
 HIGHLIGHT = "rgba(0,158,115,0.22)"
 DIMMED = "rgba(120,120,120,0.08)"
-YEAR_ATTRIBUTION = "years attributed to the prosecutor in office most of the year"
+YEAR_ATTRIBUTION = N_("years attributed to the prosecutor in office most of the year")
 
 GROUP_LABELS = {
-    "race": {"black": "Black", "white": "White", "hispanic": "Hispanic", "asian_pacific": "Asian or Pacific Islander",
-             "native_american": "Native American", "other": "Other race", "unknown": "Race unknown"},
-    "sex": {"female": "Women", "male": "Men", "unknown": "Sex unknown"},
-    "age_band": {"under_18": "Under 18", "18_24": "18 to 24", "25_34": "25 to 34", "35_44": "35 to 44",
-                 "45_54": "45 to 54", "55_64": "55 to 64", "65_plus": "65 and over", "unknown": "Age unknown"},
-    "offense_category": {"sex_offense": "Sex offense", "theft_property": "Theft and property",
-                         "dui_traffic": "DUI and traffic", "public_order": "Public order",
-                         "unknown": "Offense unknown"},
-    "offense_level": {"unknown": "Level unknown"},
-    "all": {"all": "All cases"},
+    "race": {"black": N_("Black"), "white": N_("White"), "hispanic": N_("Hispanic"),
+             "asian_pacific": N_("Asian or Pacific Islander"), "native_american": N_("Native American"),
+             "other": N_("Other race"), "unknown": N_("Race unknown")},
+    "sex": {"female": N_("Women"), "male": N_("Men"), "unknown": N_("Sex unknown")},
+    "age_band": {"under_18": N_("Under 18"), "18_24": N_("18 to 24"), "25_34": N_("25 to 34"),
+                 "35_44": N_("35 to 44"), "45_54": N_("45 to 54"), "55_64": N_("55 to 64"),
+                 "65_plus": N_("65 and over"), "unknown": N_("Age unknown")},
+    "offense_category": {"sex_offense": N_("Sex offense"), "theft_property": N_("Theft and property"),
+                         "dui_traffic": N_("DUI and traffic"), "public_order": N_("Public order"),
+                         "unknown": N_("Offense unknown")},
+    "offense_level": {"unknown": N_("Level unknown")},
+    "all": {"all": N_("All cases")},
 }
-DIMENSION_LABELS = {"all": "All cases together", "race": "Race and ethnicity", "sex": "Sex", "age_band": "Age",
-                    "offense_category": "Type of offense", "offense_level": "Felony or misdemeanor"}
+# The other values the data use, shown capitalized ("violent" -> "Violent"), listed for the catalogue
+OTHER_GROUPS = (N_("Violent"), N_("Drug"), N_("Weapons"), N_("Other"), N_("Felony"), N_("Misdemeanor"),
+                N_("Infraction"))
+# How a term began, when not by election (shown beside the name on the shaded periods)
+ENTRY_WORDS = {"elected": N_("elected"), "appointed": N_("appointed"), "interim": N_("interim"), "acting": N_("acting"),
+               "derived": N_("derived")}
+DIMENSION_LABELS = {"all": N_("All cases together"), "race": N_("Race and ethnicity"), "sex": N_("Sex"),
+                    "age_band": N_("Age"), "offense_category": N_("Type of offense"),
+                    "offense_level": N_("Felony or misdemeanor")}
 
 
 def group_label(dimension: str, value: str) -> str:
     """A plain-words label for a breakdown value ('asian_pacific' -> 'Asian or Pacific Islander')."""
     known = GROUP_LABELS.get(dimension, {}).get(value)
     if known:
-        return known
-    return str(value).replace("_", " ").capitalize()
-
-
-def format_value(value: float | None, unit: str, *, digits: int = 0) -> str:
-    """'27%' for shares, '1,234' for rates per 100,000; an em dash for a missing value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if unit == "share":
-        return f"{value * 100:.{digits}f}%"
-    return f"{value:,.{digits}f}"
+        return _(known)
+    return _(str(value).replace("_", " ").capitalize())  # the catalogue has the values the data use
 
 
 def count_text(numerator: float | None, denominator: float | None, unit: str, *,
-               missing: str = "counts withheld") -> str:
+               missing: str = N_("counts withheld")) -> str:
     """The n behind a value, in words: '23 of 85 cases' or '12,346 people in jail, 4,226,838 adults'.
 
     `missing` is said when there are no counts: "counts withheld" only where they were suppressed; a caller
     that cannot tell suppression from absence says something else, never privacy where there are no data."""
     if numerator is None or denominator is None or pd.isna(numerator) or pd.isna(denominator):
-        return missing
+        return _(missing)
     if unit == "per_100k":
-        return f"{numerator:,.0f} people in jail; {denominator:,.0f} adults"
-    return f"{numerator:,.0f} of {denominator:,.0f} cases"
+        return _("{people} people in jail; {adults} adults").format(people=number(numerator),
+                                                                    adults=number(denominator))
+    return _("{numerator} of {denominator} cases").format(numerator=number(numerator),
+                                                          denominator=number(denominator))
 
 
 def merge_terms(terms: pd.DataFrame, *, gap_days: int = 7) -> pd.DataFrame:
@@ -112,7 +116,7 @@ def merge_terms(terms: pd.DataFrame, *, gap_days: int = 7) -> pd.DataFrame:
     for span in spans:
         suffix = ""
         if "elected" not in span["entries"]:
-            suffix = " (" + sorted(span["entries"])[0] + ")"
+            suffix = " (" + _(ENTRY_WORDS.get(sorted(span["entries"])[0], sorted(span["entries"])[0])) + ")"
         rows.append({"name": span["name"], "label": escape(span["name"]) + suffix, "start": span["start"],
                      "end": span["end"], "highlight": span["highlight"]})
     return pd.DataFrame(rows)
@@ -140,16 +144,16 @@ def _rgba(hex_color: str, alpha: float) -> str:
 
 
 def _hover(row: pd.Series, series: str, unit: str) -> str:
-    lines = [f"<b>{escape(series)}</b>", f"{int(row['year'])}: {format_value(row['value'], unit, digits=1)}"
-             f" (95% interval {format_value(row['ci_low'], unit, digits=1)} to "
-             f"{format_value(row['ci_high'], unit, digits=1)})",
+    lines = [f"<b>{escape(series)}</b>", f"{int(row['year'])}: {format_value(row['value'], unit, digits=1)} "
+             + escape(_("(95% interval {low} to {high})").format(low=format_value(row["ci_low"], unit, digits=1),
+                                                                 high=format_value(row["ci_high"], unit, digits=1))),
              count_text(row["numerator"], row["denominator"], unit)]
     if _is_partial(row):
-        lines.append(f"Covers {escape(_covered(row))} only, not the whole year")
+        lines.append(escape(_("Covers {months} only, not the whole year").format(months=_covered(row))))
     if isinstance(row.get("prosecutor"), str) and row.get("prosecutor"):
-        lines.append(f"Prosecutor: {escape(row['prosecutor'])}")
+        lines.append(escape(_("Prosecutor: {name}").format(name=row["prosecutor"])))
     if isinstance(row.get("source"), str) and row.get("source"):
-        lines.append(f"Source: {escape(row['source'])}")
+        lines.append(escape(_("Source: {source}").format(source=row["source"])))
     return "<br>".join(lines)
 
 
@@ -160,13 +164,13 @@ def _is_partial(row: pd.Series) -> bool:
 
 def _covered(row: pd.Series) -> str:
     label = row.get("covered_label")
-    return str(label) if isinstance(label, str) and label else "part of the year"
+    return words(str(label)) if isinstance(label, str) and label else _("part of the year")
 
 
 def partial_label(year: int, covered_label: object) -> str:
     """'2023 (Jan–May only)': a part-year as every chart, table and sentence names it."""
-    label = covered_label if isinstance(covered_label, str) and covered_label else "part of the year"
-    return f"{int(year)} ({label} only)"
+    label = words(covered_label) if isinstance(covered_label, str) and covered_label else _("part of the year")
+    return _("{year} ({months} only)").format(year=int(year), months=label)
 
 
 def trend_chart(series: pd.DataFrame, *, unit: str, title: str, source: str, built: str, demo: bool,
@@ -182,7 +186,7 @@ def trend_chart(series: pd.DataFrame, *, unit: str, title: str, source: str, bui
     fig = go.Figure()
     frame = series.copy()
     if frame.empty:
-        return no_data_figure("No published values for this selection",
+        return no_data_figure(_("No published values for this selection"),
                               title=title, source=source, built=built, demo=demo, subtitle=subtitle)
     frame["year"] = frame["year"].astype(int)
     frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool)
@@ -209,13 +213,14 @@ def trend_chart(series: pd.DataFrame, *, unit: str, title: str, source: str, bui
                              "array": [part["ci_high"].iloc[0] - part["value"].iloc[0]],
                              "arrayminus": [part["value"].iloc[0] - part["ci_low"].iloc[0]],
                              "color": _rgba(color, 0.5), "thickness": 6, "width": 0},
-                    name=f"{escape(name)}: 95% interval", legendgroup=str(i), showlegend=False, hoverinfo="skip"))
+                    name=escape(_("{series}: 95% interval").format(series=name)), legendgroup=str(i), showlegend=False,
+                    hoverinfo="skip"))
                 continue
             xs = [_mid_year(y) for y in part["year"]]
             fig.add_trace(go.Scatter(
                 x=xs + xs[::-1], y=list(part["ci_high"]) + list(part["ci_low"])[::-1], fill="toself",
                 fillcolor=_rgba(color, 0.15), line={"width": 0}, mode="lines", hoverinfo="skip",
-                name=f"{escape(name)}: 95% interval", legendgroup=str(i), showlegend=False))
+                name=escape(_("{series}: 95% interval").format(series=name)), legendgroup=str(i), showlegend=False))
         values = [v if ok else None for v, ok in zip(rows["value"], shown, strict=True)]
         texts = [_hover(r, name, unit) if ok else "" for (_, r), ok in zip(rows.iterrows(), shown, strict=True)]
         fig.add_trace(go.Scatter(
@@ -229,21 +234,21 @@ def trend_chart(series: pd.DataFrame, *, unit: str, title: str, source: str, bui
         if not part.empty:
             fig.add_trace(go.Scatter(
                 x=[_mid_year(y) for y in part["year"]], y=list(part["value"]), mode="markers+text",
-                name=PARTIAL_NAME, marker={"symbol": "circle-open", "size": 16, "color": "#444",
+                name=_(PARTIAL_NAME), marker={"symbol": "circle-open", "size": 16, "color": "#444",
                                            "line": {"width": 2}},
-                text=[escape(_covered(r)) for _, r in part.iterrows()], textposition="top center",
-                hovertext=[escape(partial_label(r["year"], r.get("covered_label"))) for _, r in part.iterrows()],
+                text=[escape(_covered(r)) for _i, r in part.iterrows()], textposition="top center",
+                hovertext=[escape(partial_label(r["year"], r.get("covered_label"))) for _i, r in part.iterrows()],
                 hoverinfo="text"))
     suppressed = frame[frame["suppressed"]]
     if mark_suppressed and len(order) == 1 and not suppressed.empty:
         xs, ys, texts = [], [], []
         for row in suppressed.itertuples(index=False):
-            reason = escape(row.suppression_reason) if isinstance(row.suppression_reason, str) else "too few cases"
-            text = f"{int(row.year)}: not shown ({reason})"
+            reason = words(row.suppression_reason) if isinstance(row.suppression_reason, str) else _("too few cases")
+            text = escape(_("{year}: not shown ({reason})").format(year=int(row.year), reason=reason))
             xs += [_mid_year(row.year), _mid_year(row.year), None]
             ys += [0, 1, None]
             texts += [text, text, ""]
-        fig.add_trace(go.Scatter(x=xs, y=ys, yaxis="y2", mode="lines+markers", name=SUPPRESSED_NAME,
+        fig.add_trace(go.Scatter(x=xs, y=ys, yaxis="y2", mode="lines+markers", name=_(SUPPRESSED_NAME),
                                  line={"color": "#777", "dash": "dot", "width": 1.5},
                                  marker={"symbol": "x-thin-open", "size": 8, "color": "#777"},
                                  text=texts, hovertemplate="%{text}<extra></extra>"))
@@ -294,12 +299,12 @@ def _mark_source_breaks(fig: go.Figure, frame: pd.DataFrame) -> None:
         return
     xs, ys, texts = [], [], []
     for year, before, after in breaks:
-        text = (f"From {year} the figures come from {escape(after)}, before from {escape(before)}: "
-                "the two count in their own ways")
+        text = escape(_("From {year} the figures come from {after}, before from {before}: the two count in their own "
+                        "ways").format(year=year, after=after, before=before))
         xs += [f"{year}-01-01", f"{year}-01-01", None]
         ys += [0, 1, None]
         texts += [text, text, ""]
-    fig.add_trace(go.Scatter(x=xs, y=ys, yaxis="y3", mode="lines", name=SOURCE_BREAK_NAME,
+    fig.add_trace(go.Scatter(x=xs, y=ys, yaxis="y3", mode="lines", name=_(SOURCE_BREAK_NAME),
                              line={"color": "#b30000", "dash": "dash", "width": 1.5},
                              text=texts, hovertemplate="%{text}<extra></extra>"))
     fig.update_layout(yaxis3={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True})
@@ -323,7 +328,7 @@ def _shade_terms(fig: go.Figure, spans: pd.DataFrame | None, x0: date, x1: date)
         fig.add_annotation(x=(start + (end - start) / 2).isoformat(), y=1 if narrow else (1, 0.93, 0.86)[visible % 3],
                            xref="x", yref="paper", yanchor="top", showarrow=False, text=span.label,
                            textangle=-90 if narrow else 0, font={"size": 10, "color": "#333"},
-                           bgcolor="rgba(255,255,255,0.6)", name=f"term: {span.label}")
+                           bgcolor="rgba(255,255,255,0.6)", name=_("term: {name}").format(name=span.label))
         visible += 1
 
 
@@ -334,7 +339,7 @@ def suppressed_note(series: pd.DataFrame) -> str:
     parts = []
     for name, rows in series[series["suppressed"].fillna(False).astype(bool)].groupby("series", sort=False):
         parts.append(f"{name} {year_list(rows['year'])}")
-    return "Not shown because there were too few cases to publish safely: " + "; ".join(parts) + "."
+    return _("Not shown because there were too few cases to publish safely: {groups}.").format(groups="; ".join(parts))
 
 
 def year_list(years: Iterable[int]) -> str:
@@ -355,31 +360,37 @@ def year_list(years: Iterable[int]) -> str:
 def alt_text(series: pd.DataFrame, *, measure: str, unit: str, place: str, terms: pd.DataFrame | None = None) -> str:
     """A sentence or two describing the chart for screen readers."""
     if series.empty:
-        return f"No published values of {measure} for {place}."
+        return _("No published values of {measure} for {place}.").format(measure=measure, place=place)
     shown = series[~series["suppressed"].fillna(False).astype(bool) & series["value"].notna()]
     years = sorted(series["year"].astype(int).unique())
-    parts = [f"Line chart of {measure} by year for {place}, {years[0]} to {years[-1]}"]
     names = list(dict.fromkeys(series["series"]))
     if len(names) > 1:
-        parts[0] += ", one line per group: " + ", ".join(names[:8]) + ("…" if len(names) > 8 else "")
-    parts[0] += "."
+        parts = [_("Line chart of {measure} by year for {place}, {first} to {last}, one line per group: {groups}.")
+                 .format(measure=measure, place=place, first=years[0], last=years[-1],
+                         groups=", ".join(names[:8]) + ("…" if len(names) > 8 else ""))]
+    else:
+        parts = [_("Line chart of {measure} by year for {place}, {first} to {last}.").format(
+            measure=measure, place=place, first=years[0], last=years[-1])]
     if not shown.empty:
         low = shown.loc[shown["value"].idxmin()]
         high = shown.loc[shown["value"].idxmax()]
-        parts.append(f"Values range from {format_value(low['value'], unit)} ({low['series']}, {int(low['year'])}) "
-                     f"to {format_value(high['value'], unit)} ({high['series']}, {int(high['year'])}).")
+        parts.append(_("Values range from {low} ({low_series}, {low_year}) to {high} ({high_series}, {high_year}).")
+                     .format(low=format_value(low["value"], unit), low_series=low["series"],
+                             low_year=int(low["year"]), high=format_value(high["value"], unit),
+                             high_series=high["series"], high_year=int(high["year"])))
     spans = merge_terms(terms) if terms is not None else None
     if spans is not None and not spans.empty:
-        described = [f"{s.name} from {s.start.year}" + (f" to {s.end.year}" if s.end else "")
+        described = [(_("{name} from {start} to {end}") if s.end else _("{name} from {start}")).format(
+                         name=s.name, start=s.start.year, end=s.end.year if s.end else None)
                      for s in spans.itertuples(index=False)
                      if (s.end is None or s.end.year >= years[0]) and s.start.year <= years[-1]]
         if described:
-            parts.append("Shaded periods show who was in office: " + "; ".join(described) + ".")
+            parts.append(_("Shaded periods show who was in office: {terms}.").format(terms="; ".join(described)))
     if "partial" in shown:
         part = shown[shown["partial"].fillna(False).astype(bool)].drop_duplicates("year").sort_values("year")
         if not part.empty:
-            parts.append("Part-years, ringed on the chart: " + ", ".join(
-                partial_label(r["year"], r.get("covered_label")) for _, r in part.iterrows()) + ".")
+            parts.append(_("Part-years, ringed on the chart: {years}.").format(years=", ".join(
+                partial_label(r["year"], r.get("covered_label")) for _i, r in part.iterrows())))
     note = suppressed_note(series)
     if note:
         parts.append(note)

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import pyarrow as pa
 
 from dashboard import db
+from dashboard.i18n import _
 
 VIEWS_KEPT = 256  # per content function, in each server process
 
@@ -57,12 +58,19 @@ def terms_table(terms: pd.DataFrame, leading: dict[str, str]) -> pa.Table:
     """Terms as the pages list them: the `leading` columns (heading -> column), then how and when each term
     began and ended, with the citation for its dates."""
     return shown(pd.DataFrame({
-        **{heading: terms[column] for heading, column in leading.items()},
-        "How they took office": terms["entry"],
-        "From": pd.to_datetime(terms["start_date"]).dt.date,
-        "To": [("in office" if pd.isna(e) else str(pd.Timestamp(e).date())) for e in terms["end_date"]],
-        "Where the dates come from": terms["citation"],
+        **{_(heading): terms[column] for heading, column in leading.items()},
+        _("How they took office"): terms["entry"].map(_entry),
+        _("From"): pd.to_datetime(terms["start_date"]).dt.date,
+        _("To"): [(_("in office") if pd.isna(e) else str(pd.Timestamp(e).date())) for e in terms["end_date"]],
+        _("Where the dates come from"): terms["citation"],
     }))
+
+
+def _entry(entry: object) -> object:
+    """How a term began, in the reader's language (the warehouse's words: elected, appointed, ...)."""
+    from dashboard.charts.trends import ENTRY_WORDS
+
+    return _(ENTRY_WORDS[entry]) if isinstance(entry, str) and entry in ENTRY_WORDS else entry
 
 
 def source_titles() -> dict[str, str]:

@@ -12,14 +12,13 @@ from datetime import date
 
 import pandas as pd
 import pyarrow as pa
-import streamlit as st
 
 from dashboard import comparability, components, db
 from dashboard.charts import detention, disparity, events, flow, trends
 from dashboard.charts.cards import Card, cards_html
 from dashboard.content import VIEWS_KEPT, Block, md, shown, source_titles, terms_table
 from dashboard.content.elections import office_elections
-from dashboard.i18n import _
+from dashboard.i18n import N_, _, cache_per_language, date_text, month_text, number
 from dashboard.summary import (
     county_summary,
     headline_table,
@@ -29,9 +28,11 @@ from dashboard.summary import (
     published_years,
     sources_text,
 )
+from dashboard.warehouse_words import words
 
-ADD_DATA = ("This project takes data: if you have your county's case, bail or election records, the add-your-data "
-            "guide (docs/ADD_DATA.md in the project's repository) says how to send them, no programming needed.")
+ADD_DATA = N_("This project takes data: if you have your county's case, bail or election records, the "
+              "add-your-data guide (docs/ADD_DATA.md in the project's repository) says how to send them, no "
+              "programming needed.")
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ class Jail:
     cost_citation: str  # the document behind it, or the plain words that there is none
 
 
-@st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
+@cache_per_language(max_entries=VIEWS_KEPT, show_spinner=False)
 def county_base(fips: str, version: db.Version, today: date) -> CountyBase:
     profile = db.query("county_profile", fips=fips).iloc[0]
     place = place_name(profile["county_name"], profile["state_abbr"], profile["state_name"], fips)
@@ -131,8 +132,8 @@ def county_base(fips: str, version: db.Version, today: date) -> CountyBase:
     year_rule = offices["year_rule"].iloc[0] if not offices.empty else None
     population = None
     if not pd.isna(profile["population"]):
-        population = (f"Population about {profile['population']:,.0f} ({int(profile['population_year'])} "
-                      "estimate).")
+        population = _("Population about {people} ({year} estimate).").format(
+            people=number(profile["population"]), year=int(profile["population_year"]))
     return CountyBase(
         fips=fips, place=place, short=place.split(",")[0], population=population,
         state_abbr=str(profile["state_abbr"]), state_name=str(profile["state_name"]),
@@ -141,10 +142,10 @@ def county_base(fips: str, version: db.Version, today: date) -> CountyBase:
         no_office=() if not offices.empty else no_office_text(
             str(profile["state_name"]), db.query("state_rule", state=str(profile["state_abbr"]))),
         has_offices=not offices.empty, terms=terms,
-        terms_table=terms_table(terms.iloc[::-1], {"Prosecutor": "name", "Office": "office_name"}),
+        terms_table=terms_table(terms.iloc[::-1], {N_("Prosecutor"): "name", N_("Office"): "office_name"}),
         term_frame=terms.iloc[0:0] if offices.empty else terms[terms["office_id"] == offices["office_id"].iloc[0]],
-        attribution=(trends.YEAR_ATTRIBUTION if isinstance(year_rule, str) and "most of the year" in year_rule
-                     else "who was in office"),
+        attribution=(_(trends.YEAR_ATTRIBUTION) if isinstance(year_rule, str) and "most of the year" in year_rule
+                     else _("who was in office")),
         series_all=series_all,
         with_data=tuple(m for m in metrics["metric_id"] if m in published),
         first_year=None if series_all.empty else int(series_all["year"].min()),
@@ -153,14 +154,16 @@ def county_base(fips: str, version: db.Version, today: date) -> CountyBase:
         not_covered=tuple(flow.missing_stages(set(coverage["stage"]))),
         label_of=dict(zip(metrics["metric_id"], metrics["label"], strict=True)),
         unit_of=dict(zip(metrics["metric_id"], metrics["unit"], strict=True)),
-        question_of={row.metric_id: f"{row.question} {row.description} {row.direction} Caveat: {row.caveat}"
+        question_of={row.metric_id: _("{question} {description} {direction} Caveat: {caveat}").format(
+                         question=row.question, description=row.description, direction=row.direction,
+                         caveat=row.caveat)
                      for row in metrics.itertuples(index=False)},
         roles={row.role: tuple(row.metric_ids) for row in db.query("metric_roles").itertuples(index=False)},
         detention_metrics=tuple(metrics.loc[metrics["stage"] == "detention", "metric_id"]),
     )
 
 
-@st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
+@cache_per_language(max_entries=VIEWS_KEPT, show_spinner=False)
 def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked: int | None, linked: int | None,
                 version: db.Version, today: date) -> CountyView:
     """The jail baseline is the one `picked` in the widget, else the `linked` one, else the first published year."""
@@ -192,8 +195,9 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
         series["series"] = [trends.group_label(by, v) for v in series["dimension_value"]]
         fig = components.cached_chart(
             trends.trend_chart, series, unit=unit_of[metric], terms=term_frame, title=f"{label_of[metric]}, {short}",
-            subtitle=f"95% intervals as bands; shaded: {attribution}" + (
-                f"; by {trends.DIMENSION_LABELS[by].lower()}" if by != "all" else ""),
+            subtitle=(_("95% intervals as bands; shaded: {attribution}; by {breakdown}") if by != "all"
+                      else _("95% intervals as bands; shaded: {attribution}")).format(
+                attribution=attribution, breakdown=_(trends.DIMENSION_LABELS[by]).lower()),
             source=sources_text(series["source_ids"], titles), built=built, demo=demo, y_title=label_of[metric],
             events=marked)
         trend = Block(fig, _csv(series, place), trends.alt_text(series, measure=label_of[metric].lower(),
@@ -205,8 +209,8 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
     counted = flow.counted_years(counts) or [y0, y1]  # the title names the years counted, not the years chosen
     span = f"{counted[0]}" if counted[0] == counted[-1] else f"{counted[0]}–{counted[-1]}"
     fig = components.cached_chart(
-        flow.flow_chart, counts, title=f"Cases at each stage, {short}, {span}",
-        subtitle="Decisions made in these years at each stage; not one group of cases followed through",
+        flow.flow_chart, counts, title=_("Cases at each stage, {place}, {years}").format(place=short, years=span),
+        subtitle=_("Decisions made in these years at each stage; not one group of cases followed through"),
         source=sources_text(flow.flow_rows(series_all, base.roles, counted)["source_ids"], titles), built=built,
         demo=demo)
     # no funnel (and no downloads of it) when no stage has a published count: the note below says so
@@ -219,11 +223,12 @@ def county_view(fips: str, metric: str | None, by: str, y0: int, y1: int, picked
                        ) if counts["available"].any() else None
     absent = [row.label for row in counts.itertuples(index=False) if not row.available]
     outside = sorted({y for years in counts["outside"] for y in years})
-    flow_notes = ((["Not shown, because the data for these years have no published count: " + ", ".join(absent) + "."]
-                   if absent else [])
-                  + ([f"Every stage is counted over the same years: {trends.year_list(outside)} "
-                      "left out, because not every stage has data for them."] if outside else [])
-                  + (["This county's data do not include " + ", ".join(missing) + "."] if missing else []))
+    flow_notes = (([_("Not shown, because the data for these years have no published count: {stages}.").format(
+                       stages=", ".join(absent))] if absent else [])
+                  + ([_("Every stage is counted over the same years: {years} left out, because not every stage has "
+                        "data for them.").format(years=trends.year_list(outside))] if outside else [])
+                  + ([_("This county's data do not include {stages}.").format(stages=", ".join(missing))]
+                     if missing else []))
 
     halving = jail_part = None
     if jail_years:
@@ -294,7 +299,7 @@ def _jail(fips: str, jail: pd.DataFrame, series_all: pd.DataFrame, pretrial_ids:
         figure = float(c["cost_per_day"])
         citation = _("Cost per day: ${cost} ({dollars} dollars, not adjusted for inflation): the {covers}. Source: "
                      "[{title}]({url}), {publisher}, {year}.").format(
-            cost=f"{figure:,.2f}", dollars=int(c["dollars_year"]), covers=md(c["covers"]), title=md(c["title"]),
+            cost=number(figure, 2), dollars=int(c["dollars_year"]), covers=md(c["covers"]), title=md(c["title"]),
             url=c["url"], publisher=md(c["publisher"]), year=int(c["published_year"]))
     return Jail(pretrial=md(pretrial_text), terms=tuple(said), source=md(_("Jail data: {source}.").format(
         source=source)), cost_year=latest, cost_population=population, cost_pretrial_share=share,
@@ -322,32 +327,38 @@ def _offices(offices: pd.DataFrame, terms: pd.DataFrame, elections: pd.DataFrame
         rows = terms[terms["office_id"] == office.office_id]
         current = rows[(pd.to_datetime(rows["start_date"]).dt.date <= today)
                        & rows["end_date"].map(lambda e: pd.isna(e) or pd.Timestamp(e).date() >= today)]
-        covers = f" (covers {office.office_counties} counties)" if office.office_counties > 1 else ""
+        covers = (" " + _("(covers {n} counties)").format(n=office.office_counties)
+                  if office.office_counties > 1 else "")
         record = office_elections(elections[elections["office_id"] == office.office_id],
                                   schedule[schedule["office_id"] == office.office_id], today)
         lines = tuple(x for x in (record.last, record.contested, record.next) if x)
         history = shown(record.history) if not record.history.empty else None
         if current.empty:
-            out.append(Office(f"**{md(office.name)}**{covers}: the data do not say who holds the office now."
-                              + _past_holder(rows, today), md(office.name), None, " ".join(lines), lines, history))
+            text = _("**{office}**{covers}: the data do not say who holds the office now.").format(
+                office=md(office.name), covers=covers) + _past_holder(rows, today)
+            out.append(Office(text, md(office.name), None, " ".join(lines), lines, history))
             continue
         now = current.iloc[-1]
-        party = f", {now['party']}" if isinstance(now["party"], str) and now["party"] else ""
+        party = f", {words(now['party'])}" if isinstance(now["party"], str) and now["party"] else ""
         since = _continuous_start(rows, now)
         if now["entry"] == "derived":
-            text = (f"**{md(now['name'])}**{md(party)} — {md(office.name)}{covers}: won its last general election "
-                    f"in the data; in office from {since:%B %Y} to {_end_text(now)} by state law, if they served "
-                    "the full term (derived from election returns, not an official roster).")
+            text = _("**{name}**{party} — {office}{covers}: won its last general election in the data; in office "
+                     "from {since} to {end} by state law, if they served the full term (derived from election "
+                     "returns, not an official roster).").format(
+                name=md(now["name"]), party=md(party), office=md(office.name), covers=covers,
+                since=month_text(since), end=_end_text(now))
         else:
-            text = (f"**{md(now['name'])}**{md(party)} — {md(office.name)}{covers}, "
-                    f"{_entry_words(now['entry'])} since {since:%d %B %Y}.")
-        out.append(Office(text, md(office.name), (f"{md(now['name'])}: record in office", str(now["prosecutor_id"])),
+            text = _("**{name}**{party} — {office}{covers}, {entry} since {since}.").format(
+                name=md(now["name"]), party=md(party), office=md(office.name), covers=covers,
+                entry=_entry_words(now["entry"]), since=date_text(since))
+        out.append(Office(text, md(office.name), (_("{name}: record in office").format(name=md(now["name"])),
+                                                  str(now["prosecutor_id"])),
                           " ".join(lines), lines, history))
     return tuple(out)
 
 
 def _end_text(term: pd.Series) -> str:
-    return "today" if pd.isna(term["end_date"]) else f"{pd.Timestamp(term['end_date']):%B %Y}"
+    return _("today") if pd.isna(term["end_date"]) else month_text(pd.Timestamp(term["end_date"]))
 
 
 def _past_holder(rows: pd.DataFrame, today: date) -> str:
@@ -356,23 +367,25 @@ def _past_holder(rows: pd.DataFrame, today: date) -> str:
     if past.empty:
         return ""
     last = past.sort_values("start_date").iloc[-1]
-    how = "by the election returns and state law" if last["entry"] == "derived" else "per its citation"
-    return (f" The last holder in the data is {md(last['name'])}, whose term ran to {_end_text(last)} ({how}); "
-            "a later election or appointment is not in the data.")
+    how = _("by the election returns and state law") if last["entry"] == "derived" else _("per its citation")
+    return " " + _("The last holder in the data is {name}, whose term ran to {end} ({how}); a later election or "
+                   "appointment is not in the data.").format(name=md(last["name"]), end=_end_text(last), how=how)
 
 
 def no_office_text(state_name: str, rules: pd.DataFrame) -> tuple[str, ...]:
     """What a voter can do where the data name no prosecutor: which office to ask, and that the project takes data."""
-    lines = ["No prosecutor's office or election for this county is in the data yet."]
+    lines = [_("No prosecutor's office or election for this county is in the data yet.")]
     if not rules.empty:
         rule = rules.iloc[0]
-        area = ("each county" if rule["elected_per"] == "county"
-                else "each judicial district (which may cover several counties)")
-        lines.append(f"In {md(state_name)}, the prosecutor who handles felony cases is elected in {area} for "
-                     f"{int(rule['term_years'])}-year terms ({md(str(rule['citation']))}).")
-    lines.append("To find out who it is, ask your county's election office or the county clerk: they list the "
-                 "elected district attorney (or state's, county or prosecuting attorney) and the last results.")
-    lines.append(ADD_DATA)
+        sentence = (_("In {state}, the prosecutor who handles felony cases is elected in each county for {years}-year "
+                      "terms ({citation}).") if rule["elected_per"] == "county"
+                    else _("In {state}, the prosecutor who handles felony cases is elected in each judicial district "
+                           "(which may cover several counties) for {years}-year terms ({citation})."))
+        lines.append(sentence.format(state=md(state_name), years=int(rule["term_years"]),
+                                     citation=md(str(rule["citation"]))))
+    lines.append(_("To find out who it is, ask your county's election office or the county clerk: they list the "
+                   "elected district attorney (or state's, county or prosecuting attorney) and the last results."))
+    lines.append(_(ADD_DATA))
     return tuple(lines)
 
 
@@ -385,19 +398,20 @@ def _cards(cards: pd.DataFrame, titles: dict[str, str], state_name: str, years: 
         value = trends.format_value(card["value"], unit, digits=1 if unit == "share" else 0)
         help_text = f"{card['question']} {card['caveat']}"
         if pd.isna(card["value"]):
-            why = ("too few cases to publish in these years" if card["years_suppressed"] else
-                   "no published data for these years")
-            out.append(Card(card["label"], value, help_text, (f"Not shown: {why}.",)))
+            why = (_("Not shown: too few cases to publish in these years.") if card["years_suppressed"] else
+                   _("Not shown: no published data for these years."))
+            out.append(Card(card["label"], value, help_text, (why,)))
             continue
-        who, _ = period_words(years[years["metric_id"] == card["metric_id"]], card["y0"], card["y1"], terms)
+        who, _rest = period_words(years[years["metric_id"] == card["metric_id"]], card["y0"], card["y1"], terms)
         span = f"{int(card['y0'])}" if card["y0"] == card["y1"] else f"{int(card['y0'])}–{int(card['y1'])}"
         span += f" ({who})" if who else ""
         level = precision(card["numerator"], card["denominator"], card["ci_low"], card["ci_high"], unit)
-        hedge = " Few cases: read with care." if level == "too_few" else ""
-        captions = [f"{span} · n: {trends.count_text(card['numerator'], card['denominator'], unit)} · "
-                    f"95% interval {trends.format_value(card['ci_low'], unit, digits=1)} to "
-                    f"{trends.format_value(card['ci_high'], unit, digits=1)} · Source: "
-                    f"{sources_text(card['source_ids'], titles)}.{hedge}"]
+        hedge = " " + _("Few cases: read with care.") if level == "too_few" else ""
+        captions = [_("{years} · n: {counts} · 95% interval {low} to {high} · Source: {source}.").format(
+            years=span, counts=trends.count_text(card["numerator"], card["denominator"], unit),
+            low=trends.format_value(card["ci_low"], unit, digits=1),
+            high=trends.format_value(card["ci_high"], unit, digits=1),
+            source=sources_text(card["source_ids"], titles)) + hedge]
         if not pd.isna(card.get("state_value")) and (card.get("state_n_counties") or 0) >= 1:
             others = comparability.others_label(card["state_n_counties"], state_name)
             captions.append(f"{others[0].upper()}{others[1:]}: "
@@ -406,18 +420,19 @@ def _cards(cards: pd.DataFrame, titles: dict[str, str], state_name: str, years: 
                             f"{trends.format_value(card['state_ci_high'], unit, digits=1)}; "
                             f"{trends.count_text(card['state_numerator'], card['state_denominator'], unit)})")
         else:
-            captions.append(f"{state_name}: no other county publishes this measure, measured the same way, for these "
-                            "years.")
+            captions.append(_("{state}: no other county publishes this measure, measured the same way, for these "
+                              "years.").format(state=state_name))
         if not pd.isna(card.get("similar_value")):
             names = str(card["similar_names"]).split("; ")
-            shown = "; ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-            captions.append(f"Similar counties ({shown}): "
+            shown = ("; ".join(names[:3]) + " " + _("and {n} more").format(n=len(names) - 3) if len(names) > 3
+                     else "; ".join(names))
+            captions.append(_("Similar counties ({names}):").format(names=shown) + " "
                             f"{trends.format_value(card['similar_value'], unit, digits=1)} "
                             f"({trends.format_value(card['similar_ci_low'], unit, digits=1)} to "
                             f"{trends.format_value(card['similar_ci_high'], unit, digits=1)})")
         else:
-            captions.append("Similar counties: none of similar size publishes this measure, measured the same way, "
-                            "for these years.")
+            captions.append(_("Similar counties: none of similar size publishes this measure, measured the same "
+                              "way, for these years."))
         out.append(Card(card["label"], value, help_text, tuple(captions)))
     return tuple(out)
 
@@ -427,37 +442,41 @@ def _disparity(fips: str, metric: str, label_of: dict, unit_of: dict, y0: int, y
     frame = db.query("county_disparity", fips=fips, metric=metric)
     frame = frame[frame["year"].between(y0, y1)]
     parts = []
-    for measure, heading in (("relative_rate", f"{label_of[metric]}: each group against white defendants"),
-                             ("representation_ratio", "Referrals from police against each group's share of the "
-                                                      "county's population")):
+    for measure, heading in (("relative_rate", _("{measure}: each group against white defendants").format(
+                                 measure=label_of[metric])),
+                             ("representation_ratio", _("Referrals from police against each group's share of the "
+                                                        "county's population"))):
         rows = frame[frame["measure"] == measure]
         if measure == "relative_rate" and unit_of.get(metric) != "share":
-            parts.append(Part(None, f"Differences by race are computed for case decisions, not for "
-                                    f"{label_of[metric].lower()}."))
+            parts.append(Part(None, _("Differences by race are computed for case decisions, not for {measure}.")
+                              .format(measure=label_of[metric].lower())))
             continue
         if rows.empty:
-            parts.append(Part(None, f"{heading}: no breakdown by race is published for these years."))
+            parts.append(Part(None, _("{chart}: no breakdown by race is published for these years.").format(
+                chart=heading)))
             continue
         drawable = rows[~rows["suppressed"].astype(bool) & rows["value"].notna()]
         year = int(drawable["year"].max()) if not drawable.empty else int(rows["year"].max())
         rows = rows[rows["year"] == year]
         if drawable.empty:  # no chart (nor its downloads) with nothing in it: say why, group by group
             notes = disparity.disparity_notes(rows)
-            parts.append(Part(None, f"{heading}: no group can be shown for {year}. " + " ".join(notes)))
+            parts.append(Part(None, _("{chart}: no group can be shown for {year}.").format(chart=heading, year=year)
+                              + " " + " ".join(notes)))
             continue
-        explain = ("1.0 means the same rate as for white defendants; 2.0, twice the rate"
+        explain = (_("1.0 means the same rate as for white defendants; 2.0, twice the rate; lines: 95% intervals")
                    if measure == "relative_rate" else
-                   "1.0 means a group's share of referrals equals its share of the population (all ages); "
-                   "2.0, twice it")
+                   _("1.0 means a group's share of referrals equals its share of the population (all ages); "
+                     "2.0, twice it; lines: 95% intervals"))
         fig = components.cached_chart(
             disparity.disparity_chart, rows, measure=measure, title=f"{heading}, {short}, {year}",
-            subtitle=explain + "; lines: 95% intervals",
+            subtitle=explain,
             source=sources_text(rows["source_ids"], titles), built=built, demo=demo)
         data = rows[["year", "race", "reference", "value", "ci_low", "ci_high", "suppressed", "suppression_reason"]]
         data = data.assign(place=place)[["place", *data.columns]]
         notes = disparity.disparity_notes(rows)
-        missing = [n for n in notes if ": not shown — " in n]
-        said = " ".join((["Not shown: " + " ".join(missing)] if missing else [])
+        not_shown = _("{group}: not shown — {reason}.").split("{group}")[1].split("{reason}")[0]  # as notes say it
+        missing = [n for n in notes if not_shown in n]
+        said = " ".join(([_("Not shown: {groups}").format(groups=" ".join(missing))] if missing else [])
                         + [n for n in notes if n not in missing])
         parts.append(Part(Block(fig, data, disparity.disparity_alt(rows, measure=measure, place=place, year=year),
                                 f"{short}-{measure}-{metric}-{year}", f"disparity-{measure}"), said))
@@ -477,7 +496,7 @@ def _detention(base: CountyBase, y0: int, y1: int, term_frame: pd.DataFrame, tit
         unit = base.unit_of[metric]
         fig = components.cached_chart(
             trends.trend_chart, rows, unit=unit, terms=term_frame, title=f"{label_of[metric]}, {short}",
-            subtitle=f"95% intervals as bands; shaded: {attribution}",
+            subtitle=_("95% intervals as bands; shaded: {attribution}").format(attribution=attribution),
             source=sources_text(rows["source_ids"], titles), built=built, demo=demo, y_title=label_of[metric],
             events=marked)
         blocks.append(Block(fig, _csv(rows, place), trends.alt_text(
@@ -489,11 +508,12 @@ def _detention(base: CountyBase, y0: int, y1: int, term_frame: pd.DataFrame, tit
         bail["series"] = bail["metric_id"].map(label_of)
         fig = components.cached_chart(
             trends.trend_chart, bail, unit="share", terms=term_frame,
-            title=f"Bail decisions at first appearance, {short}", subtitle="Share of release decisions; 95% intervals "
-            "as bands", source=sources_text(bail["source_ids"], titles), built=built, demo=demo,
-            y_title="share of decisions", events=marked)
+            title=_("Bail decisions at first appearance, {place}").format(place=short),
+            subtitle=_("Share of release decisions; 95% intervals as bands"), source=sources_text(bail["source_ids"],
+                                                                                                   titles),
+            built=built, demo=demo, y_title=_("share of decisions"), events=marked)
         blocks.append(Block(fig, _csv(bail, place), trends.alt_text(
-            bail, measure="bail decisions", unit="share", place=place, terms=term_frame),
+            bail, measure=_("bail decisions"), unit="share", place=place, terms=term_frame),
             f"{short}-bail-{y0}-{y1}", "detention-bail",
             events=events.export_for_years(marked, bail["year"], place)))
     return tuple(blocks)
@@ -503,13 +523,13 @@ def _coverage_table(coverage: pd.DataFrame) -> pa.Table | None:
     if coverage.empty:
         return None
     return shown(pd.DataFrame({
-        "What": coverage["stage"].map(lambda s: flow.STAGE_WORDS.get(s, s)),
-        "Years": [f"{a}–{b}" if a != b else str(a) for a, b in zip(coverage["first_year"], coverage["last_year"],
-                                                                    strict=True)],
-        "Source": coverage["title"],
-        "Published by": coverage["publisher"],
-        "Licence": coverage["license"],
-        "Link": coverage["url"],
+        _("What"): coverage["stage"].map(lambda s: _(flow.STAGE_WORDS[s]) if s in flow.STAGE_WORDS else s),
+        _("Years"): [f"{a}–{b}" if a != b else str(a) for a, b in zip(coverage["first_year"], coverage["last_year"],
+                                                                       strict=True)],
+        _("Source"): coverage["title"],
+        _("Published by"): coverage["publisher"],
+        _("Licence"): coverage["license"],
+        _("Link"): coverage["url"],
     }))
 
 
@@ -541,5 +561,5 @@ def _continuous_start(rows: pd.DataFrame, now: pd.Series) -> date:
 
 
 def _entry_words(entry: str) -> str:
-    return {"elected": "elected, in office", "appointed": "appointed, in office", "interim": "interim, in office",
-            "acting": "acting, in office"}.get(entry, "in office")
+    return {"elected": _("elected, in office"), "appointed": _("appointed, in office"),
+            "interim": _("interim, in office"), "acting": _("acting, in office")}.get(entry, _("in office"))

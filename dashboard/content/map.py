@@ -19,6 +19,7 @@ from dashboard import db
 from dashboard.charts import maps
 from dashboard.charts.tables import md_escape
 from dashboard.content import VIEWS_KEPT
+from dashboard.i18n import _, cache_per_language
 
 GEO = Path(__file__).resolve().parents[2] / "data" / "geo"
 SHAPES = Path(__file__).resolve().parents[1] / "static" / maps.SHAPES_FILE
@@ -52,12 +53,13 @@ class MapYears:
     counties_partial: Mapping[int, int]  # counties whose value covers only part of the year
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@cache_per_language(max_entries=4, show_spinner=False)
 def map_choices(version: db.Version) -> MapChoices:
     metrics, states = db.query("map_metrics"), db.query("states")
     measures = {row.metric_id: Measure(str(row.label), str(row.unit), str(row.question),
-                                       f"{md_escape(row.description)} {md_escape(row.direction)} "
-                                       f"Caveat: {md_escape(row.caveat)}")
+                                       _("{description} {direction} Caveat: {caveat}").format(
+                                           description=md_escape(row.description),
+                                           direction=md_escape(row.direction), caveat=md_escape(row.caveat)))
                 for row in metrics.itertuples()}
     best = best_view(db.query("map_views"))
     return MapChoices(measures=measures, default_metric=best[0] if best else None,
@@ -118,7 +120,7 @@ class MapContent:
     legend: str  # the colour key's HTML
 
 
-@st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
+@cache_per_language(max_entries=VIEWS_KEPT, show_spinner=False)
 def map_content(metric: str, year: int, state: str | None, label: str, unit: str, version: db.Version) -> MapContent:
     frame = db.query("map_values", metric=metric, year=year)
     in_scope = frame if not state else frame[frame["state_abbr"] == state]
@@ -136,7 +138,7 @@ def map_content(metric: str, year: int, state: str | None, label: str, unit: str
                                 page_only=bool((in_scope["value"].isna() & in_scope["has_page"].astype(bool)).any())))
 
 
-@st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
+@cache_per_language(max_entries=VIEWS_KEPT, show_spinner=False)
 def map_deck(metric: str, year: int, state: str | None, label: str, unit: str, highlight: str | None, phone: bool,
              version: db.Version) -> pdk.Deck:
     """The deck for one view: zoomed to the highlighted county, else the state, else the country."""

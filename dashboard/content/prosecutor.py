@@ -11,13 +11,14 @@ from datetime import date
 
 import pandas as pd
 import pyarrow as pa
-import streamlit as st
 
-from dashboard import components, db
+from dashboard import components, db, i18n
 from dashboard.charts import disparity, events, trends
 from dashboard.content import VIEWS_KEPT, Block, md, shown, source_titles, terms_table
 from dashboard.content.elections import name_key, office_elections
+from dashboard.i18n import N_, _, cache_per_language, ngettext, signed
 from dashboard.summary import published_years, sources_text, term_data_sentence
+from dashboard.warehouse_words import words
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class ProsecutorView:
     trends: tuple[Block, ...]  # one per office
 
 
-@st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
+@cache_per_language(max_entries=VIEWS_KEPT, show_spinner=False)
 def prosecutor_base(pid: str, version: db.Version) -> ProsecutorBase:
     profile = db.query("prosecutor_profile", id=pid).iloc[0]
     terms = db.query("prosecutor_terms", id=pid)
@@ -68,7 +69,7 @@ def prosecutor_base(pid: str, version: db.Version) -> ProsecutorBase:
     unit_of = dict(zip(metrics["metric_id"], metrics["unit"], strict=True))
     titles, built, demo = source_titles(), components.built_date(), db.is_demo()
     name = str(profile["name"])
-    party = f"{profile['party']}. " if isinstance(profile["party"], str) and profile["party"] else ""
+    party = f"{words(profile['party'])}. " if isinstance(profile["party"], str) and profile["party"] else ""
     offices = list(dict.fromkeys(mine["office_name"]))
 
     series_all = db.query("prosecutor_series", id=pid, dimension="all")
@@ -78,11 +79,16 @@ def prosecutor_base(pid: str, version: db.Version) -> ProsecutorBase:
     for office_id, rows in db.query("prosecutor_comparison", id=pid, threshold=threshold).groupby("office_id",
                                                                                                   sort=False):
         predecessor = rows.loc[rows["comparison"] == "predecessor", "other_label"].dropna()
-        who = predecessor.iloc[0] if not predecessor.empty else "the predecessor"
+        rows = rows.assign(  # the query's words in the reader's language; no predecessor in the data is said so
+            other_label=[words(v) if isinstance(v, str) else _("the predecessor") for v in rows["other_label"]],
+            note=[words(v) if isinstance(v, str) else v for v in rows["note"]])
+        title = (_("{name} vs {predecessor} and the state") if not predecessor.empty
+                 else _("{name} vs the predecessor and the state")).format(
+            name=name, predecessor=predecessor.iloc[0] if not predecessor.empty else "")
         drawn = disparity.drawn_differences(rows, unit_of)  # the chart credits the sources of what it draws
         fig = components.cached_chart(
-            disparity.difference_chart, rows, unit_of=unit_of, labels=label_of, title=f"{name} vs {who} and the state",
-            subtitle="Difference in percentage points (their value minus the other); lines: 95% intervals",
+            disparity.difference_chart, rows, unit_of=unit_of, labels=label_of, title=title,
+            subtitle=_("Difference in percentage points (their value minus the other); lines: 95% intervals"),
             source=sources_text((rows if drawn.empty else drawn)["source_ids"], titles), built=built, demo=demo)
         comparisons.append(Comparison(str(office_id), str(rows["office_name"].iloc[0]), Block(
             fig, _comparison_table(rows, label_of).assign(place=str(rows["office_name"].iloc[0])),
@@ -91,7 +97,7 @@ def prosecutor_base(pid: str, version: db.Version) -> ProsecutorBase:
 
     return ProsecutorBase(
         pid=pid, name=name, caption=md(f"{party}{'; '.join(offices)}."), several_offices=len(offices) > 1,
-        terms_table=terms_table(mine, {"Office": "office_name", "Counties": "counties"}),
+        terms_table=terms_table(mine, {N_("Office"): "office_name", N_("Counties"): "counties"}),
         county_links=_county_links(mine), series_all=series_all,
         with_data=tuple(m for m in metrics["metric_id"] if m in shown),
         first_year=None if series_all.empty else int(series_all["year"].min()),
@@ -119,7 +125,7 @@ def _elections(name: str, rows: pd.DataFrame, today: date) -> dict[str, object]:
         return {"election_lines": (), "election_history": None}
     me = name_key(name)
     races = rows.groupby(["office_id", "election_date", "round"], sort=False)
-    theirs = [group for _, group in races if (group["candidate_name"].map(name_key) == me).any()]
+    theirs = [group for _i, group in races if (group["candidate_name"].map(name_key) == me).any()]
     lines = []
     for office_id, group in rows.groupby("office_id", sort=False):
         mine = [g for g in theirs if g["office_id"].iloc[0] == office_id]
@@ -128,21 +134,22 @@ def _elections(name: str, rows: pd.DataFrame, today: date) -> dict[str, object]:
         if mine:
             won = sum(bool(((g["candidate_name"].map(name_key) == me) & g["winner"].fillna(False).astype(bool)).any())
                       for g in mine)
-            lines.append(f"{office}: ran in {len(mine)} race{'s' if len(mine) > 1 else ''} in the data and won {won}. "
-                         + " ".join(x for x in (record.last, record.contested) if x))
+            lines.append(ngettext("{office}: ran in {n} race in the data and won {won}.",
+                                  "{office}: ran in {n} races in the data and won {won}.", len(mine)).format(
+                office=office, n=len(mine), won=won) + " " + " ".join(x for x in (record.last, record.contested) if x))
         lines.append(f"{office}: {record.next}")
     history = office_elections(pd.concat(theirs), None, today).history if theirs else None
     return {"election_lines": tuple(lines), "election_history": shown(history) if history is not None else None}
 
 
-@st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
+@cache_per_language(max_entries=VIEWS_KEPT, show_spinner=False)
 def prosecutor_view(pid: str, metric: str | None, by: str, y0: int, y1: int, version: db.Version) -> ProsecutorView:
     base = prosecutor_base(pid, version)
     if not metric:
         return ProsecutorView({}, ())
     label_of, unit_of, name = base.label_of, base.unit_of, base.name
     sentences = {c.office_id: tuple(md(disparity.difference_sentence(row, unit_of[metric], label_of[metric]))
-                                    for _, row in c.rows[c.rows["metric_id"] == metric].iterrows())
+                                    for _i, row in c.rows[c.rows["metric_id"] == metric].iterrows())
                  for c in base.comparisons}
 
     titles, built, demo = source_titles(), components.built_date(), db.is_demo()
@@ -160,8 +167,9 @@ def prosecutor_view(pid: str, metric: str | None, by: str, y0: int, y1: int, ver
         fig = components.cached_chart(
             trends.trend_chart, rows, unit=unit_of[metric], terms=shading,
             title=f"{label_of[metric]}, {office_name}",
-            subtitle=f"{name}'s time in office highlighted; {trends.YEAR_ATTRIBUTION}" + (
-                f"; by {trends.DIMENSION_LABELS[by].lower()}" if by != "all" else ""),
+            subtitle=(_("{name}'s time in office highlighted; {attribution}; by {breakdown}") if by != "all"
+                      else _("{name}'s time in office highlighted; {attribution}")).format(
+                name=name, attribution=_(trends.YEAR_ATTRIBUTION), breakdown=_(trends.DIMENSION_LABELS[by]).lower()),
             source=sources_text(rows["source_ids"], titles), built=built, demo=demo, y_title=label_of[metric],
             events=marked)
         data = rows[["office_id", "metric_id", "year", "dimension", "dimension_value", "value", "ci_low", "ci_high",
@@ -179,7 +187,7 @@ def _county_links(mine: pd.DataFrame) -> tuple[tuple[str, str], ...]:
     seen: dict[str, str] = {}
     for fips_list, counties in zip(mine["fips_list"], mine["counties"], strict=True):
         for fips, label in zip(list(fips_list)[:4], str(counties).split("; ")[:4], strict=False):
-            seen.setdefault(fips, f"County page: {md(label)}")
+            seen.setdefault(fips, _("County page: {county}").format(county=md(label)))
     return tuple((label, fips) for fips, label in seen.items())
 
 
@@ -187,25 +195,25 @@ def _comparison_table(rows: pd.DataFrame, label_of: dict) -> pd.DataFrame:
     out = []
 
     def number(value: float, scale: int) -> str:  # text, so a missing value is a dash, never "None"
-        return "—" if pd.isna(value) else f"{value * scale:.2f}"
+        return "—" if pd.isna(value) else i18n.number(value * scale, 2)
 
     for row in rows.itertuples(index=False):
         scale = 100 if row.unit == "share" else 1
         withheld = not pd.isna(row.suppressed_cells) and row.suppressed_cells > 0
         out.append({
-            "Measure": label_of.get(row.metric_id, row.metric_id),
-            "Against": row.other_label,
-            "Their value": trends.format_value(row.value, row.unit, digits=1),
-            "Their n": trends.count_text(row.numerator, row.denominator, row.unit,
-                                         missing="counts withheld" if withheld else "no data"),
-            "Other value": trends.format_value(row.other_value, row.unit, digits=1),
+            _("Measure"): label_of.get(row.metric_id, row.metric_id),
+            _("Against"): row.other_label,
+            _("Their value"): trends.format_value(row.value, row.unit, digits=1),
+            _("Their n"): trends.count_text(row.numerator, row.denominator, row.unit,
+                                            missing=N_("counts withheld") if withheld else N_("no data")),
+            _("Other value"): trends.format_value(row.other_value, row.unit, digits=1),
             # the note says why the other side has no value (no data, or too few cases)
-            "Other n": trends.count_text(row.other_numerator, row.other_denominator, row.unit, missing="—"),
-            "Difference": number(row.diff, scale),
-            "95% interval low": number(row.diff_low, scale),
-            "95% interval high": number(row.diff_high, scale),
-            "Unit of difference": "percentage points" if row.unit == "share" else "per 100,000 adults",
-            "Note": row.note if isinstance(row.note, str) else "",
+            _("Other n"): trends.count_text(row.other_numerator, row.other_denominator, row.unit, missing="—"),
+            _("Difference"): number(row.diff, scale),
+            _("95% interval low"): number(row.diff_low, scale),
+            _("95% interval high"): number(row.diff_high, scale),
+            _("Unit of difference"): _("percentage points") if row.unit == "share" else _("per 100,000 adults"),
+            _("Note"): row.note if isinstance(row.note, str) else "",
         })
     return pd.DataFrame(out)
 
@@ -216,11 +224,11 @@ def _comparison_alt(rows: pd.DataFrame, label_of: dict, unit_of: dict, name: str
         if unit_of.get(row.metric_id) != "share" or pd.isna(row.diff_low):
             continue
         if row.diff_low > 0 or row.diff_high < 0:
-            clear.append(f"{label_of.get(row.metric_id, row.metric_id)} against {row.other_label}: "
-                         f"{row.diff * 100:+.1f} points")
-    text = (f"Dot chart of differences in percentage points between {name} and their predecessor and the state's "
-            "other offices, one row per measure, with 95% intervals. ")
+            clear.append(_("{measure} against {who}: {diff} points").format(
+                measure=label_of.get(row.metric_id, row.metric_id), who=row.other_label, diff=signed(row.diff * 100)))
+    text = _("Dot chart of differences in percentage points between {name} and their predecessor and the state's "
+             "other offices, one row per measure, with 95% intervals.").format(name=name) + " "
     if clear:
-        return text + "Clear differences (interval not crossing zero): " + "; ".join(clear) + ". Others: no clear " \
-            "difference, or too few cases."
-    return text + "No difference is clear: every interval crosses zero or the data are too few."
+        return text + _("Clear differences (interval not crossing zero): {differences}. Others: no clear "
+                        "difference, or too few cases.").format(differences="; ".join(clear))
+    return text + _("No difference is clear: every interval crosses zero or the data are too few.")

@@ -12,9 +12,10 @@ import streamlit as st
 from dashboard import comparability, components, db, permalinks
 from dashboard.charts import trends
 from dashboard.charts.tables import md_escape
+from dashboard.i18n import N_, _
 from dashboard.summary import sources_text
 
-MODES = {"counties": "Counties", "prosecutors": "Prosecutors"}
+MODES = {"counties": N_("Counties"), "prosecutors": N_("Prosecutors")}
 
 
 def main() -> None:
@@ -31,35 +32,37 @@ def main() -> None:
     built, demo = components.built_date(), db.is_demo()
     notes: list[str] = []
 
-    st.title("Compare")
+    st.title(_("Compare"))
     if view.fips and view.ids:
-        notes.append("The link names both counties and prosecutors; comparing the counties. Open a link with only "
-                     "`id` to compare prosecutors.")
+        notes.append(_("The link names both counties and prosecutors; comparing the counties. Open a link with only "
+                       "`id` to compare prosecutors."))
     start_mode = "prosecutors" if view.ids and not view.fips else "counties"
-    mode = st.segmented_control("Compare", options=list(MODES), format_func=MODES.get, default=start_mode,
+    mode = st.segmented_control(_("Compare"), options=list(MODES), format_func=lambda m: _(MODES[m]),
+                                default=start_mode,
                                 key="compare-mode") or start_mode
     limit = permalinks.MAX_COMPARE
     if mode == "counties":
         labels = dict(zip(counties["fips"], counties["label"], strict=True))
-        chosen = st.multiselect(f"Counties (up to {limit})", options=list(labels), default=list(view.fips),
-                                format_func=labels.get, max_selections=limit, key="compare-fips",
-                                placeholder="Type a county name")
+        chosen = st.multiselect(_("Counties (up to {n})").format(n=limit), options=list(labels),
+                                default=list(view.fips), format_func=labels.get, max_selections=limit,
+                                key="compare-fips", placeholder=_("Type a county name"))
         view = view.with_(fips=tuple(chosen), ids=())
     else:
         labels = dict(zip(people["prosecutor_id"], people["name"] + " — " + people["offices"], strict=True))
-        chosen = st.multiselect(f"Prosecutors (up to {limit})", options=list(labels), default=list(view.ids),
-                                format_func=labels.get, max_selections=limit, key="compare-ids",
-                                placeholder="Type a name")
+        chosen = st.multiselect(_("Prosecutors (up to {n})").format(n=limit), options=list(labels),
+                                default=list(view.ids), format_func=labels.get, max_selections=limit,
+                                key="compare-ids", placeholder=_("Type a name"))
         view = view.with_(ids=tuple(chosen), fips=())
     metric_ids = list(metrics["metric_id"])
-    metric = st.selectbox("Measure", options=metric_ids, format_func=label_of.get, key="compare-metric",
+    metric = st.selectbox(_("Measure"), options=metric_ids, format_func=label_of.get, key="compare-metric",
                           index=metric_ids.index(view.metric) if view.metric in metric_ids else 0)
     view = view.with_(metric=metric if metric != metric_ids[0] else None)
 
     if not chosen:
         view = view.with_(messages=view.messages + tuple(notes))
         components.show_messages(view)
-        st.info(f"Choose up to {limit} {MODES[mode].lower()} to compare.", icon=":material/compare_arrows:")
+        st.info((_("Choose up to {n} counties to compare.") if mode == "counties"
+                 else _("Choose up to {n} prosecutors to compare.")).format(n=limit), icon=":material/compare_arrows:")
         with share_box:
             components.copy_link(view)
         return
@@ -77,8 +80,8 @@ def main() -> None:
         names = {p: labels[p].split(" — ")[0] for p in chosen}
     missing = [names[k] for k in chosen if k not in set(series["fips" if mode == "counties" else "prosecutor_id"])]
     if missing:
-        notes.append(f"No published values of {label_of[metric].lower()} for: "
-                     + ", ".join(md_escape(m) for m in missing) + ".")
+        notes.append(_("No published values of {measure} for: {names}.").format(
+            measure=label_of[metric].lower(), names=", ".join(md_escape(m) for m in missing)))
 
     years = sorted({int(y) for y in series["year"]}) if not series.empty else []  # Python ints: DuckDB binds them
     y0 = y1 = None
@@ -86,11 +89,12 @@ def main() -> None:
         first, last = years[0], years[-1]
         for key, year in (("from", view.year_from), ("to", view.year_to)):
             if year is not None and not first <= year <= last:
-                notes.append(f"The data cover {first}–{last}; the link's `{key}` year {year} is outside it.")
+                notes.append(_("The data cover {first}–{last}; the link's `{key}` year {year} is outside it.").format(
+                    first=first, last=last, key=key, year=year))
         y0 = view.year_from if view.year_from is not None and first <= view.year_from <= last else first
         y1 = view.year_to if view.year_to is not None and first <= view.year_to <= last else last
         if first < last:
-            y0, y1 = st.select_slider("Years", options=list(range(first, last + 1)), value=(y0, y1),
+            y0, y1 = st.select_slider(_("Years"), options=list(range(first, last + 1)), value=(y0, y1),
                                       key="compare-years")
         ranged = (y0, y1) != (first, last)
         view = view.with_(year_from=y0 if ranged else None, year_to=y1 if ranged else None)
@@ -110,9 +114,8 @@ def main() -> None:
         shown = series[series["year"].between(y0, y1)].copy()
         shown["source"] = shown["source_ids"].map(lambda s: sources_text(s, titles))
         span = f"{y0}" if y0 == y1 else f"{y0}–{y1}"
-        subtitle = "95% intervals as bands"
-        if mode == "prosecutors":
-            subtitle += "; each prosecutor's line: the years attributed to them (in office most of the year)"
+        subtitle = (_("95% intervals as bands; each prosecutor's line: the years attributed to them (in office most "
+                      "of the year)") if mode == "prosecutors" else _("95% intervals as bands"))
         fig = components.cached_chart(
             trends.trend_chart, shown, unit=unit_of[metric], title=f"{label_of[metric]}, {span}", subtitle=subtitle,
             source=sources_text(shown["source_ids"], titles), built=built, demo=demo,
@@ -127,15 +130,17 @@ def main() -> None:
         if note:
             st.caption(note)
     else:
-        st.info(f"None of these has published values of {label_of[metric].lower()}.", icon=":material/info:")
+        st.info(_("None of these has published values of {measure}.").format(measure=label_of[metric].lower()),
+                icon=":material/info:")
 
     # --- every measure, pooled over the chosen years -----------------------------------------------------------
-    st.subheader("Every measure side by side")
-    st.caption("Pooled over " + (f"{t0}–{t1}" if years else "every year with data") + ": the published years added "
-               "together (years with too few cases are left out and counted). Each cell: value (n; 95% interval; "
-               "years).")
+    st.subheader(_("Every measure side by side"))
+    st.caption(_("Pooled over {years}: the published years added together (years with too few cases are left out "
+                  "and counted). Each cell: value (n; 95% interval; years).").format(years=f"{t0}–{t1}") if years
+                else _("Pooled over every year with data: the published years added together (years with too few "
+                       "cases are left out and counted). Each cell: value (n; 95% interval; years)."))
     if table.empty:
-        st.info("No published values for this selection.", icon=":material/info:")
+        st.info(_("No published values for this selection."), icon=":material/info:")
     else:
         wide = _wide(table, label_of)
         st.dataframe(wide, hide_index=True, width="stretch", height=36 * (len(wide) + 1) + 4)
@@ -143,7 +148,7 @@ def main() -> None:
             note = comparability.unlike_note(table[table["metric_id"] == metric_id], label_of[metric_id].lower())
             if note:
                 st.caption(note)
-        st.download_button("Download this table (CSV)", data=components.csv_bytes(table),
+        st.download_button(_("Download this table (CSV)"), data=components.csv_bytes(table),
                            file_name=f"compare-{'-'.join(chosen)}-{t0}-{t1}.csv"[:120], mime="text/csv",
                            key="compare-table-csv", icon=":material/download:", on_click="ignore")
     with share_box:
@@ -153,13 +158,13 @@ def main() -> None:
 def _wide(table: pd.DataFrame, label_of: dict) -> pd.DataFrame:
     def cell(row: pd.Series) -> str:
         if pd.isna(row["value"]):
-            return "withheld: too few cases" if row["years_suppressed"] else "no data"
+            return _("withheld: too few cases") if row["years_suppressed"] else _("no data")
         years = (f"{int(row['first_year'])}" if row["first_year"] == row["last_year"]
                  else f"{int(row['first_year'])}–{int(row['last_year'])}")
         return (f"{trends.format_value(row['value'], row['unit'], digits=1)} "
                 f"(n {trends.count_text(row['numerator'], row['denominator'], row['unit'])}; "
                 f"{trends.format_value(row['ci_low'], row['unit'], digits=1)}–"
-                f"{trends.format_value(row['ci_high'], row['unit'], digits=1)}; {years})")
+                f"{trends.format_value(row['ci_high'], row['unit'], digits=1)}; {years})")  # the caption explains it
 
     frame = table.assign(cell=table.apply(cell, axis=1), measure=table["metric_id"].map(label_of))
     wide = frame.pivot_table(index=["sort_order", "measure"], columns="entity", values="cell", aggfunc="first",
@@ -167,9 +172,10 @@ def _wide(table: pd.DataFrame, label_of: dict) -> pd.DataFrame:
     order = list(dict.fromkeys(frame.sort_values("sort_order")["entity"]))
     alike = dict(zip(frame["measure"], comparability.alike_column(frame), strict=True))
     wide = wide.reset_index().sort_values("sort_order").drop(columns="sort_order")
-    wide = wide.fillna("no data")  # an entity without any value of a measure (not a Python None in the table)
-    wide["Measured alike"] = wide["measure"].map(alike)
-    return wide[["measure", *[c for c in order if c in wide], "Measured alike"]].rename(columns={"measure": "Measure"})
+    wide = wide.fillna(_("no data"))  # an entity without any value of a measure (not a Python None in the table)
+    wide[_("Measured alike")] = wide["measure"].map(alike)
+    return wide[["measure", *[c for c in order if c in wide], _("Measured alike")]].rename(
+        columns={"measure": _("Measure")})
 
 
 main()

@@ -13,6 +13,7 @@ from dashboard import components, db, navigation, permalinks
 from dashboard.charts import maps
 from dashboard.charts.tables import md_escape
 from dashboard.content.map import GEO, map_choices, map_content, map_deck, map_years
+from dashboard.i18n import _, number
 
 
 def _is_phone() -> bool:
@@ -30,10 +31,11 @@ def _pick(key: str, options: list, default: object) -> None:
 
 
 view = components.page_start("map")
-st.title("What do prosecutors do in your county?")
-st.markdown("Each county is coloured by one measure of what its prosecutor's office does. "
-            "Point at a county (or tap it on a phone) to see the value, what it rests on (how many cases, or which "
-            "election) and where it comes from; click or tap it, or search for it below, to open its page.")
+st.title(_("What do prosecutors do in your county?"))
+st.markdown(_("Each county is coloured by one measure of what its prosecutor's office does. "
+              "Point at a county (or tap it on a phone) to see the value, what it rests on (how many cases, or "
+              "which election) and where it comes from; click or tap it, or search for it below, to open its "
+              "page."))
 
 version = db.current_version()
 choices = map_choices(version)
@@ -41,18 +43,18 @@ view = permalinks.allowed(view, fips=db.known("counties", "fips"), metrics=db.kn
                           states=db.known("states", "state_abbr"))
 labels = db.lookup("counties", "fips", "label")
 
-found = st.selectbox("Find your county", options=list(labels), index=None, format_func=labels.get,
-                     placeholder="Type a county name, e.g. Cook, IL", key="map-find",
-                     help="Choosing a county opens its page.")
+found = st.selectbox(_("Find your county"), options=list(labels), index=None, format_func=labels.get,
+                     placeholder=_("Type a county name, e.g. Cook, IL"), key="map-find",
+                     help=_("Choosing a county opens its page."))
 if found and found in labels:
-    st.switch_page(navigation.page("county"), query_params={"fips": found})
+    st.switch_page(navigation.page("county"), query_params=permalinks.query(fips=found))
 
 if not choices.measures:
     components.show_messages(view)
-    st.info("No county measures are in the data yet, so there is nothing to colour the map by. "
-            "The methods page lists the sources that were loaded.", icon=":material/info:")
-    st.page_link(navigation.page("methods"), label="Methods and sources",
-                 icon=":material/menu_book:")
+    st.info(_("No county measures are in the data yet, so there is nothing to colour the map by. "
+              "The methods page lists the sources that were loaded."), icon=":material/info:")
+    st.page_link(navigation.page("methods"), label=_("Methods and sources"),
+                 icon=":material/menu_book:", query_params=permalinks.query())
     components.copy_link(view)
     st.stop()
 
@@ -61,24 +63,27 @@ metric_ids = list(measures)
 left, middle, right = st.columns(3)
 with left:
     _pick("map-metric", metric_ids, view.metric or choices.default_metric)
-    metric = st.selectbox("Measure", metric_ids, format_func=lambda m: measures[m].label, key="map-metric")
+    metric = st.selectbox(_("Measure"), metric_ids, format_func=lambda m: measures[m].label, key="map-metric")
 years = map_years(metric, version)
 year_options, shown_by_year, default_year = list(years.years), years.counties_shown, years.default
 if metric == choices.default_metric and choices.default_year in year_options:
     default_year = choices.default_year  # the opening view: the year covering the most counties
 if view.year is not None and view.year not in year_options:
     view = view.with_(messages=view.messages + (
-        f"There are no county values of this measure for {view.year}; showing {default_year} instead.",))
+        _("There are no county values of this measure for {year}; showing {default} instead.").format(
+            year=view.year, default=default_year),))
 with middle:
     _pick(f"map-year-{metric}", year_options, view.year if view.year in year_options else default_year)
-    year = st.selectbox("Year", year_options, key=f"map-year-{metric}",
-                        format_func=lambda y: f"{y} ({shown_by_year[y]:,} counties with data"
-                        + (", some for part of the year only)" if years.counties_partial.get(y) else ")"))
+    year = st.selectbox(_("Year"), year_options, key=f"map-year-{metric}",
+                        format_func=lambda y: (
+                            _("{year} ({n} counties with data, some for part of the year only)")
+                            if years.counties_partial.get(y) else _("{year} ({n} counties with data)")
+                        ).format(year=y, n=number(shown_by_year[y])))
 with right:
     state_options = ["", *state_names]
     _pick("map-state", state_options, view.state or "")
-    state = st.selectbox("State", state_options, key="map-state",
-                         format_func=lambda s: state_names.get(s, "All states"))
+    state = st.selectbox(_("State"), state_options, key="map-state",
+                         format_func=lambda s: state_names.get(s, _("All states")))
 
 view = view.with_(metric=metric, year=year, state=state or None)
 components.show_messages(view)
@@ -87,21 +92,25 @@ label, unit = measure.label, measure.unit
 
 content = map_content(metric, year, state or None, label, unit, version)
 n_shown, n_suppressed = content.shown, content.suppressed
-where = state_names[state] if state else "the United States"
+where = state_names[state] if state else None
 
 st.subheader(md_escape(measure.question))
-summary = f"In {year}, {n_shown:,} of {content.counties:,} counties in {where} have a published value."
+counts = {"year": year, "shown": number(n_shown), "counties": number(content.counties), "state": where}
+summary = (_("In {year}, {shown} of {counties} counties in {state} have a published value.") if state
+           else _("In {year}, {shown} of {counties} counties in the United States have a published value."))
+summary = summary.format(**counts)
 if n_suppressed:
-    summary += f" {n_suppressed:,} more have too few cases to show a number safely."
+    summary += " " + _("{n} more have too few cases to show a number safely.").format(n=number(n_suppressed))
 st.markdown(summary)
 
 highlight = view.fips[0] if view.fips else None
 phone = _is_phone()
 st.html(content.legend)
 deck = map_deck(metric, year, state or None, label, unit, highlight, phone, version)
-alt = (f"Map of US counties coloured by {label.lower()} in {year}"
-       + (f", zoomed to {where}" if state else "")
-       + f". {n_shown:,} counties have a value; grey counties have no public data.")
+alt = ((_("Map of US counties coloured by {measure} in {year}, zoomed to {state}.") if state
+        else _("Map of US counties coloured by {measure} in {year}.")).format(measure=label.lower(), year=year,
+                                                                              state=where)
+       + " " + _("{n} counties have a value; grey counties have no public data.").format(n=number(n_shown)))
 event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="county-map",
                         height=maps.MAP_HEIGHT_PHONE if phone else maps.MAP_HEIGHT, alt=alt)
 selection = (event or {}).get("selection") or {}
@@ -111,30 +120,31 @@ for layer_id, picked_objects in (selection.get("objects") or {}).items():
     for picked in picked_objects or []:
         fips = maps.picked_fips(picked)
         if fips in labels:
-            st.switch_page(navigation.page("county"), query_params={"fips": fips})
+            st.switch_page(navigation.page("county"), query_params=permalinks.query(fips=fips))
 
 st.caption(f"{measure.explained} {maps.period_caption(years.counties_partial.get(year, 0), year, measure.unit)}")
 if highlight and highlight in labels:
-    st.page_link(navigation.page("county"), label=f"Open the page of {md_escape(labels[highlight])}",
-                 icon=":material/location_city:", query_params={"fips": highlight})
+    st.page_link(navigation.page("county"),
+                 label=_("Open the page of {county}").format(county=md_escape(labels[highlight])),
+                 icon=":material/location_city:", query_params=permalinks.query(fips=highlight))
 
 components.copy_link(view)
 
-st.subheader("Download this map")
-st.markdown("The same view as a printable map with its title, source and date, and the numbers behind it "
-            "as a table (counties with too few cases show no counts).")
+st.subheader(_("Download this map"))
+st.markdown(_("The same view as a printable map with its title, source and date, and the numbers behind it "
+              "as a table (counties with too few cases show no counts)."))
 table, frame = content.table, content.frame
 filename = f"{metric}-{year}-{state or 'us'}"
 # The printable figure (all the county polygons again, as plotly shapes) is built and sent only when asked
 # for, and only for the view it was asked for: otherwise every change of measure would carry it.
 asked = st.session_state.get("map-export-view") == filename
-if not asked and st.button("Show the printable map (PNG and SVG downloads)", key="prepare-map-export",
+if not asked and st.button(_("Show the printable map (PNG and SVG downloads)"), key="prepare-map-export",
                            icon=":material/image:"):
     st.session_state["map-export-view"] = filename
     asked = True
 if asked:
     st.session_state["images-map-export"] = True  # components.chart_block renders the images straight away
-    sources = "; ".join(sorted({s for s in frame["source"].dropna()})) or "see the methods page"
+    sources = "; ".join(sorted({s for s in frame["source"].dropna()})) or _("see the methods page")
     figure = maps.choropleth_figure(maps.load_geometry(GEO / "counties.geojson"), frame, label=label, unit=unit,
                                     year=year, state=state or None, state_name=where if state else None,
                                     source=sources, built=components.built_date(), demo=db.is_demo(),
@@ -143,4 +153,5 @@ if asked:
 else:
     components.table_and_csv(table, filename=filename, key="map-export")
 if n_shown == 0:
-    st.caption("No county in this view has a published value, so the download lists only suppressed counties.")
+    st.caption(_("No county in this view has a published value, so the download lists only suppressed "
+                 "counties."))

@@ -395,3 +395,17 @@ CREATE TABLE jail_month (
     days_reported INTEGER NOT NULL,  -- days with a report (0: a monthly figure)
     source_id     VARCHAR NOT NULL
 );
+
+-- The measures' words in other languages (metric_definition's and election_measure_definition's label, question,
+-- description, direction and caveat), from the `[<metric>.<lang>]` tables of etl/metrics.toml and
+-- etl/election_measures.toml. English stays in the definitions themselves; a language missing here is shown in
+-- English.
+CREATE TABLE metric_definition_i18n (
+    metric_id   VARCHAR NOT NULL,
+    lang        VARCHAR NOT NULL,   -- a language code: es
+    label       VARCHAR NOT NULL,
+    question    VARCHAR NOT NULL,
+    description VARCHAR NOT NULL,
+    direction   VARCHAR NOT NULL,
+    caveat      VARCHAR NOT NULL
+);

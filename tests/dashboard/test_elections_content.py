@@ -6,6 +6,7 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard import i18n
 from dashboard.charts import maps
 from dashboard.content.elections import name_key, next_election_text, office_elections
 from dashboard.content.map import best_view
@@ -85,8 +86,9 @@ def test_the_map_opens_on_the_view_covering_the_most_counties() -> None:
 
 
 def test_election_measures_are_worded_for_a_voter() -> None:
-    assert maps.format_value(1.0, "yes_no") == "yes" and maps.format_value(0.0, "yes_no") == "no"
-    assert maps.format_value(1.0, "years") == "1 year" and maps.format_value(12.0, "years") == "12 years"
+    shown = [i18n.format_value(v, unit, **maps.MAP_STYLE) for v, unit in
+             ((1.0, "yes_no"), (0.0, "yes_no"), (1.0, "years"), (12.0, "years"))]
+    assert shown == ["yes", "no", "1 year", "12 years"]
     row = {"county_name": "Adams County", "state_abbr": "IN", "prosecutor": "Ann Able", "value": 0.0,
            "suppressed": False, "source": "Prosecutor election returns"}
     text = maps.tooltip_text(row, label="Last general election contested", unit="yes_no", year=2024)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from dashboard import i18n
 from dashboard.charts import maps
 from dashboard.charts.common import DEMO_TEXT, NO_DATA_COLOR
 from tests.dashboard import map_spec
@@ -256,10 +257,10 @@ def test_scale_domain_ignores_a_few_outliers() -> None:
 
 
 def test_format_value() -> None:
-    assert maps.format_value(0.1234, "share") == "12.3%"
-    assert maps.format_value(1234.4, "per_100k") == "1,234 per 100,000"
-    assert maps.format_value(None, "share") == ""
-    assert maps.format_value(float("nan"), "share") == ""
+    assert i18n.format_value(0.1234, "share", **maps.MAP_STYLE) == "12.3%"
+    assert i18n.format_value(1234.4, "per_100k", **maps.MAP_STYLE) == "1,234 per 100,000"
+    assert i18n.format_value(None, "share", **maps.MAP_STYLE) == ""
+    assert i18n.format_value(float("nan"), "share", **maps.MAP_STYLE) == ""
 
 
 def test_view_for_bounds_centres_and_zooms() -> None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import permalinks
+from dashboard import i18n, permalinks
 from dashboard.permalinks import DIMENSIONS, KNOWN_KEYS, MAX_COMPARE, PAGES, View, allowed, href, parse, view_href
 
 FIPS = st.from_regex(r"\A[0-9]{5}\Z")
@@ -54,6 +54,7 @@ def views(draw: st.DrawFn) -> View:
     if _accepts(page, "cost"):  # dollars and cents a day, below the limit
         fields["cost"] = draw(st.none() | st.integers(1, permalinks.COST_MAX * 100 - 1).map(lambda c: c / 100))
     fields["embed"] = draw(st.booleans())
+    fields["lang"] = draw(st.sampled_from(sorted(i18n.LANGUAGES)))
     return View(**fields)
 
 
