@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.common import PALETTE, escape, finish, no_data_figure, wrap
-from dashboard.charts.trends import format_value
+from dashboard.i18n import _, format_value, number
 
 
 def groups_chart(rows: pd.DataFrame, *, names: dict[str, str], title: str, source: str, built: str, demo: bool,
@@ -17,7 +17,7 @@ def groups_chart(rows: pd.DataFrame, *, names: dict[str, str], title: str, sourc
     order of `names`; a group without a value is left out of its row (the sentence and table say why)."""
     frame = rows[rows["value"].notna() & rows["grp"].isin(list(names))]
     if frame.empty:
-        return no_data_figure("No published value to draw", title=title, source=source, built=built, demo=demo,
+        return no_data_figure(_("No published value to draw"), title=title, source=source, built=built, demo=demo,
                               subtitle=subtitle)
     fig = go.Figure()
     order = list(dict.fromkeys(frame["label"]))
@@ -25,9 +25,11 @@ def groups_chart(rows: pd.DataFrame, *, names: dict[str, str], title: str, sourc
         part = frame[frame["grp"] == grp]
         if part.empty:
             continue
-        hover = [f"<b>{escape(r.label)}</b><br>{escape(name)}: {format_value(r.value, 'share', digits=1)} "
-                 f"(95% interval {format_value(r.ci_low, 'share', digits=1)}–"
-                 f"{format_value(r.ci_high, 'share', digits=1)})<br>{r.numerator:,.0f} of {r.denominator:,.0f} cases"
+        hover = [f"<b>{escape(r.label)}</b><br>" + escape(_("{group}: {value} (95% interval {low}–{high})").format(
+                     group=name, value=format_value(r.value, "share", digits=1),
+                     low=format_value(r.ci_low, "share", digits=1), high=format_value(r.ci_high, "share", digits=1)))
+                 + "<br>" + escape(_("{numerator} of {denominator} cases").format(
+                     numerator=number(r.numerator), denominator=number(r.denominator)))
                  for r in part.itertuples(index=False)]
         fig.add_trace(go.Scatter(
             x=list(part["value"] * 100), y=[wrap(escape(label), 24) for label in part["label"]], mode="markers",
@@ -40,7 +42,7 @@ def groups_chart(rows: pd.DataFrame, *, names: dict[str, str], title: str, sourc
     finish(fig, title=title, source=source, built=built, demo=demo, subtitle=subtitle)
     right = min(100.0, float(frame["ci_high"].max()) * 100 * 1.15 + 1)  # from zero: shares are read against it
     fig.update_layout(margin={"l": 10}, scattermode="group", showlegend=True, height=440 + 50 * len(order),
-                      xaxis={"title": {"text": "share of cases (%), with 95% intervals"}, "range": [0, right],
+                      xaxis={"title": {"text": _("share of cases (%), with 95% intervals")}, "range": [0, right],
                              "gridcolor": "#eee", "ticksuffix": "%"},
                       yaxis={"autorange": "reversed", "categoryorder": "array", "automargin": True,
                              "categoryarray": [wrap(escape(label), 24) for label in order]})
@@ -51,11 +53,12 @@ def groups_alt(rows: pd.DataFrame, *, names: dict[str, str], place: str, period:
     """The chart in words, for screen readers: each measure with each group's value and interval."""
     frame = rows[rows["value"].notna() & rows["grp"].isin(list(names))]
     if frame.empty:
-        return f"No published value to draw for {place}, {period}."
+        return _("No published value to draw for {place}, {period}.").format(place=place, period=period)
     parts = []
     for label, group in frame.groupby("label", sort=False):
-        said = "; ".join(f"{names[r.grp]} {format_value(r.value, 'share', digits=1)} (95% interval "
-                         f"{format_value(r.ci_low, 'share', digits=1)}–{format_value(r.ci_high, 'share', digits=1)}, "
-                         f"n = {r.denominator:,.0f})" for r in group.itertuples(index=False))
+        said = "; ".join(_("{group} {value} (95% interval {low}–{high}, n = {n})").format(
+            group=names[r.grp], value=format_value(r.value, "share", digits=1),
+            low=format_value(r.ci_low, "share", digits=1), high=format_value(r.ci_high, "share", digits=1),
+            n=number(r.denominator)) for r in group.itertuples(index=False))
         parts.append(f"{label}: {said}")
-    return f"Dot chart for {place}. {period}: " + ". ".join(parts) + "."
+    return _("Dot chart for {place}. {period}: {values}.").format(place=place, period=period, values=". ".join(parts))

@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-import streamlit as st
 
 from dashboard import components, db
 from dashboard.charts import questions as chart
-from dashboard.charts.trends import format_value
 from dashboard.content import VIEWS_KEPT, Block, md, source_titles
+from dashboard.i18n import N_, _, cache_per_language, date_text, format_value, number
 from dashboard.summary import place_name, sources_text
 
 
@@ -42,32 +41,38 @@ class Lens:
 # The age bands of the warehouse's vocabulary split at 55 (55_64 and 65_plus above it), so "55 and over" is exact;
 # `unknown` ages are in neither group.
 LENSES: tuple[Lens, ...] = (
-    Lens("drug", "Drug offences", "Treatment, not handcuffs: how are drug cases handled, against every other case?",
-         "offense_category", ("drug",), (), ("drug cases", "all other cases"),
+    Lens("drug", N_("Drug offences"),
+         N_("Treatment, not handcuffs: how are drug cases handled, against every other case?"),
+         "offense_category", ("drug",), (), (N_("drug cases"), N_("all other cases")),
          ("declined", "diverted_before_charge", "diverted_after_charge", "held_without_bail", "money_bail"),
-         "the type of offence"),
-    Lens("older", "Older people", "Are older people (aged 55 and over) locked up or prosecuted as often as younger "
-         "people?", "age_band", ("55_64", "65_plus"), ("under_18", "18_24", "25_34", "35_44", "45_54"),
-         ("people aged 55 and over", "people under 55"), ("decision_point",), "age"),
-    Lens("bail", "Wealth-based detention", "How often must people pay money to go home before trial?", "all", (), (),
-         ("all bail decisions", ""), ("money_bail", "held_without_bail"), "bail decisions"),
-    Lens("level", "Low-level cases", "Are misdemeanours pushed through the system like felonies?", "offense_level",
-         ("misdemeanor",), ("felony",), ("misdemeanours", "felonies"), ("decision_point",),
-         "whether a case is a misdemeanour or a felony"),
+         N_("the type of offence")),
+    Lens("older", N_("Older people"),
+         N_("Are older people (aged 55 and over) locked up or prosecuted as often as younger people?"),
+         "age_band", ("55_64", "65_plus"), ("under_18", "18_24", "25_34", "35_44", "45_54"),
+         (N_("people aged 55 and over"), N_("people under 55")), ("decision_point",), N_("age")),
+    Lens("bail", N_("Wealth-based detention"), N_("How often must people pay money to go home before trial?"), "all",
+         (), (), (N_("all bail decisions"), ""), ("money_bail", "held_without_bail"), N_("bail decisions")),
+    Lens("level", N_("Low-level cases"), N_("Are misdemeanours pushed through the system like felonies?"),
+         "offense_level", ("misdemeanor",), ("felony",), (N_("misdemeanours"), N_("felonies")), ("decision_point",),
+         N_("whether a case is a misdemeanour or a felony")),
 )
 LENS_KEYS = tuple(lens.key for lens in LENSES)
 
-# What a measure's denominator counts, by the stage of the warehouse's vocabulary.
-STAGE_NOUNS = {"referral": "cases police brought to prosecutors", "pretrial": "bail decisions at first appearance",
-               "disposition": "resolved cases", "sentence": "sentences", "bail_request": "arraignments"}
+# What a measure's denominator counts, by the stage of the warehouse's vocabulary (translated where shown).
+STAGE_NOUNS = {"referral": N_("cases police brought to prosecutors"),
+               "pretrial": N_("bail decisions at first appearance"), "disposition": N_("resolved cases"),
+               "sentence": N_("sentences"), "bail_request": N_("arraignments")}
 
-BAIL_AMOUNTS = (
+# The cited incomes of people held on bail (the title stays as published, in English).
+BAIL_INCOME_TITLE = ("Detaining the Poor: How money bail perpetuates an endless cycle of poverty and jail time")
+BAIL_INCOME_URL = "https://www.prisonpolicy.org/graphs/incomejails_fig2.html"
+BAIL_INCOME_PUBLISHER = "Prison Policy Initiative"
+BAIL_AMOUNTS = N_(
     "Bail amounts are not yet in the published data, so this page cannot say how much of the money bail set was "
     "more than people can pay. For scale, the Prison Policy Initiative found that people aged 23 to 39 held in "
     "local jails because they could not post a bail bond had a median yearly income before they were jailed of "
-    "\\$15,598 (men) and \\$11,071 (women), in 2015 dollars. Source: Bernadette Rabuy and Daniel Kopf, [Detaining the "
-    "Poor: How money bail perpetuates an endless cycle of poverty and jail time]"
-    "(https://www.prisonpolicy.org/graphs/incomejails_fig2.html), Prison Policy Initiative, 2016.")
+    "{men} (men) and {women} (women), in 2015 dollars. Source: Bernadette Rabuy and Daniel Kopf, [{title}]({url}), "
+    "{publisher}, 2016.")
 
 
 @dataclass(frozen=True)
@@ -102,19 +107,20 @@ def metrics_for(lens: Lens, roles: dict[str, tuple[str, ...]], order: list[str])
 
 
 def _interval(row: pd.Series) -> str:
-    return (f"95% interval {format_value(row['ci_low'], 'share', digits=1)}–"
-            f"{format_value(row['ci_high'], 'share', digits=1)}")
+    return _("95% interval {low}–{high}").format(low=format_value(row["ci_low"], "share", digits=1),
+                                                  high=format_value(row["ci_high"], "share", digits=1))
 
 
 def _group(row: pd.Series, name: str) -> str:
-    return (f"{format_value(row['value'], 'share', digits=1)} of {name} (n = {row['denominator']:,.0f}; "
-            f"{_interval(row)})")
+    return _("{value} of {group} (n = {n}; {interval})").format(
+        value=format_value(row["value"], "share", digits=1), group=_(name), n=number(row["denominator"]),
+        interval=_interval(row))
 
 
 def _difference(a: pd.Series, b: pd.Series) -> str:
     if a["ci_low"] > b["ci_high"] or a["ci_high"] < b["ci_low"]:
-        return "the intervals do not overlap"
-    return "the intervals overlap, so the difference may be chance"
+        return _("the intervals do not overlap")
+    return _("the intervals overlap, so the difference may be chance")
 
 
 def section(lens: Lens, values: pd.DataFrame, periods: pd.DataFrame, *, subject: str, labels: dict[str, str],
@@ -125,16 +131,17 @@ def section(lens: Lens, values: pd.DataFrame, periods: pd.DataFrame, *, subject:
 
     The latest whole period in which both groups of some metric are published is chosen; its first metric in
     `metrics` order makes the sentence. Where the data do not allow an answer, the sentence says why. `subject`
-    is the county or the prosecutor; `where`, the place the counts are from in words (' in Cook County, Illinois';
-    empty for a prosecutor, whose period already names the office)."""
+    is the county or the prosecutor; `where`, the place the counts are from (a county's name; empty for a
+    prosecutor, whose period already names the office)."""
     empty = values.iloc[0:0]
     wanted = [labels.get(m, m).lower() for m in metrics]
     rows = values[values["metric_id"].isin(metrics)]
     if rows.empty:
-        return Answer(f"The published data for {subject} include none of the measures this question needs ("
-                      + _or(wanted) + ").", empty, "", ())
+        return Answer(_("The published data for {subject} include none of the measures this question needs "
+                        "({measures}).").format(subject=subject, measures=_or(wanted)), empty, "", ())
     if lens.dimension != "all" and not rows["recorded"].astype(bool).any():
-        return Answer(f"The published data for {subject} do not record {lens.records}.", empty, "", ())
+        return Answer(_("The published data for {subject} do not record {what}.").format(
+            subject=subject, what=_(lens.records)), empty, "", ())
     whole = set(periods.loc[periods["whole"].astype(bool), "period_key"])
     sides = ("all",) if lens.dimension == "all" else ("a", "b")
     usable = rows[rows["grp"].isin(sides) & rows["value"].notna() & rows["period_key"].isin(whole)]
@@ -142,11 +149,11 @@ def section(lens: Lens, values: pd.DataFrame, periods: pd.DataFrame, *, subject:
     both = both[both == len(sides)].reset_index()
     if both.empty:
         if lens.dimension == "all":
-            return Answer(f"The published data for {subject} have too few {lens.records} in any whole period to "
-                          "publish a rate.", empty, "", ())
-        return Answer(f"The published data for {subject} record {lens.records}, but in no whole period are there "
-                      f"enough cases of both {lens.names[0]} and {lens.names[1]} to publish the comparison.",
-                      empty, "", ())
+            return Answer(_("The published data for {subject} have too few {what} in any whole period to publish a "
+                            "rate.").format(subject=subject, what=_(lens.records)), empty, "", ())
+        return Answer(_("The published data for {subject} record {what}, but in no whole period are there enough "
+                        "cases of both {first} and {second} to publish the comparison.").format(
+            subject=subject, what=_(lens.records), first=_(lens.names[0]), second=_(lens.names[1])), empty, "", ())
     ranked = periods.set_index("period_key")["rank"]
     key = max(both["period_key"], key=lambda k: ranked[k])
     shown_metrics = [m for m in metrics if m in set(both.loc[both["period_key"] == key, "metric_id"])]
@@ -157,34 +164,40 @@ def section(lens: Lens, values: pd.DataFrame, periods: pd.DataFrame, *, subject:
     label = labels.get(shown_metrics[0], shown_metrics[0])
     sources = tuple(dict.fromkeys(s for cell in chosen["source_ids"].dropna()
                                   for s in str(cell).split(",") if s))
-    lead = f"{when},{where}" if where else when
+    lead = _("{when}, in {place}").format(when=when, place=where) if where else when
     if lens.dimension == "all":
         row = head.loc["all"]
-        sentence = (f"{lead}: {label.lower()} in {format_value(row['value'], 'share', digits=1)} of "
-                    f"{row['denominator']:,.0f} {_stage_noun(row)} ({_interval(row)}).")
+        sentence = _("{lead}: {measure} in {value} of {n} {cases} ({interval}).").format(
+            lead=lead, measure=label.lower(), value=format_value(row["value"], "share", digits=1),
+            n=number(row["denominator"]), cases=_stage_noun(row), interval=_interval(row))
         return Answer(sentence, chosen, when, sources)
     a, b = head.loc["a"], head.loc["b"]
-    comparison = (f"{label.lower()}: {_group(a, lens.names[0])} against {_group(b, lens.names[1])}; "
-                  f"{_difference(a, b)}")
+    comparison = _("{measure}: {first} against {second}; {difference}").format(
+        measure=label.lower(), first=_group(a, lens.names[0]), second=_group(b, lens.names[1]),
+        difference=_difference(a, b))
     share = rows[(rows["period_key"] == key) & (rows["grp"] == "share") & rows["value"].notna()]
     if lens.key == "drug" and not share.empty:
         first = share.assign(order=share["metric_id"].map(metrics.index)).sort_values("order").iloc[0]
-        sentence = (f"{when}, drug cases were {format_value(first['value'], 'share', digits=1)} of the "
-                    f"{first['denominator']:,.0f} {_stage_noun(first)}{where} ({_interval(first)}); "
-                    f"{comparison}.")
+        figures = dict(when=when, value=format_value(first["value"], "share", digits=1),
+                       n=number(first["denominator"]), cases=_stage_noun(first), interval=_interval(first),
+                       comparison=comparison, place=where)
+        sentence = (_("{when}, drug cases were {value} of the {n} {cases} in {place} ({interval}); {comparison}.")
+                    if where else
+                    _("{when}, drug cases were {value} of the {n} {cases} ({interval}); {comparison}.")).format(
+            **figures)
     else:
-        sentence = f"{lead}, {comparison}."
+        sentence = _("{lead}, {comparison}.").format(lead=lead, comparison=comparison)
     return Answer(sentence, chosen, when, sources)
 
 
 def _stage_noun(row: pd.Series) -> str:
-    return STAGE_NOUNS.get(str(row["stage"]), "cases")
+    return _(STAGE_NOUNS.get(str(row["stage"]), N_("cases")))
 
 
 def _or(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " or " + items[-1]
+    return _("{items} or {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def county_periods(values: pd.DataFrame, attributed: pd.DataFrame) -> pd.DataFrame:
@@ -195,8 +208,8 @@ def county_periods(values: pd.DataFrame, attributed: pd.DataFrame) -> pd.DataFra
     return pd.DataFrame({
         "period_key": years["year"].astype(str), "rank": years["year"].astype(int),
         "whole": ~years["partial"].astype(bool),
-        "when": [f"In {y}" + (f", with {who[y]} in office" if isinstance(who.get(y), str) else "")
-                 for y in years["year"]]})
+        "when": [_("In {year}, with {name} in office").format(year=y, name=who[y]) if isinstance(who.get(y), str)
+                 else _("In {year}").format(year=y) for y in years["year"]]})
 
 
 def term_periods(terms: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -208,24 +221,26 @@ def term_periods(terms: pd.DataFrame, name: str) -> pd.DataFrame:
         start = pd.Timestamp(first["start_date"]).date()
         end = None if pd.isna(first["end_date"]) else pd.Timestamp(first["end_date"]).date()
         years = sorted({int(y) for cell in rows["years"].dropna() for y in cell})
-        span = "" if not years else (f"; data for {years[0]}" if len(years) == 1
-                                     else f"; data for {years[0]}–{years[-1]}")
-        out.append({"period_key": term_id, "rank": start.toordinal(), "whole": True,
-                    "when": f"During {name}'s term as {first['office_name']} (from {start.isoformat()} "
-                            f"{'to ' + end.isoformat() if end else 'on'}{span})"})
+        span = "" if not years else _("; data for {years}").format(
+            years=f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}")
+        when = (_("During {name}'s term as {office} (from {start} to {end}{data})") if end else
+                _("During {name}'s term as {office} (from {start} on{data})")).format(
+            name=name, office=first["office_name"], start=date_text(start), end=date_text(end) if end else "",
+            data=span)
+        out.append({"period_key": term_id, "rank": start.toordinal(), "whole": True, "when": when})
     return pd.DataFrame(out, columns=["period_key", "rank", "whole", "when"])
 
 
 def table(answer: Answer, lens: Lens, labels: dict[str, str], *, place: str, source: str) -> pd.DataFrame:
     """The figures the chart shows, for its table and CSV: counts as published, with the period and source."""
     rows = answer.rows
-    names = {"a": lens.names[0], "b": lens.names[1], "all": lens.names[0]}
+    names = {"a": _(lens.names[0]), "b": _(lens.names[1]), "all": _(lens.names[0])}
     return pd.DataFrame({
-        "place or prosecutor": place, "period": answer.period,
-        "measure": [labels.get(m, m) for m in rows["metric_id"]],
-        "group": [names.get(g, g) for g in rows["grp"]],
+        _("place or prosecutor"): place, _("period"): answer.period,
+        _("measure"): [labels.get(m, m) for m in rows["metric_id"]],
+        _("group"): [names.get(g, g) for g in rows["grp"]],
         "value": rows["value"].round(4), "ci_low": rows["ci_low"].round(4), "ci_high": rows["ci_high"].round(4),
-        "numerator": rows["numerator"], "denominator": rows["denominator"], "source": source,
+        "numerator": rows["numerator"], "denominator": rows["denominator"], _("source"): source,
     }).reset_index(drop=True)
 
 
@@ -242,7 +257,7 @@ class QuestionsPage:
     sections: tuple[Section, ...]
 
 
-@st.cache_resource(max_entries=VIEWS_KEPT, show_spinner=False)
+@cache_per_language(max_entries=VIEWS_KEPT, show_spinner=False)
 def questions_view(kind: str, ident: str, version: db.Version, today: date) -> QuestionsPage:
     """kind 'county' (ident = FIPS) or 'prosecutor' (ident = prosecutor id)."""
     metrics = db.query("metric_definitions")
@@ -253,17 +268,17 @@ def questions_view(kind: str, ident: str, version: db.Version, today: date) -> Q
     if kind == "county":
         profile = db.query("county_profile", fips=ident).iloc[0]
         place = place_name(profile["county_name"], profile["state_abbr"], profile["state_name"], ident)
-        subject, title, scope, ids, where = place, place, "county", [ident], f" in {place}"
-        caption = ("Each answer is for the latest whole year with enough published cases in both groups, with the "
-                   "prosecutor in office that year (most of the year where sources give only years).")
+        subject, title, scope, ids, where = place, place, "county", [ident], place
+        caption = _("Each answer is for the latest whole year with enough published cases in both groups, with the "
+                    "prosecutor in office that year (most of the year where sources give only years).")
         attributed = db.query("county_series", fips=ident, dimension="all")[["year", "prosecutor"]].dropna()
         attributed = attributed.drop_duplicates("year")
     else:
         profile = db.query("prosecutor_profile", id=ident).iloc[0]
         subject = title = str(profile["name"])
         scope, where = "term", ""
-        caption = ("Each answer is for one of their terms as a whole (the latest with enough published cases in "
-                   "both groups): the warehouse pools every case of a term into one figure.")
+        caption = _("Each answer is for one of their terms as a whole (the latest with enough published cases in "
+                    "both groups): the warehouse pools every case of a term into one figure.")
     sections = []
     for lens in LENSES:
         wanted = metrics_for(lens, roles, order)
@@ -278,16 +293,20 @@ def questions_view(kind: str, ident: str, version: db.Version, today: date) -> Q
         source = sources_text(",".join(answer.source_ids), titles) if answer.source_ids else ""
         block = None
         if not answer.rows.empty:
-            names = ({"all": lens.names[0]} if lens.dimension == "all"
-                     else {"a": lens.names[0], "b": lens.names[1]})
+            names = ({"all": _(lens.names[0])} if lens.dimension == "all"
+                     else {"a": _(lens.names[0]), "b": _(lens.names[1])})
             chart_rows = answer.rows.assign(label=answer.rows["metric_id"].map(lambda m: labels.get(m, m)))
             fig = components.cached_chart(chart.groups_chart, chart_rows, names=names,
-                                          title=f"{lens.heading}, {subject}", subtitle=answer.period,
+                                          title=_("{question}, {place}").format(question=_(lens.heading),
+                                                                                place=subject),
+                                          subtitle=answer.period,
                                           source=source, built=built, demo=demo)
             block = Block(fig, table(answer, lens, labels, place=subject, source=source),
                           chart.groups_alt(chart_rows, names=names, place=subject, period=answer.period),
                           f"{subject}-{lens.key}", f"questions-{lens.key}")
-        notes = (BAIL_AMOUNTS,) if lens.key == "bail" else ()
+        notes = (_(BAIL_AMOUNTS).format(men="\\$" + number(15_598), women="\\$" + number(11_071),
+                                        title=BAIL_INCOME_TITLE, url=BAIL_INCOME_URL,
+                                        publisher=BAIL_INCOME_PUBLISHER),) if lens.key == "bail" else ()
         sections.append(Section(lens, md(answer.sentence), block,
-                                md(f"Source: {source}.") if source else "", notes))
+                                md(_("Source: {source}.").format(source=source)) if source else "", notes))
     return QuestionsPage(title=title, subject=subject, caption=caption, sections=tuple(sections))

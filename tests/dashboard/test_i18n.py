@@ -16,6 +16,7 @@ from babel.messages.pofile import read_po
 
 from dashboard import content, i18n, permalinks
 from dashboard.charts import common, tables
+from dashboard.content import questions
 from tests.dashboard import apptest_pages
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -207,7 +208,8 @@ def _document_names(warehouse: Path) -> list[str]:
         UNION SELECT license FROM source UNION SELECT reason FROM rejected_row UNION SELECT covers FROM jail_cost
         UNION SELECT title FROM jail_cost UNION SELECT publisher FROM jail_cost
         UNION SELECT description FROM value_definition UNION SELECT citation FROM source_date""")
-    names = {str(r[0]) for r in rows if r[0]}
+    names = {str(r[0]) for r in rows if r[0]} | {questions.BAIL_INCOME_TITLE,
+                                                         questions.BAIL_INCOME_PUBLISHER}  # a document cited
     notes = apptest_pages.sql(warehouse, "SELECT notes FROM source WHERE notes IS NOT NULL")
     names |= {part.strip() for (text,) in notes for part in str(text).split(" | ") if part.strip()}
     # as the pages escape them for markdown
@@ -258,6 +260,9 @@ SPANISH_PAGES = [
     ("compare", {"id": f"{PROSECUTOR},demo-aaron-abernathy-48205"}),
     ("methods", {"metric": "dismissal_rate"}),
     ("methods", {"source": "nope", "by": "x"}),
+    ("questions", {}),
+    ("questions", {"county": COOK}),
+    ("questions", {"prosecutor": PROSECUTOR, "lens": "drug"}),
 ]
 
 
@@ -272,7 +277,8 @@ def test_every_page_in_spanish_shows_no_english(warehouse: Path, no_image_export
 
 
 REAL_PAGES = [("map", {}), ("county", {"fips": COOK}), ("prosecutor", {"id": "kim-foxx"}),
-              ("compare", {"id": "kim-foxx,chesa-boudin"}), ("methods", {"source": "cook_dispositions"})]
+              ("compare", {"id": "kim-foxx,chesa-boudin"}), ("methods", {"source": "cook_dispositions"}),
+              ("questions", {"county": "42101"})]
 
 
 @pytest.mark.parametrize(("page", "params"), REAL_PAGES, ids=[p for p, _q in REAL_PAGES])
