@@ -222,7 +222,8 @@ def _pages(demo_warehouse: Path) -> dict[str, str]:
         SELECT t.prosecutor_id FROM office_county oc JOIN term t USING (office_id)
         WHERE oc.fips = '17031' ORDER BY t.start_date DESC LIMIT 1""")[0][0]
     return {"map": "/", "county": "/county?fips=17031", "prosecutor": f"/prosecutor?id={prosecutor}",
-            "compare": "/compare?fips=17031,06075", "methods": "/methods"}
+            "compare": "/compare?fips=17031,06075", "questions": "/questions?county=17031",
+            "methods": "/methods", "county-es": "/county?fips=17031&lang=es"}
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
