@@ -23,6 +23,7 @@ from etl.errors import BuildError
 METRICS_TOML = Path(__file__).parent / "metrics.toml"
 METRICS_SQL = SQL_DIR / "metrics"
 PUBLISH_SQL = SQL_DIR / "publish"
+INTERVALS_SQL = SQL_DIR / "intervals.sql"  # also kept in the public warehouse (etl/public.py)
 EACH_CASE_METRIC, SUPPRESSION = "each case metric", "suppression"
 # How long each step of the metric stage takes against one case metric's grouping (1), as a demo build shows:
 # only for the progress bar's estimate of the time left (a step not named here counts 1).
@@ -94,6 +95,7 @@ def materialize(con: duckdb.DuckDBPyConnection, *, threshold: int, priorities: d
 
     first, last = sorted(METRICS_SQL.glob("[0-3]*.sql")), sorted(METRICS_SQL.glob("[4-9]*.sql"))
     steps: list[tuple[str, Callable[[], None]]] = [
+        (INTERVALS_SQL.stem, lambda: sqlfiles.run_file(con, INTERVALS_SQL, threshold)),
         *((p.stem, lambda p=p: sqlfiles.run_file(con, p, threshold)) for p in first),
         (EACH_CASE_METRIC, each_case_metric),
         *((p.stem, lambda p=p: sqlfiles.run_file(con, p, threshold)) for p in last),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import checks
+from etl import checks, sqlfiles
 from etl.config import SQL_DIR
 from etl.errors import BuildError
 from etl.schema import column_names, schema_text
@@ -104,6 +104,8 @@ def write(con: duckdb.DuckDBPyConnection, public_tmp: Path) -> str:
             con.execute(f'CREATE TABLE public_warehouse.main."{table}" AS {_select(path)}')
         con.execute("USE public_warehouse")  # the same connection, so the build's memory limit holds
         try:
+            # the interval definitions travel with the data: the dashboard pools counts with these macros
+            sqlfiles.run_file(con, SQL_DIR / "intervals.sql", 0)
             content = checks.content_checksums(con)
             overall = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
             [(mode,)] = con.execute("SELECT value FROM build_info WHERE key = 'mode'").fetchall()

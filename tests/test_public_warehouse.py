@@ -141,3 +141,17 @@ def test_every_page_runs_on_the_public_file_alone(demo_warehouse: Path, tmp_path
     with duckdb.connect(str(alone), read_only=True) as con:
         [(release,)] = con.execute("SELECT value FROM build_info WHERE key = 'release'").fetchall()
     assert f"data/releases/{release}/" in text
+
+
+def test_the_interval_definitions_travel_with_the_public_file(demo_warehouse: Path) -> None:
+    """One definition of each 95% interval: the build's (etl/sql/intervals.sql), kept in the public file as
+    macros, which every dashboard query that pools counts calls instead of writing the formula again."""
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        macros = {name for (name,) in con.execute(
+            "SELECT function_name FROM duckdb_functions() WHERE function_type = 'macro' AND NOT internal").fetchall()}
+        low, high = con.execute("SELECT wilson_low(20, 100), wilson_high(20, 100)").fetchone()
+    assert {"wilson_low", "wilson_high", "poisson_low_per_100k", "poisson_high_per_100k"} <= macros
+    assert (round(low, 4), round(high, 4)) == (0.1334, 0.2888)  # the Wilson interval of 20 out of 100
+    queries = Path(__file__).resolve().parents[1] / "dashboard" / "queries"
+    written_again = [p.name for p in queries.glob("*.sql") if "1.96 ^ 2" in p.read_text(encoding="utf-8")]
+    assert written_again == []

@@ -26,12 +26,10 @@ SELECT fips AS entity_id, entity, metric_id, label, unit, sort_order, numerator,
        years_suppressed, first_year, last_year, source_ids, variant, measured,
        CASE WHEN unit = 'per_100k' THEN r * 100000 ELSE r END AS value,
        CASE WHEN r IS NULL THEN NULL
-            WHEN unit = 'per_100k' THEN greatest(0.0, (numerator - 1.96 * sqrt(numerator)) / n * 100000)
-            ELSE greatest(0.0, (r + 1.96 ^ 2 / (2 * n) - 1.96 * sqrt(r * (1 - r) / n + 1.96 ^ 2 / (4 * n ^ 2)))
-                 / (1 + 1.96 ^ 2 / n)) END AS ci_low,
+            WHEN unit = 'per_100k' THEN poisson_low_per_100k(numerator, n)
+            ELSE wilson_low(numerator, n) END AS ci_low,
        CASE WHEN r IS NULL THEN NULL
-            WHEN unit = 'per_100k' THEN (numerator + 1.96 * sqrt(numerator)) / n * 100000
-            ELSE least(1.0, (r + 1.96 ^ 2 / (2 * n) + 1.96 * sqrt(r * (1 - r) / n + 1.96 ^ 2 / (4 * n ^ 2)))
-                 / (1 + 1.96 ^ 2 / n)) END AS ci_high
+            WHEN unit = 'per_100k' THEN poisson_high_per_100k(numerator, n)
+            ELSE wilson_high(numerator, n) END AS ci_high
 FROM rated
 ORDER BY sort_order, list_position($fips, fips)

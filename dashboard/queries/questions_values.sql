@@ -5,8 +5,7 @@
 -- Only published cells are added up: a group with a hidden part is `complete = false` and has no numbers, so no
 -- count the warehouse hides is rebuilt here (sums and differences of published cells are published by the
 -- additive structure the suppression step protects; docs/PRIVACY.md). A value missing from a breakdown counts
--- none of that measure's cases. 95% intervals: Wilson, as the warehouse computes each cell's own and
--- county_cards.sql pools them.
+-- none of that measure's cases. 95% intervals: the warehouse's own Wilson macros (etl/sql/intervals.sql).
 WITH cells AS (
     SELECT v.metric_id, v.scope_id, v.period_start, v.dimension, v.dimension_value, v.numerator, v.denominator,
            v.suppressed, v.source_ids, coalesce(vp.partial, false) AS partial, vp.covered_label
@@ -70,10 +69,8 @@ rated AS (
 )
 SELECT r.metric_id, d.label, d.stage, d.unit, d.sort_order, r.scope_id, r.period_start,
        year(r.period_start) AS year, r.grp, r.complete, r.numerator, r.denominator, r.r AS value,
-       CASE WHEN r.r IS NOT NULL THEN greatest(0.0, (r.r + 1.96 ^ 2 / (2 * r.n)
-            - 1.96 * sqrt(r.r * (1 - r.r) / r.n + 1.96 ^ 2 / (4 * r.n ^ 2))) / (1 + 1.96 ^ 2 / r.n)) END AS ci_low,
-       CASE WHEN r.r IS NOT NULL THEN least(1.0, (r.r + 1.96 ^ 2 / (2 * r.n)
-            + 1.96 * sqrt(r.r * (1 - r.r) / r.n + 1.96 ^ 2 / (4 * r.n ^ 2))) / (1 + 1.96 ^ 2 / r.n)) END AS ci_high,
+       CASE WHEN r.r IS NOT NULL THEN wilson_low(r.numerator, r.n) END AS ci_low,
+       CASE WHEN r.r IS NOT NULL THEN wilson_high(r.numerator, r.n) END AS ci_high,
        t.source_ids, t.partial, t.covered_label, coalesce(k.recorded, false) AS recorded
 FROM rated r
 JOIN metric_definition d USING (metric_id)
