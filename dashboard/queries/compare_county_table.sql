@@ -25,11 +25,6 @@ rated AS (
 SELECT fips AS entity_id, entity, metric_id, label, unit, sort_order, numerator, denominator, years_shown,
        years_suppressed, first_year, last_year, source_ids, variant, measured,
        CASE WHEN unit = 'per_100k' THEN r * 100000 ELSE r END AS value,
-       CASE WHEN r IS NULL THEN NULL
-            WHEN unit = 'per_100k' THEN poisson_low_per_100k(numerator, n)
-            ELSE wilson_low(numerator, n) END AS ci_low,
-       CASE WHEN r IS NULL THEN NULL
-            WHEN unit = 'per_100k' THEN poisson_high_per_100k(numerator, n)
-            ELSE wilson_high(numerator, n) END AS ci_high
+       interval_low(numerator, n, unit) AS ci_low, interval_high(numerator, n, unit) AS ci_high
 FROM rated
 ORDER BY sort_order, list_position($fips, fips)

@@ -98,11 +98,6 @@ rated AS (
 SELECT metric_id, label, question, unit, caveat, direction, sort_order, y0, y1, who, numerator, denominator,
        years_shown, years_suppressed, n_counties, names, source_ids, variant, measured,
        CASE WHEN unit = 'per_100k' THEN r * 100000 ELSE r END AS value,
-       CASE WHEN r IS NULL THEN NULL
-            WHEN unit = 'per_100k' THEN poisson_low_per_100k(numerator, n)
-            ELSE wilson_low(numerator, n) END AS ci_low,
-       CASE WHEN r IS NULL THEN NULL
-            WHEN unit = 'per_100k' THEN poisson_high_per_100k(numerator, n)
-            ELSE wilson_high(numerator, n) END AS ci_high
+       interval_low(numerator, n, unit) AS ci_low, interval_high(numerator, n, unit) AS ci_high
 FROM rated
 ORDER BY sort_order, CASE who WHEN 'county' THEN 0 WHEN 'state' THEN 1 ELSE 2 END

@@ -10,3 +10,8 @@ CREATE OR REPLACE MACRO wilson_high(x, n) AS CASE WHEN n > 0 THEN least(1.0,
 -- Normal-approximation Poisson interval (95%) of a count x, as a rate per 100,000 of n.
 CREATE OR REPLACE MACRO poisson_low_per_100k(x, n) AS greatest(0.0, (x - 1.96 * sqrt(x)) / n * 100000);
 CREATE OR REPLACE MACRO poisson_high_per_100k(x, n) AS (x + 1.96 * sqrt(x)) / n * 100000;
+-- The interval of a value in its unit: Wilson for shares, Poisson for rates per 100,000 (none without cases).
+CREATE OR REPLACE MACRO interval_low(x, n, unit) AS CASE WHEN n > 0 THEN
+    CASE WHEN unit = 'per_100k' THEN poisson_low_per_100k(x, n) ELSE wilson_low(x, n) END END;
+CREATE OR REPLACE MACRO interval_high(x, n, unit) AS CASE WHEN n > 0 THEN
+    CASE WHEN unit = 'per_100k' THEN poisson_high_per_100k(x, n) ELSE wilson_high(x, n) END END;
