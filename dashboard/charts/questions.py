@@ -9,13 +9,18 @@ from dashboard.charts.common import PALETTE, escape, finish, no_data_figure, wra
 from dashboard.i18n import _, format_value, number
 
 
+def _drawn(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The rows the chart draws and its description reads: groups it names, with a value."""
+    return rows[rows["value"].notna() & rows["grp"].isin(list(names))]
+
+
 def groups_chart(rows: pd.DataFrame, *, names: dict[str, str], title: str, source: str, built: str, demo: bool,
                  subtitle: str = "") -> go.Figure:
     """One row per measure (`label`), one dot per group (`grp`, named by `names`), with its interval.
 
     `rows`: label, grp, value, ci_low, ci_high, numerator, denominator (shares only). Groups are drawn in the
     order of `names`; a group without a value is left out of its row (the sentence and table say why)."""
-    frame = rows[rows["value"].notna() & rows["grp"].isin(list(names))]
+    frame = _drawn(rows, names)
     if frame.empty:
         return no_data_figure(_("No published value to draw"), title=title, source=source, built=built, demo=demo,
                               subtitle=subtitle)
@@ -51,7 +56,7 @@ def groups_chart(rows: pd.DataFrame, *, names: dict[str, str], title: str, sourc
 
 def groups_alt(rows: pd.DataFrame, *, names: dict[str, str], place: str, period: str) -> str:
     """The chart in words, for screen readers: each measure with each group's value and interval."""
-    frame = rows[rows["value"].notna() & rows["grp"].isin(list(names))]
+    frame = _drawn(rows, names)
     if frame.empty:
         return _("No published value to draw for {place}, {period}.").format(place=place, period=period)
     parts = []
