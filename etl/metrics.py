@@ -71,10 +71,10 @@ def materialize(con: duckdb.DuckDBPyConnection, *, threshold: int, priorities: d
     year) as source folders declare them."""
     for d in load_definitions():
         con.execute(
-            "INSERT INTO metric_definition VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO metric_definition VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [d["metric_id"], d["label"], d["question"], d["description"], d["stage"], d["numerator"],
              d["denominator"], d["unit"], d["caveat"], d["sort_order"], d["direction"], d.get("unavailable_if", []),
-             d.get("roles", [])],
+             d.get("roles", []), d.get("amount_at_least")],
         )
     insert_translations(con, load_definitions())
     register_priorities(con, priorities)

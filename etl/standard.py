@@ -64,6 +64,13 @@ OUTCOME_DEFINITIONS: dict[str, dict[str, str]] = {
         "requested_set_same": "the judge set the amount the prosecutor asked",
         "requested_set_higher": "the judge set more money bail than the prosecutor asked",
     },
+    "bail_amount": {
+        "cash_under_500": "money bail set; going home took less than $500 in cash",
+        "cash_500_999": "money bail set; going home took $500 to $999 in cash",
+        "cash_1000_4999": "money bail set; going home took $1,000 to $4,999 in cash",
+        "cash_5000_9999": "money bail set; going home took $5,000 to $9,999 in cash",
+        "cash_10000_plus": "money bail set; going home took $10,000 or more in cash",
+    },
 }
 STAGE_DEFINITIONS = {
     "referral": "the charging decision on a case police (or another agency) brought to the prosecutor",
@@ -71,6 +78,8 @@ STAGE_DEFINITIONS = {
     "disposition": "how a charged case ended",
     "sentence": "the most serious sentence on a conviction",
     "bail_request": "what the prosecutor asked for at arraignment beside what the judge set",
+    "bail_amount": "the cash needed to go home when money bail was set: the bail, or the deposit on it where the "
+                   "court takes a deposit",
 }
 GRAIN_DEFINITIONS = {
     "day": "one day (period_start is that day)",
@@ -128,8 +137,8 @@ def records_schema() -> dict[str, Any]:
          "constraints": {"required": True, "pattern": "[0-9]{5}"}},
     ]
     for stage in vocab.STAGES:
-        if stage == "bail_request":
-            continue
+        if stage in ("bail_request", "bail_amount"):
+            continue  # read from the amounts below
         fields += [
             {"name": f"{stage}_date", "type": "date", "format": "default",
              "description": f"date of the {stage} decision ({STAGE_DEFINITIONS[stage]})"},
@@ -308,7 +317,10 @@ def example_source() -> dict[str, str]:
         mappings[f"{stage}.csv"] = "source_value,outcome\n" + "".join(
             f"{o},{o}\n" for o in vocab.STAGE_OUTCOMES[stage])
     lines += ["", "[[decision]]", 'stage = "bail_request"', 'requested = "bail_requested_amount"',
-              'set = "bail_set_amount"', 'date = "pretrial_date"', 'missing = "skip"']
+              'set = "bail_set_amount"', 'date = "pretrial_date"', 'missing = "skip"',
+              "", "# the cash needed to go home: set deposit = 0.1 where the court takes a 10% deposit on the bail",
+              "[[decision]]", 'stage = "bail_amount"', 'amount = "bail_set_amount"', "deposit = 1",
+              'date = "pretrial_date"', 'missing = "skip"', 'when = { stage = "pretrial", outcome = "bail_set" }']
     for name in ("offense_category", "offense_level", "race", "sex"):
         lines += ["", f"[breakdown.{name}]", f'column = "{name}"', f'mapping = "{name}.csv"']
         mappings[f"{name}.csv"] = f"source_value,{name}\n" + "".join(f"{v},{v}\n" for v in vocab.FIELD_VOCAB[name])

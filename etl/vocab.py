@@ -41,7 +41,13 @@ STAGE_OUTCOMES: dict[str, tuple[str, ...]] = {
     # What the prosecutor asked for at arraignment beside what the judge set (sources with both amounts).
     "bail_request": ("not_requested", "requested_set_none", "requested_set_lower", "requested_set_same",
                      "requested_set_higher"),
+    # The cash a person had to put down to go home when money bail was set (the bail, or the deposit on it where
+    # the court takes one), in bands: the lower bound of each band, in US dollars, is in BAIL_CASH_BANDS.
+    "bail_amount": ("cash_under_500", "cash_500_999", "cash_1000_4999", "cash_5000_9999", "cash_10000_plus"),
 }
+BAIL_CASH_BANDS: tuple[tuple[float, str], ...] = (
+    (0, "cash_under_500"), (500, "cash_500_999"), (1000, "cash_1000_4999"), (5000, "cash_5000_9999"),
+    (10000, "cash_10000_plus"))
 # Resolutions only some sources tell apart, kept out of the outcomes they resemble so that no metric overstates:
 # adjudication withheld (Florida: guilt found, no conviction entered), a judge's finding of no probable cause
 # (not the prosecutor dropping the case), and a case closed because the person pleaded guilty in another case.
@@ -93,6 +99,13 @@ ACCEPTED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 SUPPRESSION_THRESHOLD = 10
+
+
+def cash_band(dollars: float) -> str:
+    """The bail_amount outcome of an amount of cash (US dollars, above zero)."""
+    if not dollars > 0:
+        raise ValueError(f"a cash band needs an amount above zero, not {dollars!r}")
+    return next(band for floor, band in reversed(BAIL_CASH_BANDS) if dollars >= floor)
 
 
 class UnknownCode(ValueError):

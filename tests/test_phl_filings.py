@@ -27,7 +27,8 @@ def fixture_result() -> FileResult:
 def test_fixture_rows_reconcile_with_one_row_per_docket(fixture_result: FileResult) -> None:
     result = fixture_result
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (18, 7, 11)
-    assert result.frame("case_counts")["n"].sum() == 7
+    frame = result.frame("case_counts")
+    assert frame.loc[frame["stage"] == "pretrial", "n"].sum() == 7
     duplicates = sorted(r.line for r in result.rejections if r.kind == "duplicate")
     assert duplicates == [2, 18, 19]
     assert {r.reason for r in result.rejections if r.kind == "duplicate"} == {
@@ -54,8 +55,19 @@ def test_fixture_identifiers_never_survive(fixture_result: FileResult) -> None:
     assert not frame.astype(str).apply(lambda c: c.str.contains("MC-51|PA 19")).to_numpy().any()
 
 
+def test_fixture_cash_to_go_home_is_the_deposit_on_the_latest_money_bail(fixture_result: FileResult) -> None:
+    """The one docket whose latest version is money bail ($2,500) needed its 10% deposit, $250, to go home; the
+    superseded versions' money bails ($5,000, $1,000, $500) are not counted."""
+    frame = fixture_result.frame("case_counts")
+    cash = frame[frame["stage"] == "bail_amount"]
+    assert list(zip(cash["outcome"], cash["n"], cash["offense_detail"], cash["age_band"], strict=True)) == [
+        ("cash_under_500", 1, "Simple Assault", "25_34")]
+    assert cash["source_outcome"].tolist() == ["Monetary, 10% deposit"]
+
+
 def test_fixture_outcomes_dimensions_and_latest_version(fixture_result: FileResult) -> None:
     frame = fixture_result.frame("case_counts")
+    frame = frame[frame["stage"] == "pretrial"]
     rows = {(r.outcome, r.source_outcome, r.offense_detail): r for r in frame.itertuples()}
     assert set(rows) == {
         ("bail_set", "Monetary", "Simple Assault"),  # line 3 wins over line 2; whitespace stripped
@@ -121,7 +133,8 @@ def test_real_file_reconciles_with_the_stated_rows_and_dockets(real: tuple[Path,
     assert result.rows_loaded == usable.nunique()  # one loaded row per docket with a readable version
     duplicates = sum(r.kind == "duplicate" for r in result.rejections)
     assert duplicates == len(usable) - usable.nunique()
-    assert result.frame("case_counts")["n"].sum() == result.rows_loaded
+    frame = result.frame("case_counts")
+    assert frame.loc[frame["stage"] == "pretrial", "n"].sum() == result.rows_loaded
 
 
 def test_real_outcomes_match_the_latest_versions(real: tuple[Path, FileResult]) -> None:
@@ -137,6 +150,7 @@ def test_real_outcomes_match_the_latest_versions(real: tuple[Path, FileResult]) 
         "bail_set": int(((status != "Denied") & (bail_type == "Monetary")).sum()),
     }
     frame = result.frame("case_counts")
+    frame = frame[frame["stage"] == "pretrial"]
     lost = 37714 - result.rows_loaded  # dockets with no readable version
     for outcome, n in expected.items():
         assert abs(frame.loc[frame["outcome"] == outcome, "n"].sum() - n) <= lost
@@ -148,3 +162,23 @@ def test_real_outcomes_match_the_latest_versions(real: tuple[Path, FileResult]) 
     assert int(re.match(r"([\d,]+) of", note).group(1).replace(",", "")) <= unknown
     raws = " ".join(r.raw for r in result.rejections)
     assert "MC-51-CR" not in raws and not re.search(r"PA 19\d{3}", raws)
+
+
+def test_real_cash_to_go_home_matches_the_latest_money_bails(real: tuple[Path, FileResult]) -> None:
+    """Every latest money bail with an amount is counted once, in the band of its 10% deposit, worked out here
+    from the raw file with pandas' own binning."""
+    path, result = real
+    rows = _rows_with_lines(path)
+    rows["snapshot"] = pd.to_datetime(rows["snapshot_date"].str.strip(), utc=True, format="ISO8601")
+    latest = rows.sort_values(["snapshot", "line"]).drop_duplicates("docket_number", keep="last")
+    money = latest[(latest["bail_status"].str.strip() != "Denied") & (latest["bail_type"].str.strip() == "Monetary")]
+    deposit = pd.to_numeric(money["bail_amount"].str.replace(r"[$,\s]", "", regex=True), errors="coerce") / 10
+    expected = pd.cut(deposit[deposit > 0], [0, 500, 1000, 5000, 10000, float("inf")], right=False,
+                      labels=["cash_under_500", "cash_500_999", "cash_1000_4999", "cash_5000_9999",
+                              "cash_10000_plus"]).value_counts()
+    frame = result.frame("case_counts")
+    counted = frame[frame["stage"] == "bail_amount"].groupby("outcome")["n"].sum()
+    lost = 37714 - result.rows_loaded
+    assert counted.sum() > 15000
+    for band, n in expected.items():
+        assert abs(int(counted.get(band, 0)) - int(n)) <= lost, band

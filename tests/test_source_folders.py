@@ -119,6 +119,27 @@ def test_prosecutor_requested_bail_beside_the_bail_set(con, shared_data: Path) -
     assert "prosecutor" in label.lower() and caveat
 
 
+def test_berkshire_cash_to_go_home_is_the_cash_bail_set(con, shared_data: Path) -> None:
+    """Cash bail is posted in full in Massachusetts: the share needing $1,000 or more is the share of cash bails
+    (by the bail status) set at $1,000 or more, each year, from the raw file."""
+    cash_bail = ("Cash Only", "Cash/Surety", "Out on Cash Bail", "Out On Cash Bail", "In Custody - Bail Set")
+    priced: Counter[int] = Counter()
+    high: Counter[int] = Counter()
+    for row in _berkshire_rows(shared_data):
+        amount = float(row["Amnt Bl Set"] or 0)
+        if row["Bail Status"] in cash_bail and amount > 0:
+            year = int(row["Arraign Date"][:4])
+            priced[year] += 1
+            high[year] += amount >= 1000
+    cells = dict((r[0], (r[1], r[2])) for r in con.execute(
+        "SELECT year(period_start), numerator, denominator FROM metric_value "
+        "WHERE metric_id = 'bail_cash_1000_plus_rate' AND scope = 'county' AND scope_id = '25003' "
+        "AND dimension = 'all' AND NOT suppressed").fetchall())
+    assert sorted(cells) == sorted(priced)
+    for year, counted in cells.items():
+        assert counted == (high[year], priced[year])
+
+
 def test_colorado_counties_and_denver_misdemeanors_absent(con, shared_data: Path) -> None:
     path = shared_file(shared_data, "co-bond/complete-county-bond.csv")
     with path.open(encoding="utf-8", newline="") as handle:

@@ -77,16 +77,22 @@ def test_a_file_in_the_case_records_layout_builds_through_the_example_folder(tmp
         "theft_property,felony,black,male,30",
         "2,17031,2019-01-09,declined,,,,,,,,,assault,assault,misdemeanor,white,female,41",
         "3,17031,2019-02-02,charged,2019-02-03,released_ror,,,,,,,drug,drug,felony,hispanic,male,22",
+        # released on recognizance with an amount written down: no money bail, so no cash to go home
+        "4,17031,2019-03-02,charged,2019-03-03,released_ror,,,,,,200,drug,drug,felony,white,male,22",
     ]
     (raw / "case-records-2019.csv").write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
     assert _counted(tmp_path) == [
+        ("bail_amount", "cash_1000_4999", "2019-01-01", "black", 1),
         ("bail_request", "not_requested", "2019-02-01", "hispanic", 1),
+        ("bail_request", "not_requested", "2019-03-01", "white", 1),
         ("bail_request", "requested_set_higher", "2019-01-01", "black", 1),
         ("disposition", "plea", "2019-06-01", "black", 1),
         ("pretrial", "bail_set", "2019-01-01", "black", 1),
         ("pretrial", "released_ror", "2019-02-01", "hispanic", 1),
+        ("pretrial", "released_ror", "2019-03-01", "white", 1),
         ("referral", "charged", "2019-01-01", "black", 1),
         ("referral", "charged", "2019-02-01", "hispanic", 1),
+        ("referral", "charged", "2019-03-01", "white", 1),
         ("referral", "declined", "2019-01-01", "white", 1),
         ("sentence", "jail", "2019-07-01", "black", 1),
     ]
@@ -183,6 +189,7 @@ def test_the_case_records_xlsx_template_builds_through_the_example_folder(tmp_pa
     raw = _example_folder(tmp_path, "case-records*.xlsx")
     shutil.copy(standard.STANDARD_DIR / "case-records.template.xlsx", raw / "case-records-2019.xlsx")
     assert _counted(tmp_path) == [
+        ("bail_amount", "cash_500_999", "2019-01-01", "black", 1),
         ("bail_request", "requested_set_lower", "2019-01-01", "black", 1),
         ("disposition", "plea", "2019-06-01", "black", 1),
         ("pretrial", "bail_set", "2019-01-01", "black", 1),

@@ -4,7 +4,9 @@ A source folder says in data what an adapter would say in code, so a county's re
 Python (docs/ADD_DATA.md). Four forms:
 - `records`: one row per case, charge or arraignment; each `[[decision]]` maps a raw code column (through
   a mapping CSV) to an outcome of a stage, counted in the period of its date, with the breakdowns declared;
-  the ETL aggregates the rows into counts.
+  the ETL aggregates the rows into counts. Two decisions read amounts instead of codes: `bail_request` (the
+  bail asked beside the bail set) and `bail_amount` (the cash needed to go home: the bail set times the
+  declared `deposit` share, in bands; a row with no amount set is not counted at that stage).
 - `counts`: aggregate counts, one `[[count]]` per column (or the remainder of a total) -> stage and outcome.
 - `canonical`: aggregate counts already in the warehouse's vocabulary, one row per count (the standard's
   aggregate form: etl/sources/canonical.py checks each row).
@@ -82,7 +84,7 @@ class Definition:
         for spec in (self.place, self.period):
             required += [spec[k] for k in ("column", "date", "year") if k in spec]
         for decision in self.decisions:
-            required += [decision[k] for k in ("column", "date", "requested", "set") if k in decision]
+            required += [decision[k] for k in ("column", "date", "requested", "set", "amount") if k in decision]
         required += [c["column"] for c in self.counts if "column" in c]
         required += [c["total"] for c in self.counts if "total" in c]
         required += [m["column"] for m in self.measures]
@@ -128,6 +130,21 @@ def load_definition(folder: Path) -> Definition:
         if outcome is not None and outcome not in vocab.STAGE_OUTCOMES[stage]:
             raise _fail(folder, f"outcome {outcome!r} is not an outcome of stage {stage!r} "
                         f"({', '.join(vocab.STAGE_OUTCOMES[stage])})")
+    for decision in decisions:
+        deposit = decision.get("deposit", 1)
+        if "amount" in decision and (decision.get("stage") != "bail_amount" or isinstance(deposit, bool)
+                                     or not isinstance(deposit, int | float) or not 0 < deposit <= 1):
+            raise _fail(folder, "an amount decision is stage = \"bail_amount\" with a deposit share above 0 and "
+                        "at most 1 (the part of the bail paid in cash to go home; 1 when it is paid in full)")
+        if decision.get("stage") == "bail_amount" and "amount" not in decision:
+            raise _fail(folder, "stage \"bail_amount\" reads an amount: name its column as amount = \"...\"")
+        when = decision.get("when")
+        earlier = {d.get("stage") for d in decisions[:decisions.index(decision)]}
+        if when is not None and (not isinstance(when, dict) or set(when) != {"stage", "outcome"}
+                                 or when["stage"] not in earlier
+                                 or when["outcome"] not in vocab.STAGE_OUTCOMES[when["stage"]]):
+            raise _fail(folder, f"when = {when!r}: write when = {{ stage = \"pretrial\", outcome = \"bail_set\" }},"
+                        " naming a stage decided by an earlier [[decision]] and one of its outcomes")
     for measure in data.get("measure", ()):
         if measure.get("measure") not in vocab.DETENTION_MEASURES:
             raise _fail(folder, f"measure {measure.get('measure')!r} is not one of "
@@ -301,19 +318,29 @@ class DeclaredSource(Adapter):
                     total - same_stage
             return
         weight = self._count(record, d.meta["weight"]) if "weight" in d.meta else 1
+        decided: dict[str, str] = {}  # this row's outcome at each stage decided so far (for `when`)
         for decision in d.decisions:
+            when = decision.get("when")
+            if when and decided.get(when["stage"]) != when["outcome"]:
+                continue
             dated = decision.get("date", d.period.get("date"))
             if decision.get("missing") == "skip" and dated and not record.get(dated).strip():
                 continue  # no date: this decision was not (yet) made for this row
             start, grain = self._period(d, record, {**d.period, **decision})
             if "requested" in decision:
                 outcome, raw = self._compare(record, decision["requested"], decision["set"])
+            elif "amount" in decision:
+                cash = _amount(record.get(decision["amount"]), decision["amount"]) * decision.get("deposit", 1)
+                if not cash:
+                    continue  # no money bail set on this row
+                outcome, raw = vocab.cash_band(cash), "money bail with an amount"
             else:
                 raw = record.get(decision["column"])
                 if not raw.strip() and decision.get("missing") == "skip":
                     continue
                 outcome = vocab.load_mapping(d.mapping_name(decision["mapping"])).lookup(
                     raw, decision["column"])["outcome"]
+            decided[decision["stage"]] = outcome
             counted[(fips, start, grain, decision["stage"], outcome, " ".join(raw.split())[:100] or None, *parts)] \
                 += weight
 

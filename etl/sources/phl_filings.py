@@ -13,6 +13,9 @@ others are rejected as duplicates "superseded by a later version of the docket".
   a category by keyword rules kept as data (`mappings/phl_charge_rules.csv`, first match wins). A title no rule
   matches is loaded with offense_category `unknown` and counted in a note, not rejected, because its bail
   decision is still valid; an `other` fallback would be a silent guess.
+- Cash needed to go home (stage `bail_amount`): for money bail with an amount, 10% of `bail_amount`, the deposit
+  Philadelphia's courts take on monetary bail (Pa.R.Crim.P. 528(C) lets the bail authority accept a 10% deposit),
+  counted in the bands of the vocabulary. A money bail with no amount is not counted at that stage.
 - Period: the month of `filing_date`. Age -> age band. Race and sex are not published.
 - A row whose `age` cell holds other text (the scraper put the address there) is misaligned and rejected.
 - `docket_number` and `address_city_zip` never leave the adapter (redacted from rejected rows' raw text).
@@ -27,7 +30,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from etl.sources.base import REDACTED, Adapter, FileResult, Record, read_csv
-from etl.vocab import Mapping, UnknownCode, age_band, check_date, load_mapping, normalize_key
+from etl.vocab import Mapping, UnknownCode, age_band, cash_band, check_date, load_mapping, normalize_key
 
 FIPS = "42101"  # Philadelphia County
 BAIL_TYPES, BAIL_STATUS, CHARGE_RULES = "phl_bail_types", "phl_bail_status", "phl_charge_rules"
@@ -35,6 +38,7 @@ REQUIRED = ("docket_number", "filing_date", "age", "charge", "bail_status", "bai
 REDACT = ("docket_number", "address_city_zip")
 DATE_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%Y-%m-%d %H:%M:%S", "%m/%d/%Y", "%Y-%m-%d")
 _AMOUNT = re.compile(r"\$?\s*[\d,]+(\.\d+)?")
+DEPOSIT = 0.10  # the share of monetary bail paid in cash to go home (Pa.R.Crim.P. 528(C))
 _AGE = re.compile(r"[0-9]{1,4}")  # ASCII digits: str.isdigit() also passes '²', which int() refuses
 
 
@@ -53,6 +57,7 @@ class _Version:
     age_band: str
     amount_in_type: bool
     ruled: bool
+    cash: float  # the cash needed to go home: the deposit on money bail (0: no money bail, or no amount)
 
 
 class ChargeRules:
@@ -98,10 +103,21 @@ class PhiladelphiaFilings(Adapter):
         for v in latest.values():
             counts[(v.filed.replace(day=1), v.outcome, v.source_outcome, v.offense_category, v.offense_detail,
                     v.age_band)] += 1
+        cash: Counter[tuple[date, str, str, str | None, str]] = Counter()
+        for v in latest.values():
+            if v.cash > 0:
+                cash[(v.filed.replace(day=1), cash_band(v.cash), v.offense_category, v.offense_detail,
+                      v.age_band)] += 1
         for (period, outcome, label, category, detail, band), n in sorted(counts.items(), key=str):
             result.emit("case_counts", {
                 "fips": FIPS, "period_start": period, "period_grain": "month", "stage": "pretrial",
                 "outcome": outcome, "source_outcome": label, "offense_category": category,
+                "offense_level": "unknown", "offense_detail": detail, "age_band": band, "n": n,
+            })
+        for (period, outcome, category, detail, band), n in sorted(cash.items(), key=str):
+            result.emit("case_counts", {
+                "fips": FIPS, "period_start": period, "period_grain": "month", "stage": "bail_amount",
+                "outcome": outcome, "source_outcome": "Monetary, 10% deposit", "offense_category": category,
                 "offense_level": "unknown", "offense_detail": detail, "age_band": band, "n": n,
             })
         self._notes(list(latest.values()), result)
@@ -143,6 +159,7 @@ class PhiladelphiaFilings(Adapter):
             offense_category=category or "unknown", offense_detail=detail,
             age_band=age_band(int(age_text)) if age_text else "unknown", amount_in_type=amount_in_type,
             ruled=category is not None or detail is None,
+            cash=_dollars(record.get("bail_amount") or "") * DEPOSIT if outcome == "bail_set" else 0.0,
         )
 
     def _outcome(self, record: Record, types: Mapping, statuses: Mapping,
@@ -182,6 +199,10 @@ class PhiladelphiaFilings(Adapter):
             result.notes.append(
                 f"{len(unmatched):,} of {len(versions):,} dockets ({titles} distinct top-charge titles) match no rule"
                 f" in {CHARGE_RULES}.csv: loaded with offense_category unknown")
+        unpriced = sum(v.outcome == "bail_set" and not v.cash for v in versions)
+        if unpriced:
+            result.notes.append(f"{unpriced:,} dockets with money bail have no readable bail_amount: counted as money "
+                                "bail, not in the cash needed to go home")
         shifted = sum(v.amount_in_type for v in versions)
         if shifted:
             result.notes.append(f"{shifted:,} dockets with bail_status Denied carry an amount in bail_type (cells "
@@ -189,6 +210,12 @@ class PhiladelphiaFilings(Adapter):
         first, last = min(v.filed for v in versions), max(v.filed for v in versions)
         result.notes.append(f"filings from {first.isoformat()} to {last.isoformat()}: the first and last months are"
                             " partial; offense_level is unknown (the page gives no grade)")
+
+
+def _dollars(text: str) -> float:
+    """An amount as the page writes it (`$350,000.00`); 0 when blank or not an amount."""
+    value = text.strip()
+    return float(re.sub(r"[$,\s]", "", value)) if _AMOUNT.fullmatch(value) else 0.0
 
 
 def _parse_date(text: str) -> date | None:

@@ -137,7 +137,8 @@ CREATE TABLE metric_definition (
     sort_order           INTEGER NOT NULL,   -- extension: display order
     direction            VARCHAR NOT NULL,   -- extension: what a higher value means, in plain words
     unavailable_if       VARCHAR[] NOT NULL, -- extension: outcomes that make the metric uncomputable for a source
-    roles                VARCHAR[] NOT NULL  -- extension: what else its counts stand for (etl/metrics.toml's header)
+    roles                VARCHAR[] NOT NULL, -- extension: what else its counts stand for (etl/metrics.toml's header)
+    amount_at_least      DOUBLE              -- extension: for a measure of money amounts, the US dollars it counts from
 );
 
 CREATE TABLE metric_value (
