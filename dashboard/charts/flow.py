@@ -28,7 +28,8 @@ STAGES = (
 )
 STAGE_WORDS = {"referral": N_("referrals from police"), "disposition": N_("court outcomes (dispositions)"),
                "sentence": N_("sentences"), "pretrial": N_("bail and release decisions"),
-               "detention": N_("jail population")}
+               "bail_request": N_("bail asked for beside bail set"),
+               "bail_amount": N_("cash needed to go home on money bail"), "detention": N_("jail population")}
 
 
 def flow_counts(values: pd.DataFrame, roles: Mapping[str, Sequence[str]], year_from: int, year_to: int

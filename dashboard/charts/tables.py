@@ -6,10 +6,10 @@ import pandas as pd
 
 from dashboard.i18n import N_, _
 
-STAGES = ("referral", "pretrial", "bail_request", "disposition", "sentence", "detention")
+STAGES = ("referral", "pretrial", "bail_request", "bail_amount", "disposition", "sentence", "detention")
 STAGE_LABELS = {"referral": N_("Referral (charging)"), "pretrial": N_("Pretrial (bail)"),
-                "bail_request": N_("Bail asked vs set"), "disposition": N_("Disposition"), "sentence": N_("Sentence"),
-                "detention": N_("Jail population")}
+                "bail_request": N_("Bail asked vs set"), "bail_amount": N_("Cash needed to go home"),
+                "disposition": N_("Disposition"), "sentence": N_("Sentence"), "detention": N_("Jail population")}
 
 
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$")

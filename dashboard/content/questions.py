@@ -1,12 +1,12 @@
-"""The questions page's content: four campaign questions, each answered in one sentence, for a county or a
+"""The questions page's content: the campaign's questions, each answered in one sentence, for a county or a
 prosecutor.
 
-Each section sets two groups of one breakdown side by side (drug cases and all other cases; people aged 55 and
-over and people under 55; misdemeanours and felonies) or shows one pretrial measure (money bail), from the
-warehouse's published cells only (questions_values.sql adds published cells and nothing else). The metrics come
-from their roles in the warehouse's metric_definition, never by id. The sentences are pure functions of the
-query's frames (`section`), tested with small frames; `questions_view` runs the queries and is cached per
-warehouse version.
+Each section sets two groups of one breakdown side by side (drug cases and all other cases; people aged 55 and over
+and people under 55; misdemeanours and felonies) or shows pretrial measures of every case (money bail; the cash
+needed to go home), from the warehouse's published cells only (questions_values.sql adds published cells and
+nothing else). The metrics come from their roles in the warehouse's metric_definition, never by id. The sentences
+are pure functions of the query's frames (`section`), tested with small frames; `questions_view` runs the queries
+and is cached per warehouse version.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ class Lens:
     names: tuple[str, str]  # the two groups in words
     roles: tuple[str, ...]  # metric roles, in the order shown
     records: str  # what the breakdown records, for "the published data do not record ..."
+    absent: str = ""  # said when the data hold none of its measures (default: the measures named)
 
 
 # The age bands of the warehouse's vocabulary split at 55 (55_64 and 65_plus above it), so "55 and over" is exact;
@@ -52,6 +53,11 @@ LENSES: tuple[Lens, ...] = (
          (N_("people aged 55 and over"), N_("people under 55")), ("decision_point",), N_("age")),
     Lens("bail", N_("Wealth-based detention"), N_("How often must people pay money to go home before trial?"), "all",
          (), (), (N_("all bail decisions"), ""), ("money_bail", "held_without_bail"), N_("bail decisions")),
+    Lens("amount", N_("What bail costs"),
+         N_("When money bail is set, how much cash must people find to go home before trial?"), "all",
+         (), (), (N_("money bail set with an amount"), ""), ("release_cash",), N_("money bails set with an amount"),
+         N_("The published data for {subject} include no bail amounts, so this page cannot say how much cash "
+            "people needed to go home.")),
     Lens("level", N_("Low-level cases"), N_("Are misdemeanours pushed through the system like felonies?"),
          "offense_level", ("misdemeanor",), ("felony",), (N_("misdemeanours"), N_("felonies")), ("decision_point",),
          N_("whether a case is a misdemeanour or a felony")),
@@ -61,18 +67,19 @@ LENS_KEYS = tuple(lens.key for lens in LENSES)
 # What a measure's denominator counts, by the stage of the warehouse's vocabulary (translated where shown).
 STAGE_NOUNS = {"referral": N_("cases police brought to prosecutors"),
                "pretrial": N_("bail decisions at first appearance"), "disposition": N_("resolved cases"),
-               "sentence": N_("sentences"), "bail_request": N_("arraignments")}
+               "sentence": N_("sentences"), "bail_request": N_("arraignments"),
+               "bail_amount": N_("money bails set with an amount")}
 
 # The cited incomes of people held on bail (the title stays as published, in English).
 BAIL_INCOME_TITLE = ("Detaining the Poor: How money bail perpetuates an endless cycle of poverty and jail time")
 BAIL_INCOME_URL = "https://www.prisonpolicy.org/graphs/incomejails_fig2.html"
 BAIL_INCOME_PUBLISHER = "Prison Policy Initiative"
-BAIL_AMOUNTS = N_(
-    "Bail amounts are not yet in the published data, so this page cannot say how much of the money bail set was "
-    "more than people can pay. For scale, the Prison Policy Initiative found that people aged 23 to 39 held in "
-    "local jails because they could not post a bail bond had a median yearly income before they were jailed of "
-    "{men} (men) and {women} (women), in 2015 dollars. Source: Bernadette Rabuy and Daniel Kopf, [{title}]({url}), "
-    "{publisher}, 2016.")
+BAIL_INCOME_MEN, BAIL_INCOME_WOMEN = 15_598, 11_071  # median yearly income before jail, 2015 dollars
+BAIL_INCOMES = N_(
+    "For scale, the Prison Policy Initiative found that people aged 23 to 39 held in local jails because they could "
+    "not post a bail bond had a median income before they were jailed of {men} a year (men) and {women} (women), in "
+    "2015 dollars: about {men_month} and {women_month} a month. Source: Bernadette Rabuy and Daniel Kopf, "
+    "[{title}]({url}), {publisher}, 2016.")
 
 
 @dataclass(frozen=True)
@@ -124,7 +131,7 @@ def _difference(a: pd.Series, b: pd.Series) -> str:
 
 
 def section(lens: Lens, values: pd.DataFrame, periods: pd.DataFrame, *, subject: str, labels: dict[str, str],
-            metrics: list[str], where: str = "") -> Answer:
+            metrics: list[str], where: str = "", amounts: dict[str, float] | None = None) -> Answer:
     """The answer to one question from questions_values.sql's rows (`values`, with a `period_key` column) and
     `periods` (period_key, rank: higher is later, when: the period and who was in office, in words, e.g. 'In 2019,
     with Kim Foxx in office'; whole: whether the period is whole).
@@ -132,11 +139,15 @@ def section(lens: Lens, values: pd.DataFrame, periods: pd.DataFrame, *, subject:
     The latest whole period in which both groups of some metric are published is chosen; its first metric in
     `metrics` order makes the sentence. Where the data do not allow an answer, the sentence says why. `subject`
     is the county or the prosecutor; `where`, the place the counts are from (a county's name; empty for a
-    prosecutor, whose period already names the office)."""
+    prosecutor, whose period already names the office); `amounts`, each measure's amount in dollars where the
+    measures count money at or above an amount (metric_definition.amount_at_least): the sentence then lists
+    every amount."""
     empty = values.iloc[0:0]
     wanted = [labels.get(m, m).lower() for m in metrics]
     rows = values[values["metric_id"].isin(metrics)]
     if rows.empty:
+        if lens.absent:
+            return Answer(_(lens.absent).format(subject=subject), empty, "", ())
         return Answer(_("The published data for {subject} include none of the measures this question needs "
                         "({measures}).").format(subject=subject, measures=_or(wanted)), empty, "", ())
     if lens.dimension != "all" and not rows["recorded"].astype(bool).any():
@@ -165,6 +176,8 @@ def section(lens: Lens, values: pd.DataFrame, periods: pd.DataFrame, *, subject:
     sources = tuple(dict.fromkeys(s for cell in chosen["source_ids"].dropna()
                                   for s in str(cell).split(",") if s))
     lead = _("{when}, in {place}").format(when=when, place=where) if where else when
+    if lens.dimension == "all" and amounts:
+        return Answer(_amounts_sentence(lead, chosen, amounts), chosen, when, sources)
     if lens.dimension == "all":
         row = head.loc["all"]
         sentence = _("{lead}: {measure} in {value} of {n} {cases} ({interval}).").format(
@@ -188,6 +201,33 @@ def section(lens: Lens, values: pd.DataFrame, periods: pd.DataFrame, *, subject:
     else:
         sentence = _("{lead}, {comparison}.").format(lead=lead, comparison=comparison)
     return Answer(sentence, chosen, when, sources)
+
+
+def dollars(amount: float, *, markdown: bool = False) -> str:
+    """An amount of US dollars; for `markdown`, the dollar sign escaped (Streamlit reads `$` as LaTeX)."""
+    return ("\\$" if markdown else "$") + number(amount)
+
+
+def _amounts_sentence(lead: str, chosen: pd.DataFrame, amounts: dict[str, float]) -> str:
+    """'In 2022, ...: of 11,344 money bails set with an amount, 96% (95% interval ...) needed $500 or more in cash
+    to go home, 94% ... $1,000 or more, ...': every published amount of the period, lowest first."""
+    rows = chosen[chosen["grp"] == "all"].assign(amount=chosen["metric_id"].map(amounts)).dropna(subset=["amount"])
+    rows = rows.sort_values("amount")
+    items = [_("{value} ({interval}) needed {amount} or more in cash to go home").format(
+                 value=format_value(r["value"], "share", digits=1), interval=_interval(r), amount=dollars(r["amount"]))
+             if i == 0 else
+             _("{value} ({interval}) {amount} or more").format(
+                 value=format_value(r["value"], "share", digits=1), interval=_interval(r), amount=dollars(r["amount"]))
+             for i, (_index, r) in enumerate(rows.iterrows())]
+    first = rows.iloc[0]
+    return _("{lead}: of {n} {cases}, {items}.").format(lead=lead, n=number(first["denominator"]),
+                                                         cases=_stage_noun(first), items=_and(items))
+
+
+def _and(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def _stage_noun(row: pd.Series) -> str:
@@ -214,15 +254,20 @@ def county_periods(values: pd.DataFrame, attributed: pd.DataFrame) -> pd.DataFra
 
 def term_periods(terms: pd.DataFrame, name: str) -> pd.DataFrame:
     """A prosecutor's periods are their terms (the warehouse pools a term's cases into one cell): `terms` from
-    questions_terms.sql (term_id, office_name, start_date, end_date, years: the office's data years in it)."""
+    questions_terms.sql (term_id, office_name, start_date, end_date, years: the office's data years in it,
+    partial_years: those covering part of the year only, named so a pooled figure is not read as whole years)."""
     out = []
     for term_id, rows in terms.groupby("term_id", sort=False):
         first = rows.iloc[0]
         start = pd.Timestamp(first["start_date"]).date()
         end = None if pd.isna(first["end_date"]) else pd.Timestamp(first["end_date"]).date()
         years = sorted({int(y) for cell in rows["years"].dropna() for y in cell})
+        partial = sorted({int(y) for cell in rows.get("partial_years", pd.Series(dtype=object)).dropna()
+                          for y in cell})
         span = "" if not years else _("; data for {years}").format(
             years=f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}")
+        if partial:
+            span += _(", {years} for part of the year only").format(years=_and([str(y) for y in partial]))
         when = (_("During {name}'s term as {office} (from {start} to {end}{data})") if end else
                 _("During {name}'s term as {office} (from {start} on{data})")).format(
             name=name, office=first["office_name"], start=date_text(start), end=date_text(end) if end else "",
@@ -262,6 +307,9 @@ def questions_view(kind: str, ident: str, version: db.Version, today: date) -> Q
     """kind 'county' (ident = FIPS) or 'prosecutor' (ident = prosecutor id)."""
     metrics = db.query("metric_definitions")
     labels = dict(zip(metrics["metric_id"], metrics["label"], strict=True))
+    amounts = {m: float(a) for m, a in zip(metrics["metric_id"], metrics["amount_at_least"], strict=True)
+               if pd.notna(a)}
+    caveats = dict(zip(metrics["metric_id"], metrics["caveat"], strict=True))
     order = list(metrics["metric_id"])
     roles = {row.role: tuple(row.metric_ids) for row in db.query("metric_roles").itertuples(index=False)}
     titles, built, demo = source_titles(), components.built_date(), db.is_demo()
@@ -289,7 +337,8 @@ def questions_view(kind: str, ident: str, version: db.Version, today: date) -> Q
                           dimension=lens.dimension, a=list(lens.a) or [""], b=list(lens.b))
         values["period_key"] = values["scope_id"] if scope == "term" else values["year"].astype(str)
         periods = (county_periods(values, attributed) if kind == "county" else term_periods(terms, subject))
-        answer = section(lens, values, periods, subject=subject, labels=labels, metrics=wanted, where=where)
+        answer = section(lens, values, periods, subject=subject, labels=labels, metrics=wanted, where=where,
+                         amounts={m: amounts[m] for m in wanted if m in amounts})
         source = sources_text(",".join(answer.source_ids), titles) if answer.source_ids else ""
         block = None
         if not answer.rows.empty:
@@ -304,9 +353,14 @@ def questions_view(kind: str, ident: str, version: db.Version, today: date) -> Q
             block = Block(fig, table(answer, lens, labels, place=subject, source=source),
                           chart.groups_alt(chart_rows, names=names, place=subject, period=answer.period),
                           f"{subject}-{lens.key}", f"questions-{lens.key}")
-        notes = (_(BAIL_AMOUNTS).format(men="\\$" + number(15_598), women="\\$" + number(11_071),
-                                        title=BAIL_INCOME_TITLE, url=BAIL_INCOME_URL,
-                                        publisher=BAIL_INCOME_PUBLISHER),) if lens.key == "bail" else ()
+        notes: tuple[str, ...] = ()
+        if lens.key == "amount":
+            shown = list(dict.fromkeys(answer.rows["metric_id"])) if not answer.rows.empty else []
+            notes = (*(md(caveats[m]) for m in shown[:1]), _(BAIL_INCOMES).format(
+                men=dollars(BAIL_INCOME_MEN, markdown=True), women=dollars(BAIL_INCOME_WOMEN, markdown=True),
+                men_month=dollars(round(BAIL_INCOME_MEN / 12), markdown=True),
+                women_month=dollars(round(BAIL_INCOME_WOMEN / 12), markdown=True),
+                title=BAIL_INCOME_TITLE, url=BAIL_INCOME_URL, publisher=BAIL_INCOME_PUBLISHER))
         sections.append(Section(lens, md(answer.sentence), block,
                                 md(_("Source: {source}.").format(source=source)) if source else "", notes))
     return QuestionsPage(title=title, subject=subject, caption=caption, sections=tuple(sections))

@@ -1,9 +1,10 @@
-"""Questions page (/questions?county=17031 or /questions?prosecutor=kim-foxx): a campaign's four questions (drug
-offences, older people, wealth-based detention, low-level cases), each answered in one sentence, then its chart
-and source.
+"""Questions page (/questions?county=17031 or /questions?prosecutor=kim-foxx): the campaign's questions (drug
+offences, older people, wealth-based detention, what bail costs, low-level cases), each answered in one sentence,
+then its chart and source.
 
 Thin: URL -> checks -> what dashboard/content/questions.py computed (once per view and warehouse version) ->
-components. URL parameters: county (or fips), prosecutor (or id), lens (one question: drug, older, bail, level).
+components. URL parameters: county (or fips), prosecutor (or id), lens (one question: drug, older, bail, amount,
+level).
 """
 
 from __future__ import annotations

@@ -12,8 +12,10 @@ from tests.intervals import with_intervals
 
 LENS = {lens.key: lens for lens in questions.LENSES}
 LABELS = {"decl": "Declination rate", "div": "Diversion rate (after charging)", "bail": "Money bail set",
-          "held": "Held without bail", "dism": "Dismissal rate"}
-STAGES = {"decl": "referral", "div": "disposition", "bail": "pretrial", "held": "pretrial", "dism": "disposition"}
+          "held": "Held without bail", "dism": "Dismissal rate", "c1k": "Bail needing $1,000 or more to go home",
+          "c10k": "Bail needing $10,000 or more to go home"}
+STAGES = {"decl": "referral", "div": "disposition", "bail": "pretrial", "held": "pretrial", "dism": "disposition",
+          "c1k": "bail_amount", "c10k": "bail_amount"}
 
 
 def rows(cells: list[tuple[str, int, str, float | None, float | None]], *, recorded: bool = True) -> pd.DataFrame:
@@ -99,7 +101,27 @@ def test_money_bail_is_answered_for_every_bail_decision() -> None:
                             "bail decisions at first appearance (95% interval 26.1%–34.2%).")
     assert list(got.rows["metric_id"]) == ["bail", "held"]
     assert questions.BAIL_INCOME_TITLE.startswith("Detaining the Poor")
-    assert questions.BAIL_INCOME_PUBLISHER == "Prison Policy Initiative" and "2016" in questions.BAIL_AMOUNTS
+    assert questions.BAIL_INCOME_PUBLISHER == "Prison Policy Initiative" and "2016" in questions.BAIL_INCOMES
+
+
+def test_what_bail_costs_lists_every_amount_lowest_first() -> None:
+    values = rows([("c10k", 2022, "all", 50, 1000), ("c1k", 2022, "all", 900, 1000), ("c1k", 2021, "all", 5, 9)])
+    got = questions.section(LENS["amount"], values, years(2021, 2022), subject="Test County, Ohio", labels=LABELS,
+                            metrics=["c1k", "c10k"], where="Test County, Ohio",
+                            amounts={"c1k": 1000.0, "c10k": 10000.0})
+    assert got.sentence == (
+        "In 2022, with Jane Roe in office, in Test County, Ohio: of 1,000 money bails set with an amount, 90.0% "
+        "(95% interval 88.0%–91.7%) needed $1,000 or more in cash to go home and 5.0% (95% interval 3.8%–6.5%) "
+        "$10,000 or more.")
+    assert list(got.rows["metric_id"]) == ["c1k", "c10k"]
+
+
+def test_without_bail_amounts_it_says_so_in_its_own_words() -> None:
+    values = rows([("dism", 2019, "all", 10, 100)]).iloc[0:0]
+    got = questions.section(LENS["amount"], values, years(), subject="Test County, Ohio", labels=LABELS,
+                            metrics=["c1k"], where="Test County, Ohio", amounts={"c1k": 1000.0})
+    assert got.sentence == ("The published data for Test County, Ohio include no bail amounts, so this page cannot "
+                            "say how much cash people needed to go home.")
 
 
 def test_metrics_come_from_roles_in_the_lens_order() -> None:
@@ -114,10 +136,10 @@ def test_a_prosecutor_period_is_their_term_with_the_years_of_data_in_it() -> Non
     terms = pd.DataFrame({"term_id": ["t2", "t2", "t1"], "office_name": ["Test DA"] * 3,
                           "start_date": [pd.Timestamp("2020-01-08")] * 2 + [pd.Timestamp("2016-01-01")],
                           "end_date": [pd.NaT, pd.NaT, pd.Timestamp("2019-12-31")],
-                          "years": [[2020, 2021], [2022], None]})
+                          "years": [[2020, 2021], [2022], None], "partial_years": [[], [2022], None]})
     periods = questions.term_periods(terms, "Jane Roe").set_index("period_key")
     assert periods.loc["t2", "when"] == ("During Jane Roe's term as Test DA (from 08 January 2020 on; data for "
-                                         "2020–2022)")
+                                         "2020–2022, 2022 for part of the year only)")
     assert periods.loc["t1", "when"] == ("During Jane Roe's term as Test DA (from 01 January 2016 to 31 December "
                                          "2019)")
     assert periods.loc["t2", "rank"] > periods.loc["t1", "rank"]

@@ -17,9 +17,10 @@ pytestmark = pytest.mark.usefixtures("no_image_export")
 HEADINGS = [lens.heading for lens in questions.LENSES]
 # Each section's first line: an answer (a period and n) or the plain reason there is none.
 ANSWER = re.compile(r"^(In \d{4}|During .+'s term as ).*\(n = [\d,]+; 95% interval|^(In \d{4}|During ).*of [\d,]+ "
-                    r"bail decisions at first appearance \(95% interval")
+                    r"(bail decisions at first appearance \(95% interval|money bails set with an amount, [\d.]+% "
+                    r"\(95% interval)")
 NO_ANSWER = re.compile(r"^The published data for .+ (do not record|record .+, but in no whole period|include none of "
-                       r"the measures|have too few)")
+                       r"the measures|have too few|include no bail amounts)")
 
 
 def section_lines(at) -> list[str]:
@@ -58,7 +59,7 @@ def test_a_demo_county_answers_each_question_with_published_numbers(warehouse: P
           AND v.period_grain = 'year' AND year(v.period_start) = ? AND v.dimension = 'all'
           AND NOT v.suppressed""", [year])[0]
     assert (n, share) == (denominator, round(numerator / denominator * 100, 1))
-    assert "Detaining the Poor" in texts(at) and "not yet in the published data" in texts(at)
+    assert "Detaining the Poor" in texts(at) and "include no bail amounts" in texts(at)
     link = [p for p in at.get("page_link") if "Everything else about this county" in p.proto.label]
     assert link and link[0].proto.page.endswith("county")
 
@@ -104,8 +105,37 @@ def test_real_places_answer_or_say_why_not(real: Path, fips: str) -> None:
     assert REAL_PLACES[fips] in at.title[0].value
     if fips == "06075":  # San Francisco's DA publishes totals only: no breakdown by offence, age or level
         assert lines[1] == "The published data for San Francisco County, California do not record age."
-    if fips == "42101":  # Philadelphia's filings carry bail type: the money bail question is answered
+    if fips == "42101":  # Philadelphia's filings carry bail type and amount: both bail questions are answered
         assert ANSWER.search(lines[2]), lines[2]
+        assert ANSWER.search(lines[3]), lines[3]
+
+
+def test_real_cash_to_go_home_is_philadelphias_published_cells(real: Path) -> None:
+    """Philadelphia: each amount in the sentence is the warehouse's published cell for the latest whole year."""
+    at = open_page("questions", county="42101", lens="amount")
+    [line] = section_lines(at)
+    found = re.match(r"^In (\d{4}), with (.+) in office, in Philadelphia County, Pennsylvania: of ([\d,]+) money "
+                     r"bails set with an amount, ([\d.]+)% .* needed \$500 or more in cash to go home", line)
+    assert found, line
+    year, name, n, share = int(found[1]), found[2], int(found[3].replace(",", "")), float(found[4])
+    assert name == "Larry Krasner"
+    numerator, denominator, partial = sql(real, """SELECT v.numerator, v.denominator, vp.partial FROM metric_value v
+        JOIN metric_definition d USING (metric_id) JOIN value_period vp USING (metric_id, scope, scope_id,
+        period_start, period_grain)
+        WHERE d.amount_at_least = 500 AND v.scope = 'county' AND v.scope_id = '42101' AND v.period_grain = 'year'
+          AND year(v.period_start) = ? AND v.dimension = 'all' AND NOT v.suppressed""", [year])[0]
+    assert (n, share, partial) == (denominator, round(numerator / denominator * 100, 1), False)
+    assert all(f"${amount} or more" in line for amount in ("1,000", "5,000", "10,000"))
+    notes = texts(at)
+    assert "10% deposit" in notes and "Detaining the Poor" in notes and "$1,300" in notes.replace("\\", "")
+
+
+def test_real_prosecutor_terms_name_their_part_years(real: Path) -> None:
+    """Krasner's pooled term figures rest on Philadelphia's filings of August 2021 to May 2023: the period says
+    that 2021 and 2023 are part-years."""
+    at = open_page("questions", prosecutor="larry-krasner", lens="amount")
+    [line] = section_lines(at)
+    assert "data for 2021–2023, 2021 and 2023 for part of the year only" in line, line
 
 
 def test_real_figures_shown_are_published_counts_only(real: Path) -> None:
