@@ -1,6 +1,6 @@
 """Reading the county map's deck spec the way the browser does, so tests can check what a reader sees.
 
-The map's rows travel as a deck.gl expression (see dashboard/charts/maps.py): `parse` turns that literal into
+The map's rows travel as a deck.gl expression (see dashboard/charts/maps/deck.py): `parse` turns that literal into
 Python, and `tooltip` fills the HTML tooltip template as Streamlit 1.67's DeckGlJsonChart does (each `{key}`
 of the template, in order, replaced at its first occurrence by the HTML-escaped row value; keys the row lacks
 stay), then keeps what the template's CSS shows for the row's class token, as text.

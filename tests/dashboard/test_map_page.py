@@ -128,7 +128,7 @@ def test_the_geometry_is_fetched_by_url_and_the_printable_map_built_only_when_as
     spec = deck_spec(at)
     counties = map_spec.layers(spec)[maps.COUNTY_LAYER_ID]
     assert re.fullmatch(r"app/static/map-shapes\.json\?v=[0-9a-f]{12}", counties["data"])
-    assert (Path(maps.__file__).resolve().parents[1] / "static" / maps.SHAPES_FILE).exists()
+    assert (Path(maps.__file__).resolve().parents[2] / "static" / maps.SHAPES_FILE).exists()
     assert "coordinates" not in at.get("deck_gl_json_chart")[0].proto.json
     assert not at.get("plotly_chart")
     assert any(b.label == "Download data (CSV)" for b in at.get("download_button"))
@@ -304,7 +304,7 @@ def test_real_warehouse_map(real_warehouse: Path, monkeypatch: pytest.MonkeyPatc
                                    [metric, year])}
     spec = deck_spec(at)
     template = json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip)["html"]
-    shapes = json.loads((Path(maps.__file__).resolve().parents[1] / "static" / maps.SHAPES_FILE).read_text())
+    shapes = json.loads((Path(maps.__file__).resolve().parents[2] / "static" / maps.SHAPES_FILE).read_text())
     rows = {shapes["P"][row[0][1]][0]: row for row in map_spec.rows(map_spec.layers(spec)[maps.COUNTY_LAYER_ID])}
     with_page = {r[0] for r in sql(real_warehouse, "SELECT fips FROM office_county UNION SELECT fips FROM coverage")}
     for fips, row in rows.items():

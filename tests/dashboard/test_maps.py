@@ -1,4 +1,4 @@
-"""dashboard/charts/maps.py: the map specs, checked without Streamlit."""
+"""dashboard/charts/maps/: the map specs, checked without Streamlit."""
 
 from __future__ import annotations
 
@@ -411,7 +411,7 @@ def test_static_geometry_is_a_copy_of_data_geo() -> None:
     """dashboard/static/ serves the geometry at /app/static/ (Streamlit serves no symlink leading outside that
     folder, so these are copies): they must stay byte-identical to data/geo/, and map-shapes.json must be
     exactly what data/geo gives (`python -m dashboard.charts.maps` rewrites it)."""
-    static = Path(maps.__file__).resolve().parents[1] / "static"
+    static = Path(maps.__file__).resolve().parents[2] / "static"
     for name in ("counties.geojson", "states.geojson"):
         served = static / name
         assert not served.is_symlink()
