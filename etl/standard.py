@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from etl import vocab
+from etl.config import PROJECT
 
-PROJECT = Path(__file__).resolve().parents[1]
 STANDARD_DIR = PROJECT / "docs" / "standard"
 MISSING = ["", "NA", "N/A", "null"]  # what a blank cell may be written as; read as missing
 

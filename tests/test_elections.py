@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from etl.config import PROJECT
 from etl.sources.base import FileResult
 from etl.sources.elections import ElectionReturns, ProsecutorRules, load_rules, rule_for
 
-PROJECT = Path(__file__).resolve().parents[1]
 CORPUS = PROJECT / "tests" / "fixtures" / "elections"
 FILES = [CORPUS / "crosswalks" / "counties_3143.csv",
          CORPUS / "crosswalks" / "derived_county_to_prosecutor_district.csv",

@@ -4,11 +4,10 @@ metric plays is one the code reads."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
+from etl.config import PROJECT
 from etl.metrics import load_definitions
 
-PROJECT = Path(__file__).resolve().parents[1]
 CODE = [*PROJECT.glob("dashboard/**/*.py"), *PROJECT.glob("dashboard/queries/*.sql"), *PROJECT.glob("etl/*.py"),
         *PROJECT.glob("etl/sources/*.py"), *PROJECT.glob("etl/sql/**/*.sql")]
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from etl import vocab
+from etl.config import PROJECT
 from etl.sources import canonical
 from etl.sources.base import Adapter, FileResult, Record, parse_count
 from etl.sources.canonical import CanonicalCounts
@@ -34,7 +35,6 @@ from etl.sources.xlsx import read_table
 
 DEFINITION = "source.toml"
 FORMS = ("records", "counts", "canonical", "detention")
-PROJECT = Path(__file__).resolve().parents[2]
 COUNTIES_CSV = PROJECT / "data" / "geo" / "counties.csv"
 _AMOUNT = re.compile(r"\$?\s*([0-9][0-9,]*(?:\.[0-9]*)?)")
 BREAKDOWNS = ("race", "sex", "age_band", "offense_category", "offense_level", "offense_detail")

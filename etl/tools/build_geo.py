@@ -39,9 +39,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from etl.config import PROJECT
+
 US_ATLAS_VERSION = "3.0.1"
 DECIMALS = 3
-PROJECT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = PROJECT / "data" / "geo"
 
 Point = tuple[float, float]
