@@ -67,11 +67,12 @@ fetch: venv
 	$(PY) -m etl fetch --quiet-offline
 
 # The frontend's files precompressed (brotli, gzip) and the icon font cut, as deploy/ serves them through nginx:
-# dashboard/server.py sends these copies and the websocket is deflated. Written again only after an upgrade or
-# an edit of dashboard/static.
+# dashboard/server.py sends these copies and the websocket is deflated. Written again only after an upgrade, an
+# edit of dashboard/static, or an edit of code naming an icon (the font keeps only the icons named).
 # Brotli quality 9, not deploy/'s 11: many times quicker to write, for copies slightly larger.
 STATIC_OPTIONS := --brotli-quality 9
-$(PUBLIC)/.written: $(VENV)/.installed deploy/static_files.py $(wildcard dashboard/static/*)
+ICON_SOURCES := $(shell grep -rl --include='*.py' ':material/' dashboard)
+$(PUBLIC)/.written: $(VENV)/.installed deploy/static_files.py $(wildcard dashboard/static/*) $(ICON_SOURCES)
 	$(PY) -m deploy.static_files $(PUBLIC) $(STATIC_OPTIONS) --progress
 	touch $@
 
