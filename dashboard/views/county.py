@@ -36,7 +36,7 @@ def main() -> None:
     if base.population:
         st.caption(base.population)
     st.page_link(navigation.page("questions"),
-                 label=_("Questions: drug cases, older people, money bail and low-level cases here"),
+                 label=_("Questions: drug cases, older people, money bail, what bail costs and low-level cases here"),
                  icon=":material/help:", query_params=permalinks.query(county=fips))
     _office_section(base)
 

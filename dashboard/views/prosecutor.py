@@ -100,8 +100,8 @@ def main() -> None:
             _block(block)
 
     st.page_link(navigation.page("questions"),
-                 label=_("Questions: drug cases, older people, money bail and low-level cases under {name}").format(
-                     name=md(base.name)),
+                 label=_("Questions: drug cases, older people, money bail, what bail costs and low-level cases "
+                         "under {name}").format(name=md(base.name)),
                  icon=":material/help:", query_params=permalinks.query(prosecutor=pid))
     st.page_link(navigation.page("compare"),
                  label=_("Compare {name} with other prosecutors").format(name=md(base.name)),
