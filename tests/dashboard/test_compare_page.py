@@ -178,3 +178,14 @@ def test_real_value_definitions_follow_the_sources(real_warehouse: Path) -> None
                                            WHERE v.metric_id = 'declination_rate' AND v.scope = 'county'
                                            AND v.scope_id IN ('17031', '06075') GROUP BY ALL"""))
     assert variants == {"17031": "felony_review/person", "06075": "arrests_presented/arrest"}
+
+
+def test_real_a_states_bail_law_is_marked_once_naming_its_counties(real: Path) -> None:
+    """New York's bail reform belongs to Manhattan and Brooklyn, not to Philadelphia: one mark naming the two."""
+    at = open_page("compare", fips="36061,36047,42101", metric="remand_rate")
+    assert not at.exception
+    label = sql(real, "SELECT label FROM event WHERE place = 'NY' AND kind = 'bail_reform_law'")[0][0]
+    shown = marked(chart_titled(at, "Held without bail"))
+    law = [e for e in shown if e.endswith(trends.escape(label))]
+    assert law == [trends.escape(f"New York, NY; Kings, NY: {label}")], shown
+    assert all(e.startswith(("New York, NY", "Kings, NY", "Philadelphia, PA")) for e in shown), shown
