@@ -2,11 +2,13 @@
 closures) drawn on a chart with a date axis: a dotted vertical mark with a short label, the citation on hover.
 
 Pure functions: the `events` frame (from the warehouse's `event` table and the county's terms) in, the figure
-changed in place. The frame has one row per event: event_date, kind, label, citation_title, publisher, url.
+changed in place. The frame has one row per event: event_date, kind, label, citation_title, publisher, url. A chart
+of several places (the compare page) takes `of_places`, whose labels name the place each event belongs to.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import pandas as pd
@@ -30,6 +32,30 @@ def within(events: pd.DataFrame | None, x0: date, x1: date) -> pd.DataFrame:
     frame = events.assign(event_date=pd.to_datetime(events["event_date"]).dt.date)
     frame = frame[(frame["event_date"] >= x0) & (frame["event_date"] <= x1)]
     return frame.sort_values(["event_date", "label"]).reset_index(drop=True)
+
+
+def of_places(marked: Mapping[str, pd.DataFrame | None]) -> pd.DataFrame:
+    """The events of several places (each place's name -> its events, as the `events` query gives them) as one
+    frame in date order, `place` naming the places each belongs to ("Cook, IL; Lake, IL").
+
+    An event two places share (a state's bail law in two of its counties, a change of prosecutor in an office
+    serving both) is one row, not two marks. With more than one place, each label starts with its places
+    ("Cook, IL: Illinois ends cash bail"), so the mark, its hover, the image's footer and the CSV never leave a
+    reader to guess whose law it was; with one place the labels are as on that place's own page.
+    """
+    frames = [frame.assign(place=str(name)) for name, frame in marked.items()
+              if frame is not None and not frame.empty]
+    if not frames:
+        return pd.DataFrame(columns=EXPORT_COLUMNS)
+    every = pd.concat(frames, ignore_index=True)
+    every["event_date"] = pd.to_datetime(every["event_date"]).dt.date
+    key = [c for c in EXPORT_COLUMNS if c != "place"]
+    joined = (every.groupby(key, sort=False, dropna=False)["place"]
+              .agg(lambda places: "; ".join(dict.fromkeys(places))).reset_index())
+    if len(marked) > 1:
+        joined["label"] = [_("{place}: {label}").format(place=p, label=lb)
+                           for p, lb in zip(joined["place"], joined["label"], strict=True)]
+    return joined.sort_values(["event_date", "label"], kind="stable")[EXPORT_COLUMNS].reset_index(drop=True)
 
 
 def hover_text(row: pd.Series) -> str:
@@ -65,10 +91,11 @@ def mark_events(fig: go.Figure, events: pd.DataFrame | None, x0: date, x1: date)
 
 
 def export_frame(events: pd.DataFrame | None, place: str) -> pd.DataFrame:
-    """The events of a chart as their CSV gives them: place first, then the date, kind, label and citation."""
+    """The events of a chart as their CSV gives them: place first, then the date, kind, label and citation.
+    Events that already name their places (`of_places`) keep them; the others are `place`'s."""
     if events is None or events.empty:
         return pd.DataFrame(columns=EXPORT_COLUMNS)
-    frame = events.assign(place=place)
+    frame = events if "place" in events.columns else events.assign(place=place)
     return frame[EXPORT_COLUMNS].reset_index(drop=True)
 
 

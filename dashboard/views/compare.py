@@ -1,6 +1,7 @@
 """Compare page (/compare?fips=17031,06075 or ?id=kim-foxx,chesa-boudin): up to four counties or prosecutors
-side by side on the same measure and years: one line each with its 95% interval band, and a table of every
-measure pooled over the chosen years.
+side by side on the same measure and years: one line each with its 95% interval band and the cited events of
+every place drawn (each county's; each prosecutor's office's), and a table of every measure pooled over the
+chosen years.
 Thin: URL -> checks -> named queries -> pure charts -> components. URL parameters: fips or id, metric, from, to.
 """
 
@@ -10,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import comparability, components, db, permalinks
-from dashboard.charts import trends
+from dashboard.charts import events, trends
 from dashboard.charts.tables import md_escape
 from dashboard.i18n import N_, _
 from dashboard.summary import sources_text
@@ -114,18 +115,25 @@ def main() -> None:
         shown = series[series["year"].between(y0, y1)].copy()
         shown["source"] = shown["source_ids"].map(lambda s: sources_text(s, titles))
         span = f"{y0}" if y0 == y1 else f"{y0}–{y1}"
+        if mode == "counties":  # the events of each place drawn, each named when there are several
+            places = {names[f]: db.query("events", fips=f, office="") for f in dict.fromkeys(shown["fips"])}
+        else:
+            offices = dict(zip(shown["office_id"], shown["office_name"], strict=True))
+            places = {str(n): db.query("events", fips="", office=str(o)) for o, n in offices.items()}
+        marked = events.of_places(places)
         subtitle = (_("95% intervals as bands; each prosecutor's line: the years attributed to them (in office most "
                       "of the year)") if mode == "prosecutors" else _("95% intervals as bands"))
         fig = components.cached_chart(
             trends.trend_chart, shown, unit=unit_of[metric], title=f"{label_of[metric]}, {span}", subtitle=subtitle,
             source=sources_text(shown["source_ids"], titles), built=built, demo=demo,
-            y_title=label_of[metric], mark_suppressed=False)
+            y_title=label_of[metric], mark_suppressed=False, events=marked)
         keep = [c for c in ("series", "year", "value", "ci_low", "ci_high", "numerator", "denominator", "suppressed",
                             "suppression_reason", "prosecutor", "partial", "covered_label", "source") if c in shown]
         components.chart_block(fig, shown[keep].reset_index(drop=True),
                                alt=trends.alt_text(shown, measure=label_of[metric].lower(), unit=unit_of[metric],
                                                    place=", ".join(names.values())),
-                               filename=f"compare-{metric}-{'-'.join(chosen)}-{span}", key="compare-trend")
+                               filename=f"compare-{metric}-{'-'.join(chosen)}-{span}", key="compare-trend",
+                               events=events.export_for_years(marked, shown["year"], "; ".join(places)))
         note = trends.suppressed_note(shown)
         if note:
             st.caption(note)

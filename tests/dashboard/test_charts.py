@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard.charts import detention, disparity, flow, trends
+from dashboard.charts import detention, disparity, events, flow, trends
 from dashboard.charts.common import DEMO_TEXT
 from tests.intervals import with_intervals
 
@@ -382,6 +382,44 @@ def test_halving_chart_draws_the_goal_the_projection_at_the_fitted_pace_and_the_
     assert "Order 1, A court" in marks.text[0]
     footer = next(a.text for a in fig.layout.annotations if "Source:" in a.text)
     assert "Courts close (A court)" in footer, "an exported image names the events and their sources"
+
+
+def place_events(*rows: tuple[date, str]) -> pd.DataFrame:
+    """An `events` query result: (date, label) rows, each cited."""
+    return pd.DataFrame({"event_date": [d for d, _l in rows], "kind": "bail_reform_law",
+                         "label": [label for _d, label in rows], "citation_title": [f"Act: {lb}" for _d, lb in rows],
+                         "publisher": "A legislature", "url": "https://example.org/act"})
+
+
+def test_events_of_several_places_are_named_and_a_shared_one_is_marked_once() -> None:
+    bail = (date(2023, 9, 18), "Illinois ends cash bail")
+    cook = place_events(bail, (date(2016, 12, 1), "Kim Foxx takes office"))
+    lake = place_events(bail)
+    york = place_events((date(2020, 1, 1), "New York bail law"))
+    marked = events.of_places({"Cook, IL": cook, "Lake, IL": lake, "New York, NY": york, "Empty, TX": None})
+    assert list(marked.columns) == events.EXPORT_COLUMNS
+    assert list(marked["label"]) == ["Cook, IL: Kim Foxx takes office", "New York, NY: New York bail law",
+                                     "Cook, IL; Lake, IL: Illinois ends cash bail"], "in date order, a shared one once"
+    assert list(marked["place"]) == ["Cook, IL", "New York, NY", "Cook, IL; Lake, IL"]
+    assert list(marked["citation_title"]) == ["Act: Kim Foxx takes office", "Act: New York bail law",
+                                              "Act: Illinois ends cash bail"]
+
+    fig = trends.trend_chart(yearly({2015: (30, 100), 2021: (40, 100), 2024: (25, 90)}, series="Cook, IL"),
+                             unit="share", title="t", events=marked, **COMMON)
+    marks = next(t for t in fig.data if t.name == "Events (hover for the source)")
+    assert "<b>New York, NY: New York bail law</b>" in marks.text[3], "the hover says whose law it is"
+    labels = " ".join(a.text for a in fig.layout.annotations)
+    assert "Cook, IL; Lake, IL:" in labels.replace("<br>", " ")
+    footer = next(a.text for a in fig.layout.annotations if "Source:" in a.text)
+    assert "New York, NY: New York bail law (A legislature)" in footer.replace("<br>", " ")
+
+    export = events.export_for_years(marked, pd.Series([2015, 2021]), "ignored")
+    assert list(export["place"]) == ["Cook, IL", "New York, NY"], "each event keeps its places; 2023 is not drawn"
+
+    alone = events.of_places({"Cook, IL": cook})
+    assert list(alone["label"]) == ["Kim Foxx takes office", "Illinois ends cash bail"], "one place: not named"
+    assert set(alone["place"]) == {"Cook, IL"}
+    assert events.of_places({"Cook, IL": None, "Lake, IL": cook.iloc[0:0]}).empty
 
 
 def test_csv_downloads_neutralise_spreadsheet_formulas() -> None:

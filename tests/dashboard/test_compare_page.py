@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from dashboard.charts import trends
+from dashboard.db import QUERIES_DIR
 from tests.dashboard.apptest_pages import assert_no_raw_html, chart_titled, messages, open_page, sql, texts
 
 HOSTILE = [
@@ -71,6 +73,55 @@ def test_prosecutors_side_by_side(warehouse: Path) -> None:
     assert at.query_params["id"] == ",".join(ids) and at.query_params["from"] == "2021"
 
 
+EVENTS = "Events (hover for the source)"
+
+
+def marked(chart: dict) -> list[str]:
+    """The events a chart marks, as their hover names them (each once: a mark's two ends share the text)."""
+    trace = next((t for t in chart["data"] if t.get("name") == EVENTS), {"text": []})
+    return list(dict.fromkeys(re.search(r"<b>(.*?)</b>", t)[1] for t in trace["text"] if t))
+
+
+def drawn_years(chart: dict) -> tuple[int, int]:
+    years = [int(x[:4]) for t in chart["data"] if t.get("mode") == "lines+markers" for x in t["x"]]
+    return min(years), max(years)
+
+
+def place_events(warehouse: Path, first: int, last: int, **place: str) -> list[str]:
+    """The labels of the events the `events` query gives a county (fips=) or an office (office=) in those years."""
+    rows = sql(warehouse, (QUERIES_DIR / "events.sql").read_text(), {"fips": "", "office": "", **place})
+    return [label for day, _kind, label, *_rest in rows if first <= day.year <= last]
+
+
+def test_the_chart_marks_each_places_events_named_and_lists_them_with_sources(warehouse: Path) -> None:
+    at = open_page("compare", fips="17031,06075", metric="dismissal_rate")
+    assert not at.exception
+    chart = chart_titled(at, "Dismissal rate")
+    first, last = drawn_years(chart)
+    expected = [f"{name}: {label}" for fips, name in (("17031", "Cook, IL"), ("06075", "San Francisco, CA"))
+                for label in place_events(warehouse, first, last, fips=fips)]
+    assert any(e.startswith("Cook, IL: ") for e in expected) and any(e.startswith("San Francisco") for e in expected)
+    assert sorted(marked(chart)) == sorted(trends.escape(e) for e in expected), "every place's events, each named"
+    assert any(b.label == "Download the events marked, with sources (CSV)" for b in at.get("download_button"))
+    description = next(c.value for c in at.caption if c.value.startswith("Chart description"))
+    assert "Events marked:" in description and "San Francisco, CA: " in description.replace("\\", "")
+
+
+def test_prosecutors_of_one_office_share_its_events_once(warehouse: Path) -> None:
+    at = open_page("compare", id="demo-priya-underhill-17031,demo-beatrice-jessup-17031,demo-delia-kincaid-06075",
+                   metric="dismissal_rate")
+    assert not at.exception
+    chart = chart_titled(at, "Dismissal rate")
+    first, last = drawn_years(chart)
+    offices = {"demo-17031": "Cook County District Attorney (demo)",
+               "demo-06075": "San Francisco County District Attorney (demo)"}
+    expected = [f"{name}: {label}" for office, name in offices.items()
+                for label in place_events(warehouse, first, last, office=office)]
+    shown = marked(chart)
+    assert sorted(shown) == sorted(trends.escape(e) for e in expected) and len(shown) == len(set(shown))
+    assert any("Cook County" in e for e in shown) and any("San Francisco" in e for e in shown)
+
+
 def test_changing_the_selection_updates_the_url(warehouse: Path) -> None:
     at = open_page("compare", fips="17031")
     at.multiselect(key="compare-fips").select("06075").run()
@@ -127,3 +178,14 @@ def test_real_value_definitions_follow_the_sources(real_warehouse: Path) -> None
                                            WHERE v.metric_id = 'declination_rate' AND v.scope = 'county'
                                            AND v.scope_id IN ('17031', '06075') GROUP BY ALL"""))
     assert variants == {"17031": "felony_review/person", "06075": "arrests_presented/arrest"}
+
+
+def test_real_a_states_bail_law_is_marked_once_naming_its_counties(real: Path) -> None:
+    """New York's bail reform belongs to Manhattan and Brooklyn, not to Philadelphia: one mark naming the two."""
+    at = open_page("compare", fips="36061,36047,42101", metric="remand_rate")
+    assert not at.exception
+    label = sql(real, "SELECT label FROM event WHERE place = 'NY' AND kind = 'bail_reform_law'")[0][0]
+    shown = marked(chart_titled(at, "Held without bail"))
+    law = [e for e in shown if e.endswith(trends.escape(label))]
+    assert law == [trends.escape(f"New York, NY; Kings, NY: {label}")], shown
+    assert all(e.startswith(("New York, NY", "Kings, NY", "Philadelphia, PA")) for e in shown), shown

@@ -113,6 +113,52 @@ def test_spanish_contractions_where_translated_parts_meet() -> None:
     assert i18n.contracted("close to a el") == "close to a el"
 
 
+NEUTRAL_PHRASE = re.compile(r"(por|de|en|según|sin|partido) ", re.I)
+
+
+def _fits_any_gender(words_after_a_name: str) -> bool:
+    """Words shown after a person's name that fit a woman and a man alike: a phrase saying how they came to office
+    or which party (por elección, de forma interina, en funciones, Partido Republicano), or one word Spanish does
+    not inflect by gender (Independiente); never an adjective or participle agreeing with the person (elegido,
+    nombrado, interino, Republicano), since the warehouse records no one's gender."""
+    text = words_after_a_name.strip()
+    return bool(NEUTRAL_PHRASE.match(text)) or (" " not in text and not re.search(r"[oa]s?$", text, re.I))
+
+
+def test_spanish_after_a_name_does_not_assume_a_gender() -> None:
+    """The party and the way a prosecutor came to office, in Spanish, wherever the pages put them after a name:
+    the county's "**Ana Pérez**, {party} — office, {entry} since", the summary's "Ana Pérez ({how}) dirige", a
+    prosecutor page's "{party}. Office." and a trend chart's "Ana Pérez (nombrado)" term label."""
+    import pandas as pd
+
+    from dashboard.charts import trends
+    from dashboard.content import county
+    from dashboard.summary import office_sentence
+    from dashboard.warehouse_words import words
+    from etl.sources.curated import PARTIES
+
+    entries = list(trends.ENTRY_WORDS)
+    terms = pd.DataFrame({"prosecutor_id": entries, "name": [f"Ana {e}" for e in entries], "entry": entries,
+                          "start_date": [date(2000 + 4 * i, 1, 1) for i in range(len(entries))],
+                          "end_date": [date(2003 + 4 * i, 12, 31) for i in range(len(entries))]})
+    shown: dict[str, str] = {}
+    with i18n.using("es"):
+        shown |= {f"party {party}": words(party) for party in PARTIES}
+        shown |= {f"county page, {e}": county._entry_words(e) for e in entries}
+        for label in trends.merge_terms(terms)["label"]:
+            if label.endswith(")"):
+                shown[f"term label {label}"] = label.rsplit(" (", 1)[1].rstrip(")")
+        for entry in (e for e in entries if e != "derived"):  # a derived term has a sentence of its own
+            now = terms[terms["entry"] == entry].assign(start_date=date(2020, 1, 1), end_date=None,
+                                                        office_name="Fiscalía")
+            sentence = office_sentence(now, today=date(2024, 1, 1))
+            shown[f"summary, {entry}"] = re.search(r"\((.*?)\) ", sentence)[1]
+    assert len(shown) >= len(PARTIES) + 3 * len(entries) - 2, shown
+    assert all(shown[f"party {party}"] != party for party in PARTIES), "every party has its Spanish"
+    gendered = {key: text for key, text in shown.items() if not _fits_any_gender(text)}
+    assert not gendered, f"Spanish words after a name that assume a gender: {gendered}"
+
+
 def test_numbers_in_spanish_and_english() -> None:
     with i18n.using("es"):
         assert i18n.percent(0.273, 1) == "27,3\xa0%"
