@@ -99,10 +99,16 @@ WORDS = ("label", "question", "description", "direction", "caveat")  # a measure
 
 @st.cache_resource(max_entries=2048, show_spinner=False)
 def _in_language(name: str, params: tuple[tuple[str, Any], ...], version: Version, lang: str) -> pd.DataFrame:
-    """A query's result with each measure's words in language `lang`: every column named like a measure's word
-    in a result keyed by `metric_id` takes the warehouse's translation (metric_definition_i18n), so each query
-    and page shows the reader's language without naming it. A measure with no translation keeps its English."""
+    """A query's result in language `lang`: a column with a `<column>_<lang>` beside it (an event's `label_es`)
+    takes that column's words where it has them; every column named like a measure's word in a result keyed by
+    `metric_id` takes the warehouse's translation (metric_definition_i18n). So each query and page shows the
+    reader's language without naming it; words with no translation keep their English."""
     frame = _cached(name, params, version)
+    beside = [c for c in frame.columns if f"{c}_{lang}" in frame.columns]
+    if beside:
+        frame = frame.copy()
+        for column in beside:
+            frame[column] = frame[f"{column}_{lang}"].fillna(frame[column])
     columns = [c for c in WORDS if c in frame.columns]
     if "metric_id" not in frame.columns or not columns:
         return frame

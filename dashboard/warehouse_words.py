@@ -47,6 +47,7 @@ FIXED = (
 )
 
 PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (re.compile(r"(.+) takes office", re.S), lambda m: _("{name} takes office").format(name=m[1])),  # events.sql
     (re.compile(r"group cell suppressed: (.+)", re.S),
      lambda m: _("group cell suppressed: {reason}").format(reason=words(m[1]))),
     (re.compile(r"white cell suppressed: (.+)", re.S),

@@ -16,19 +16,21 @@ REFERENCE = PROJECT / "data" / "reference"
 def test_events_without_a_citation_or_with_a_bad_place_kind_or_date_are_rejected(tmp_path: Path) -> None:
     path = tmp_path / "events.csv"
     path.write_text(",".join(EVENT_COLUMNS) + "\n"
-                    "17031,2017-09-18,court_ruling,Bond order,Order,A court,https://example.org/a\n"
-                    "170,2017-09-18,court_ruling,Bond order,Order,A court,https://example.org/a\n"
-                    "IL,2023-09-18,new_kind,Cash bail ends,A new era,Courts,https://example.org/b\n"
-                    "IL,2023-02-30,bail_reform_law,Cash bail ends,A new era,Courts,https://example.org/b\n"
-                    "IL,2023-09-18,bail_reform_law,Cash bail ends,,Courts,https://example.org/b\n"
-                    "IL,2023-09-18,bail_reform_law,Cash bail ends,A new era,Courts,see the paper\n"
-                    "ZZ,2023-09-18,bail_reform_law,Cash bail ends,A new era,Courts,https://example.org/b\n"
-                    "17031,2017-09-18,court_ruling,Bond order,Order,A court,https://example.org/a\n",
+                    "17031,2017-09-18,court_ruling,Bond order,Orden,Order,A court,https://example.org/a\n"
+                    "170,2017-09-18,court_ruling,Bond order,Orden,Order,A court,https://example.org/a\n"
+                    "IL,2023-09-18,new_kind,Cash bail ends,Fin,A new era,Courts,https://example.org/b\n"
+                    "IL,2023-02-30,bail_reform_law,Cash bail ends,Fin,A new era,Courts,https://example.org/b\n"
+                    "IL,2023-09-18,bail_reform_law,Cash bail ends,Fin,,Courts,https://example.org/b\n"
+                    "IL,2023-09-18,bail_reform_law,Cash bail ends,Fin,A new era,Courts,see the paper\n"
+                    "ZZ,2023-09-18,bail_reform_law,Cash bail ends,Fin,A new era,Courts,https://example.org/b\n"
+                    "17031,2017-09-18,court_ruling,Bond order,Orden,Order,A court,https://example.org/a\n"
+                    "IL,2023-09-18,bail_reform_law,Cash bail ends,,A new era,Courts,https://example.org/b\n",
                     encoding="utf-8")
     result = CitedEvents().read([path])[0]
-    assert result.rows_read == 8 and result.rows_loaded == 1 and result.rows_read == 1 + len(result.rejections)
+    assert result.rows_read == 9 and result.rows_loaded == 1 and result.rows_read == 1 + len(result.rejections)
     assert [(j.line, j.column) for j in result.rejections] == [
-        (3, "place"), (4, "kind"), (5, "event_date"), (6, "citation_title"), (7, "url"), (8, "place"), (9, "label")]
+        (3, "place"), (4, "kind"), (5, "event_date"), (6, "citation_title"), (7, "url"), (8, "place"), (9, "label"),
+        (10, "label_es")]
     assert "change" in result.rejections[1].reason, "says where changes of prosecutor come from"
 
 

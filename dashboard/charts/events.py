@@ -15,7 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.common import escape, wrap
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, date_text
+from dashboard.warehouse_words import words as warehouse_words
 
 EVENTS_NAME = N_("Events (hover for the source)")
 EVENT_COLOR = "#6b3fa0"
@@ -29,7 +30,8 @@ def within(events: pd.DataFrame | None, x0: date, x1: date) -> pd.DataFrame:
     """The events dated inside a chart's span, in date order (an event outside it is not drawn)."""
     if events is None or events.empty:
         return pd.DataFrame(columns=EXPORT_COLUMNS)
-    frame = events.assign(event_date=pd.to_datetime(events["event_date"]).dt.date)
+    frame = events.assign(event_date=pd.to_datetime(events["event_date"]).dt.date,
+                          label=events["label"].map(warehouse_words))
     frame = frame[(frame["event_date"] >= x0) & (frame["event_date"] <= x1)]
     return frame.sort_values(["event_date", "label"]).reset_index(drop=True)
 
@@ -49,6 +51,7 @@ def of_places(marked: Mapping[str, pd.DataFrame | None]) -> pd.DataFrame:
         return pd.DataFrame(columns=EXPORT_COLUMNS)
     every = pd.concat(frames, ignore_index=True)
     every["event_date"] = pd.to_datetime(every["event_date"]).dt.date
+    every["label"] = every["label"].map(warehouse_words)
     key = [c for c in EXPORT_COLUMNS if c != "place"]
     joined = (every.groupby(key, sort=False, dropna=False)["place"]
               .agg(lambda places: "; ".join(dict.fromkeys(places))).reset_index())
@@ -62,7 +65,7 @@ def hover_text(row: pd.Series) -> str:
     """What a reader sees on hover: the event, its date and kind, and where it is documented."""
     kind = _(KIND_WORDS.get(str(row["kind"]), str(row["kind"])))
     return _("<b>{label}</b><br>{day} · {kind}<br>Source: {title}, {publisher}").format(
-        label=escape(row["label"]), day=pd.Timestamp(row["event_date"]).strftime("%d %b %Y"), kind=kind,
+        label=escape(row["label"]), day=date_text(row["event_date"]), kind=kind,
         title=escape(row["citation_title"]), publisher=escape(row["publisher"]))
 
 

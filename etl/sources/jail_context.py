@@ -20,7 +20,7 @@ from etl import vocab
 from etl.sources.base import Adapter, FileResult, read_csv
 from etl.sources.curated import parse_iso_date
 
-EVENT_COLUMNS = ("place", "event_date", "kind", "label", "citation_title", "publisher", "url")
+EVENT_COLUMNS = ("place", "event_date", "kind", "label", "label_es", "citation_title", "publisher", "url")
 COST_COLUMNS = ("fips", "cost_per_day", "dollars_year", "covers", "title", "publisher", "published_year", "url")
 EVENT_KINDS = ("bail_reform_law", "charging_policy", "court_ruling", "covid_court_closures")
 LABEL_LIMIT = 90  # a chart's label: short enough to read beside a vertical mark
@@ -62,8 +62,9 @@ class CitedEvents(Adapter):
             except ValueError as error:
                 result.reject(record, str(error), column="event_date")
                 continue
-            if not values["label"] or len(values["label"]) > LABEL_LIMIT:
-                result.reject(record, f"label must be 1 to {LABEL_LIMIT} characters", column="label")
+            wrong = next((c for c in ("label", "label_es") if not 0 < len(values[c]) <= LABEL_LIMIT), None)
+            if wrong:  # label_es: the Spanish pages would otherwise show the English without warning
+                result.reject(record, f"{wrong} must be 1 to {LABEL_LIMIT} characters", column=wrong)
                 continue
             missing = _cited(values, ("citation_title", "publisher", "url"))
             if missing:

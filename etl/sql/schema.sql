@@ -368,6 +368,7 @@ CREATE TABLE event (
     event_date     DATE NOT NULL,
     kind           VARCHAR NOT NULL,  -- bail_reform_law | charging_policy | court_ruling | covid_court_closures
     label          VARCHAR NOT NULL,  -- the short label drawn beside the mark
+    label_es       VARCHAR NOT NULL,  -- the same in Spanish
     citation_title VARCHAR NOT NULL,
     publisher      VARCHAR NOT NULL,
     url            VARCHAR NOT NULL,

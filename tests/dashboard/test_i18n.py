@@ -340,3 +340,22 @@ def test_the_switch_changes_the_language_and_the_link(warehouse: Path, no_image_
     assert at.title[0].value == "County" and "lang" not in at.query_params
     at.button_group[0].set_value("es").run()
     assert at.title[0].value == "Condado" and at.query_params["lang"] in ("es", ["es"])
+
+
+def test_event_labels_in_spanish(real: Path) -> None:
+    """Cited events carry their Spanish label in the warehouse (label_es); a change of prosecutor, written by the
+    query, is put in Spanish by the dashboard's words."""
+    from dashboard import db
+    from dashboard.charts import events
+
+    with i18n.using("es"):
+        drawn = events.within(db.query("events", fips=COOK, office=""), date(2000, 1, 1), date(2030, 12, 31))
+        hover = events.hover_text(drawn.iloc[-1])
+    labels = set(drawn["label"])
+    assert "Illinois pone fin a la fianza en efectivo (Pretrial Fairness Act)" in labels
+    assert any(label.endswith(" asume el cargo") for label in labels)
+    assert not any("takes office" in label or "cash bail" in label for label in labels), labels
+    assert " de 20" in hover  # the day written the Spanish way ("18 de septiembre de 2023")
+    with i18n.using("en"):
+        english = events.within(db.query("events", fips=COOK, office=""), date(2000, 1, 1), date(2030, 12, 31))
+    assert "Illinois ends cash bail (Pretrial Fairness Act)" in set(english["label"])

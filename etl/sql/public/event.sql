@@ -1,3 +1,3 @@
 -- event: published as built (see docs/WAREHOUSE.md): cited facts of public record, no counts.
-SELECT place, event_date, kind, label, citation_title, publisher, url, source_id
+SELECT place, event_date, kind, label, label_es, citation_title, publisher, url, source_id
 FROM event
