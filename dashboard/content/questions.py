@@ -56,8 +56,8 @@ LENSES: tuple[Lens, ...] = (
     Lens("amount", N_("What bail costs"),
          N_("When money bail is set, how much cash must people find to go home before trial?"), "all",
          (), (), (N_("money bail set with an amount"), ""), ("release_cash",), N_("money bails set with an amount"),
-         N_("The published data for {subject} include no bail amounts, so this page cannot say how much cash "
-            "people needed to go home.")),
+         N_("The published data for {subject} give no amount for each money bail, so this page cannot say how "
+            "much cash people needed to go home.")),
     Lens("level", N_("Low-level cases"), N_("Are misdemeanours pushed through the system like felonies?"),
          "offense_level", ("misdemeanor",), ("felony",), (N_("misdemeanours"), N_("felonies")), ("decision_point",),
          N_("whether a case is a misdemeanour or a felony")),

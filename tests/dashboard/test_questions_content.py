@@ -120,8 +120,8 @@ def test_without_bail_amounts_it_says_so_in_its_own_words() -> None:
     values = rows([("dism", 2019, "all", 10, 100)]).iloc[0:0]
     got = questions.section(LENS["amount"], values, years(), subject="Test County, Ohio", labels=LABELS,
                             metrics=["c1k"], where="Test County, Ohio", amounts={"c1k": 1000.0})
-    assert got.sentence == ("The published data for Test County, Ohio include no bail amounts, so this page cannot "
-                            "say how much cash people needed to go home.")
+    assert got.sentence == ("The published data for Test County, Ohio give no amount for each money bail, so this "
+                            "page cannot say how much cash people needed to go home.")
 
 
 def test_metrics_come_from_roles_in_the_lens_order() -> None:
