@@ -203,17 +203,27 @@ def test_county_page_shows_hostile_names_as_text(hostile_server: str, page) -> N
     watch.safe("county page after the download")
 
 
-def export_images(page) -> dict[str, bytes]:
+TREND_TITLE = "Declination rate, Cook County"  # the county page's first chart: its shading names every term
+
+
+def export_images(page, chart_title: str = TREND_TITLE) -> dict[str, bytes]:
+    """The PNG and SVG of the chart titled `chart_title`: its own buttons, found after its plot, never the first
+    on the page (on a busy machine the page's later blocks can be in place before the earlier ones)."""
     if not shutil.which("chromium"):
         pytest.skip("no chromium on PATH: the app offers no server-side image export here (plotly's button remains)")
-    prepare = page.get_by_role("button", name="Prepare PNG and SVG downloads").first
+    chart = page.locator("[data-testid='stPlotlyChart']", has_text=chart_title)
+
+    def after_chart(name: str):  # a button's text also holds its icon's name
+        return chart.locator(f"xpath=following::button[contains(normalize-space(.), '{name}')][1]")
+
+    prepare = after_chart("Prepare PNG and SVG downloads")
     prepare.wait_for(state="attached", timeout=RUN_TIMEOUT_MS)
     prepare.scroll_into_view_if_needed()
     prepare.click()
     wait_for_app(page)
     images = {}
     for fmt in ("PNG", "SVG"):
-        button = page.get_by_role("button", name=f"{fmt} with title and source").first
+        button = after_chart(f"{fmt} with title and source")
         button.wait_for(state="visible", timeout=RUN_TIMEOUT_MS)
         with page.expect_download() as info:
             button.click()
