@@ -57,8 +57,9 @@ def finish(fig: go.Figure, *, title: str, source: str, built: str, demo: bool, s
                   FOOTER_WIDTH)
     fig.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=-0.32, xanchor="left", yanchor="top",
                        showarrow=False, font={"size": 10, "color": "#444"}, align="left")
-    if footer.count("<br>"):  # room below for every line of a long source list
-        fig.update_layout(margin={"b": 150 + 14 * footer.count("<br>")})
+    if footer.count("<br>"):  # room below for every line of a long source list, the plot keeping its size
+        extra = 14 * footer.count("<br>")
+        fig.update_layout(margin={"b": 150 + extra}, height=fig.layout.height + extra)
     if demo:
         fig.add_annotation(text=_(DEMO_TEXT), xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
                            font={"size": 36, "color": "rgba(200,0,0,0.18)"}, textangle=-20)

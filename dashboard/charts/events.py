@@ -102,14 +102,19 @@ def export_frame(events: pd.DataFrame | None, place: str) -> pd.DataFrame:
     return frame[EXPORT_COLUMNS].reset_index(drop=True)
 
 
+def for_years(events: pd.DataFrame | None, years: pd.Series, extend_to: int | None = None) -> pd.DataFrame:
+    """The events dated within the whole years of `years` (to `extend_to`, when a chart projects further)."""
+    if events is None or years.empty:
+        return within(None, date.min, date.max)
+    last = max(int(years.max()), extend_to or 0)
+    return within(events, date(int(years.min()), 1, 1), date(last, 12, 31))
+
+
 def export_for_years(events: pd.DataFrame | None, years: pd.Series, place: str,
                      extend_to: int | None = None) -> pd.DataFrame:
     """The events a chart over `years` (to `extend_to`, when it projects further) marks, as their CSV gives
     them: the same span the chart draws."""
-    if events is None or years.empty:
-        return export_frame(None, place)
-    last = max(int(years.max()), extend_to or 0)
-    return export_frame(within(events, date(int(years.min()), 1, 1), date(last, 12, 31)), place)
+    return export_frame(for_years(events, years, extend_to), place)
 
 
 def footer_note(drawn: pd.DataFrame) -> str:

@@ -115,11 +115,17 @@ def main() -> None:
         shown = series[series["year"].between(y0, y1)].copy()
         shown["source"] = shown["source_ids"].map(lambda s: sources_text(s, titles))
         span = f"{y0}" if y0 == y1 else f"{y0}–{y1}"
-        if mode == "counties":  # the events of each place drawn, each named when there are several
-            places = {names[f]: db.query("events", fips=f, office="") for f in dict.fromkeys(shown["fips"])}
+        # each place's events within the years its line draws, each named when several places are compared
+        def drawn_years(rows: pd.DataFrame) -> pd.Series:
+            return rows.loc[rows["value"].notna(), "year"]
+
+        if mode == "counties":
+            places = {names[f]: events.for_years(db.query("events", fips=f, office=""), drawn_years(rows))
+                      for f, rows in shown.groupby("fips", sort=False)}
         else:
-            offices = dict(zip(shown["office_id"], shown["office_name"], strict=True))
-            places = {str(n): db.query("events", fips="", office=str(o)) for o, n in offices.items()}
+            places = {str(rows["office_name"].iloc[0]): events.for_years(
+                          db.query("events", fips="", office=str(o)), drawn_years(rows))
+                      for o, rows in shown.groupby("office_id", sort=False)}
         marked = events.of_places(places)
         subtitle = (_("95% intervals as bands; each prosecutor's line: the years attributed to them (in office most "
                       "of the year)") if mode == "prosecutors" else _("95% intervals as bands"))

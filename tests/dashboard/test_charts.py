@@ -446,3 +446,16 @@ def test_a_change_of_source_is_drawn_as_a_break_with_its_caveat() -> None:
     same = series.assign(source="County DA annual report")
     fig = trends.trend_chart(same, unit="share", title="Dismissal rate", **COMMON)
     assert not [t for t in fig.data if t.name == trends.SOURCE_BREAK_NAME]
+
+
+def test_a_long_footer_grows_the_figure_not_shrinks_the_plot() -> None:
+    """Many events or sources in the footer (a compare chart of three places) must not squeeze the plot away."""
+    from dashboard.charts.common import finish
+
+    def plot_height(source: str) -> float:
+        fig = finish(go.Figure(), title="T", source=source, built="2026-01-01", demo=False)
+        return fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+
+    long = "; ".join(f"2020-01-{day:02d} an event with a long label (A publisher, {day} January 2020)"
+                     for day in range(1, 12))
+    assert plot_height(long) == plot_height("One source")
