@@ -24,13 +24,14 @@ def test_events_without_a_citation_or_with_a_bad_place_kind_or_date_are_rejected
                     "IL,2023-09-18,bail_reform_law,Cash bail ends,Fin,A new era,Courts,see the paper\n"
                     "ZZ,2023-09-18,bail_reform_law,Cash bail ends,Fin,A new era,Courts,https://example.org/b\n"
                     "17031,2017-09-18,court_ruling,Bond order,Orden,Order,A court,https://example.org/a\n"
-                    "IL,2023-09-18,bail_reform_law,Cash bail ends,,A new era,Courts,https://example.org/b\n",
+                    "IL,2023-09-18,bail_reform_law,Cash bail ends,,A new era,Courts,https://example.org/b\n"
+                    "PA,2021-12-22,court_ruling,A ruling,Un fallo,A case,A site,https://example.org/case-no-905255034\n",
                     encoding="utf-8")
     result = CitedEvents().read([path])[0]
-    assert result.rows_read == 9 and result.rows_loaded == 1 and result.rows_read == 1 + len(result.rejections)
+    assert result.rows_read == 10 and result.rows_loaded == 1 and result.rows_read == 1 + len(result.rejections)
     assert [(j.line, j.column) for j in result.rejections] == [
         (3, "place"), (4, "kind"), (5, "event_date"), (6, "citation_title"), (7, "url"), (8, "place"), (9, "label"),
-        (10, "label_es")]
+        (10, "label_es"), (11, "url")]
     assert "change" in result.rejections[1].reason, "says where changes of prosecutor come from"
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from etl import vocab
-from etl.sources.base import Adapter, FileResult, read_csv
+from etl.sources.base import IDENTIFIER_PATTERNS, Adapter, FileResult, read_csv
 from etl.sources.curated import parse_iso_date
 
 EVENT_COLUMNS = ("place", "event_date", "kind", "label", "label_es", "citation_title", "publisher", "url")
@@ -70,6 +70,11 @@ class CitedEvents(Adapter):
             if missing:
                 result.reject(record, f"{missing} is empty or not a web address: every event needs its citation",
                               column=missing)
+                continue
+            shaped = next((c for c in EVENT_COLUMNS if any(p.search(values[c]) for p in IDENTIFIER_PATTERNS)), None)
+            if shaped:  # the build's identifier check would stop the whole warehouse for this one row
+                result.reject(record, f"{shaped} holds identifier-shaped text (a long number reads like a case or "
+                              "docket number): cite an address without one", column=shaped)
                 continue
             if result.reject_repeat(record, seen, (place, when.isoformat(), values["label"]), "event",
                                     column="label"):
