@@ -1,5 +1,5 @@
-"""Parsing and checking source values: ages to age bands, FIPS codes, dates and period starts, mojibake, slugs,
-and the wording of a refused value. The allowed values themselves are in etl/vocab.py."""
+"""Parsing and checking source values: ages to age bands, money amounts, FIPS codes, dates and period starts,
+mojibake, slugs, and the wording of a refused value. The allowed values themselves are in etl/vocab.py."""
 
 from __future__ import annotations
 
@@ -24,6 +24,18 @@ def age_band(age: float | int | None) -> str:
 
 
 _MOJIBAKE = re.compile("[\u00c3\u00c2][\u0080-\u00bf]")
+
+
+_DOLLARS = re.compile(r"\$?\s*([0-9][0-9,]*(?:\.[0-9]*)?)")
+
+
+def dollars(text: str | None) -> float | None:
+    """An amount as sources write it (`$350,000.00`, `500`): 0.0 when blank, None when it is not an amount."""
+    value = (text or "").strip()
+    if not value:
+        return 0.0
+    match = _DOLLARS.fullmatch(value)
+    return float(match.group(1).replace(",", "")) if match else None
 
 
 def fix_mojibake(text: str) -> str:

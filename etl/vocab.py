@@ -32,6 +32,11 @@ from etl.parse import (  # noqa: F401
 
 MAPPINGS_DIR = Path(__file__).parent / "sources" / "mappings"
 
+# The cash a person had to put down to go home when money bail was set (stage `bail_amount`), in bands: each band's
+# lower bound in US dollars.
+BAIL_CASH_BANDS: tuple[tuple[float, str], ...] = (
+    (0, "cash_under_500"), (500, "cash_500_999"), (1000, "cash_1000_4999"), (5000, "cash_5000_9999"),
+    (10000, "cash_10000_plus"))
 STAGE_OUTCOMES: dict[str, tuple[str, ...]] = {
     "referral": ("charged", "declined", "diverted", "other"),
     "pretrial": ("released_ror", "released_conditions", "bail_set", "remanded", "other"),
@@ -41,13 +46,9 @@ STAGE_OUTCOMES: dict[str, tuple[str, ...]] = {
     # What the prosecutor asked for at arraignment beside what the judge set (sources with both amounts).
     "bail_request": ("not_requested", "requested_set_none", "requested_set_lower", "requested_set_same",
                      "requested_set_higher"),
-    # The cash a person had to put down to go home when money bail was set (the bail, or the deposit on it where
-    # the court takes one), in bands: the lower bound of each band, in US dollars, is in BAIL_CASH_BANDS.
-    "bail_amount": ("cash_under_500", "cash_500_999", "cash_1000_4999", "cash_5000_9999", "cash_10000_plus"),
+    # the cash needed to go home (the bail, or the court's deposit on it), in the bands above
+    "bail_amount": tuple(band for _floor, band in BAIL_CASH_BANDS),
 }
-BAIL_CASH_BANDS: tuple[tuple[float, str], ...] = (
-    (0, "cash_under_500"), (500, "cash_500_999"), (1000, "cash_1000_4999"), (5000, "cash_5000_9999"),
-    (10000, "cash_10000_plus"))
 # Resolutions only some sources tell apart, kept out of the outcomes they resemble so that no metric overstates:
 # adjudication withheld (Florida: guilt found, no conviction entered), a judge's finding of no probable cause
 # (not the prosecutor dropping the case), and a case closed because the person pleaded guilty in another case.

@@ -116,15 +116,13 @@ def main() -> None:
         shown["source"] = shown["source_ids"].map(lambda s: sources_text(s, titles))
         span = f"{y0}" if y0 == y1 else f"{y0}–{y1}"
         # each place's events within the years its line draws, each named when several places are compared
-        def drawn_years(rows: pd.DataFrame) -> pd.Series:
-            return rows.loc[rows["value"].notna(), "year"]
-
+        drawn = shown["year"].where(shown["value"].notna())
         if mode == "counties":
-            places = {names[f]: events.for_years(db.query("events", fips=f, office=""), drawn_years(rows))
+            places = {names[f]: events.for_years(db.query("events", fips=f, office=""), drawn[rows.index].dropna())
                       for f, rows in shown.groupby("fips", sort=False)}
         else:
             places = {str(rows["office_name"].iloc[0]): events.for_years(
-                          db.query("events", fips="", office=str(o)), drawn_years(rows))
+                          db.query("events", fips="", office=str(o)), drawn[rows.index].dropna())
                       for o, rows in shown.groupby("office_id", sort=False)}
         marked = events.of_places(places)
         subtitle = (_("95% intervals as bands; each prosecutor's line: the years attributed to them (in office most "

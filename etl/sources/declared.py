@@ -28,6 +28,7 @@ from typing import Any
 
 from etl import vocab
 from etl.config import PROJECT
+from etl.parse import dollars
 from etl.sources import canonical
 from etl.sources.base import Adapter, FileResult, Record, parse_count
 from etl.sources.canonical import CanonicalCounts
@@ -36,7 +37,6 @@ from etl.sources.xlsx import read_table
 DEFINITION = "source.toml"
 FORMS = ("records", "counts", "canonical", "detention")
 COUNTIES_CSV = PROJECT / "data" / "geo" / "counties.csv"
-_AMOUNT = re.compile(r"\$?\s*([0-9][0-9,]*(?:\.[0-9]*)?)")
 BREAKDOWNS = ("race", "sex", "age_band", "offense_category", "offense_level", "offense_detail")
 FREE_TEXT = ("offense_detail",)  # kept as the publisher writes it (spaces tidied), not mapped
 
@@ -440,10 +440,7 @@ def period_start(day: date, grain: str) -> date:
 
 
 def _amount(raw: str, column: str) -> float:
-    text = (raw or "").strip()
-    if not text:
-        return 0.0
-    match = _AMOUNT.fullmatch(text)
-    if not match:
+    amount = dollars(raw)
+    if amount is None:
         raise RowError(column, f"invalid amount {raw!r} in column {column!r}")
-    return float(match.group(1).replace(",", ""))
+    return amount

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from etl.parse import dollars
 from etl.sources.base import REDACTED, Adapter, FileResult, Record, read_csv
 from etl.vocab import Mapping, UnknownCode, age_band, cash_band, check_date, load_mapping, normalize_key
 
@@ -37,7 +38,6 @@ BAIL_TYPES, BAIL_STATUS, CHARGE_RULES = "phl_bail_types", "phl_bail_status", "ph
 REQUIRED = ("docket_number", "filing_date", "age", "charge", "bail_status", "bail_type", "snapshot_date")
 REDACT = ("docket_number", "address_city_zip")
 DATE_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%Y-%m-%d %H:%M:%S", "%m/%d/%Y", "%Y-%m-%d")
-_AMOUNT = re.compile(r"\$?\s*[\d,]+(\.\d+)?")
 DEPOSIT = 0.10  # the share of monetary bail paid in cash to go home (Pa.R.Crim.P. 528(C))
 _AGE = re.compile(r"[0-9]{1,4}")  # ASCII digits: str.isdigit() also passes '²', which int() refuses
 
@@ -159,7 +159,7 @@ class PhiladelphiaFilings(Adapter):
             offense_category=category or "unknown", offense_detail=detail,
             age_band=age_band(int(age_text)) if age_text else "unknown", amount_in_type=amount_in_type,
             ruled=category is not None or detail is None,
-            cash=_dollars(record.get("bail_amount") or "") * DEPOSIT if outcome == "bail_set" else 0.0,
+            cash=(dollars(record.get("bail_amount")) or 0.0) * DEPOSIT if outcome == "bail_set" else 0.0,
         )
 
     def _outcome(self, record: Record, types: Mapping, statuses: Mapping,
@@ -167,7 +167,7 @@ class PhiladelphiaFilings(Adapter):
         """(outcome, owner's label, amount-in-bail_type flag), or None when the row is rejected."""
         status = re.sub(r"\s+", " ", record["bail_status"]).strip()
         bail_type = re.sub(r"\s+", " ", record["bail_type"]).strip()
-        amount_in_type = bool(_AMOUNT.fullmatch(bail_type))
+        amount_in_type = bool(bail_type) and dollars(bail_type) is not None
         if status:
             try:
                 fields = statuses.lookup(status, "bail_status")
@@ -210,12 +210,6 @@ class PhiladelphiaFilings(Adapter):
         first, last = min(v.filed for v in versions), max(v.filed for v in versions)
         result.notes.append(f"filings from {first.isoformat()} to {last.isoformat()}: the first and last months are"
                             " partial; offense_level is unknown (the page gives no grade)")
-
-
-def _dollars(text: str) -> float:
-    """An amount as the page writes it (`$350,000.00`); 0 when blank or not an amount."""
-    value = text.strip()
-    return float(re.sub(r"[$,\s]", "", value)) if _AMOUNT.fullmatch(value) else 0.0
 
 
 def _parse_date(text: str) -> date | None:
